@@ -1,0 +1,49 @@
+# neuro_add_library / neuro_add_test / neuro_add_benchmark: every target gets the same warnings,
+# include root, labels and (for benchmarks) a smoke test proving it still runs and emits counters.
+include(GoogleTest)
+
+# neuro_add_library(<module> SOURCES ... [DEPS ...]) -> static library neuro_<module>, alias
+# neuro::<module>.
+function(neuro_add_library module)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(neuro_${module} STATIC ${ARG_SOURCES})
+  add_library(neuro::${module} ALIAS neuro_${module})
+  neuro_target_options(neuro_${module})
+  target_link_libraries(neuro_${module} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# neuro_add_test(<name> SOURCES ... [DEPS ...] [LABELS ...]) -> one GoogleTest binary; each test
+# case becomes a CTest test carrying the labels (default: unit).
+function(neuro_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  neuro_target_options(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    NEURO_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/fixtures")
+  gtest_discover_tests(${name}
+    TEST_PREFIX "${name}."
+    PROPERTIES LABELS "${ARG_LABELS}"
+    DISCOVERY_MODE PRE_TEST)
+endfunction()
+
+# neuro_add_benchmark(<name> SOURCES ... [DEPS ...] [COUNTERS ...]) -> a Google Benchmark
+# executable plus the CTest `smoke` test: one short run must write JSON with the counters.
+function(neuro_add_benchmark name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;COUNTERS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  neuro_target_options(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  set_property(GLOBAL APPEND PROPERTY NEURO_BENCHMARKS ${name})
+  string(REPLACE ";" "," counters "${ARG_COUNTERS}")
+  add_test(NAME smoke.${name}
+    COMMAND ${CMAKE_COMMAND}
+      -DBENCH=$<TARGET_FILE:${name}>
+      -DOUT=${CMAKE_CURRENT_BINARY_DIR}/smoke_${name}.json
+      -DCOUNTERS=${counters}
+      -P ${PROJECT_SOURCE_DIR}/cmake/smoke_check.cmake)
+  set_tests_properties(smoke.${name} PROPERTIES LABELS smoke TIMEOUT 600)
+endfunction()

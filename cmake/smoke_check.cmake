@@ -1,0 +1,38 @@
+# Runs one benchmark executable briefly and checks its JSON: every benchmark ran without error
+# and each named counter is present on at least one of them (throughput counters not silently
+# dropped). Invoked by the `smoke` CTest label with -DBENCH, -DOUT and -DCOUNTERS (comma list).
+execute_process(
+  COMMAND "${BENCH}" --benchmark_min_time=0.001 --benchmark_repetitions=1
+          "--benchmark_out=${OUT}" --benchmark_out_format=json
+  RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "smoke: ${BENCH} exited ${rc}: ${err}")
+endif()
+file(READ "${OUT}" json)
+string(JSON count ERROR_VARIABLE jerr LENGTH "${json}" benchmarks)
+if(jerr OR count EQUAL 0)
+  message(FATAL_ERROR "smoke: ${OUT}: no benchmarks array (${jerr})")
+endif()
+string(REPLACE "," ";" wanted "${COUNTERS}")
+set(seen "")
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON name GET "${json}" benchmarks ${i} name)
+  string(JSON errored ERROR_VARIABLE none GET "${json}" benchmarks ${i} error_occurred)
+  if(errored STREQUAL "ON" OR errored STREQUAL "true")
+    string(JSON why ERROR_VARIABLE none GET "${json}" benchmarks ${i} error_message)
+    message(FATAL_ERROR "smoke: ${OUT}: benchmark ${name} errored: ${why}")
+  endif()
+  foreach(counter IN LISTS wanted)
+    string(JSON value ERROR_VARIABLE missing GET "${json}" benchmarks ${i} ${counter})
+    if(NOT missing)
+      list(APPEND seen ${counter})
+    endif()
+  endforeach()
+endforeach()
+foreach(counter IN LISTS wanted)
+  if(NOT counter IN_LIST seen)
+    message(FATAL_ERROR "smoke: ${OUT}: no benchmark reports counter '${counter}'")
+  endif()
+endforeach()
+message(STATUS "smoke: ${count} benchmarks ok in ${OUT}")
