@@ -22,7 +22,9 @@ class SignalBlock {
   double duration_s() const noexcept { return static_cast<double>(samples_) / sample_rate_hz_; }
   std::size_t size_bytes() const noexcept { return data_.size() * sizeof(float); }
 
-  std::span<float> channel(std::size_t c) noexcept { return {data_.data() + c * samples_, samples_}; }
+  std::span<float> channel(std::size_t c) noexcept {
+    return {data_.data() + c * samples_, samples_};
+  }
   std::span<const float> channel(std::size_t c) const noexcept {
     return {data_.data() + c * samples_, samples_};
   }

@@ -142,8 +142,8 @@ SignalBlock make_synthetic_eeg(const SyntheticEegOptions& o) {
     std::normal_distribution<double> white(0.0, 1.0);
     for (const std::size_t start : bursts) {
       for (std::size_t i = 0; i < burst_length && start + i < samples; ++i) {
-        const double window = std::sin(std::numbers::pi * static_cast<double>(i) /
-                                       static_cast<double>(burst_length));
+        const double window =
+            std::sin(std::numbers::pi * static_cast<double>(i) / static_cast<double>(burst_length));
         out[start + i] += static_cast<float>(o.muscle_uv * window * white(rng));
       }
     }

@@ -21,11 +21,11 @@ struct SyntheticEegOptions {
   double sample_rate_hz = 250.0;
   double duration_s = 10.0;
   std::uint64_t seed = 1;
-  double background_uv = 10.0;       // RMS of the 1/f background per channel
-  double shared_fraction = 0.6;      // variance share of the background common to all channels
+  double background_uv = 10.0;   // RMS of the 1/f background per channel
+  double shared_fraction = 0.6;  // variance share of the background common to all channels
   double alpha_hz = 10.0;
   double alpha_uv = 8.0;
-  double line_hz = 50.0;             // 50 (Europe) or 60 (Americas); 0 disables
+  double line_hz = 50.0;  // 50 (Europe) or 60 (Americas); 0 disables
   double line_uv = 3.0;
   double blinks_per_minute = 10.0;
   double blink_uv = 120.0;
