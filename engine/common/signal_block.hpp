@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/common/huge_page_allocator.hpp"
+
 namespace neuro::common {
 
 class SignalBlock {
@@ -41,7 +43,7 @@ class SignalBlock {
   std::size_t channels_ = 0;
   std::size_t samples_ = 0;
   double sample_rate_hz_ = 0.0;
-  std::vector<float> data_;
+  std::vector<float, HugePageAllocator<float>> data_;
 };
 
 }  // namespace neuro::common
