@@ -1,0 +1,32 @@
+# The CLI's error paths: each bad invocation exits with the documented code and one line that
+# names what was wrong. Run by CTest (label unit) with -DNEUROPERF and -DWORK.
+cmake_minimum_required(VERSION 3.25)
+
+function(expect code pattern)
+  execute_process(COMMAND "${NEUROPERF}" ${ARGN} RESULT_VARIABLE rc ERROR_VARIABLE err
+                  OUTPUT_VARIABLE out)
+  if(NOT rc EQUAL code)
+    message(FATAL_ERROR "neuroperf ${ARGN}: exit ${rc}, expected ${code} (${err})")
+  endif()
+  if(NOT "${err}${out}" MATCHES "${pattern}")
+    message(FATAL_ERROR "neuroperf ${ARGN}: output '${err}${out}' lacks '${pattern}'")
+  endif()
+endfunction()
+
+expect(2 "usage: neuroperf")
+expect(2 "unknown command 'frobnicate'" frobnicate)
+expect(0 "commands:" --help)
+expect(2 "/nonexistent: not a directory" summary /nonexistent)
+file(MAKE_DIRECTORY "${WORK}/empty_run")
+expect(2 "no bench_\\*.json files" summary "${WORK}/empty_run")
+file(MAKE_DIRECTORY "${WORK}/bad_run")
+file(WRITE "${WORK}/bad_run/bench_x.json" "{\"benchmarks\": [")
+expect(2 "bench_x.json: not valid JSON" summary "${WORK}/bad_run")
+expect(2 "--channels: expected a number, got 'many'" synth --channels many --out x)
+expect(2 "--out FILE is required" synth --channels 2)
+expect(2 "channels must be at least 1" synth --channels 0 --out "${WORK}/x.f32")
+expect(0 "2 x 500 float32" synth --channels 2 --samples 500 --rate 250 --out "${WORK}/x.f32")
+file(SIZE "${WORK}/x.f32" size)
+if(NOT size EQUAL 4000)
+  message(FATAL_ERROR "synth wrote ${size} bytes, expected 2 x 500 x 4 = 4000")
+endif()

@@ -1,0 +1,15 @@
+// The subcommands of `neuroperf`. Each takes its arguments (after the subcommand's name) and
+// returns a process exit code (engine/common/exit_codes.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace neuro::cli {
+
+using Args = std::vector<std::string>;
+
+int run_summary(const Args& args);  // neuroperf summary DIR [--out FILE]
+int run_synth(const Args& args);    // neuroperf synth ... --out FILE
+
+}  // namespace neuro::cli

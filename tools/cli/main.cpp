@@ -1,0 +1,48 @@
+// neuroperf: one binary, one subcommand per task. Errors are one line on stderr; exit codes are
+// the shared ones (0 ok, 1 threshold/regression, 2 bad usage or input, 3 unreachable).
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "engine/common/errors.hpp"
+#include "tools/cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: neuroperf <command> [args]\n"
+    "commands:\n"
+    "  summary DIR [--out FILE]   render summary.md from DIR/bench_*.json (stdout by default)\n"
+    "  synth [--channels N] [--samples N] [--rate HZ] [--seed N] --out FILE\n"
+    "                             write synthetic EEG as raw little-endian float32, "
+    "channel-major\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using neuro::common::ExitCode;
+  using neuro::common::to_int;
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return to_int(ExitCode::kBadInput);
+  }
+  const std::string command = argv[1];
+  const neuro::cli::Args args(argv + 2, argv + argc);
+  try {
+    if (command == "summary") return neuro::cli::run_summary(args);
+    if (command == "synth") return neuro::cli::run_synth(args);
+    if (command == "-h" || command == "--help" || command == "help") {
+      std::fputs(kUsage, stdout);
+      return to_int(ExitCode::kOk);
+    }
+    std::fprintf(stderr, "neuroperf: unknown command '%s' (try neuroperf --help)\n",
+                 command.c_str());
+    return to_int(ExitCode::kBadInput);
+  } catch (const neuro::common::Error& e) {
+    std::fprintf(stderr, "neuroperf %s: %s\n", command.c_str(), e.what());
+    return to_int(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "neuroperf %s: %s\n", command.c_str(), e.what());
+    return to_int(ExitCode::kBadInput);
+  }
+}

@@ -1,0 +1,36 @@
+// Reads a Google Benchmark JSON file (--benchmark_out, versions 1.7-1.9) into plain rows:
+// unknown fields are ignored, user counters are kept by name.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace neuro::report {
+
+struct BenchmarkRow {
+  std::string name;            // e.g. "BM_ZeroPhaseBandpass/32/30000/1_median"
+  std::string run_name;        // without the aggregate suffix
+  std::string aggregate_name;  // "", "mean", "median", "stddev", "cv", ...
+  long long iterations = 0;
+  double real_time = 0.0;
+  double cpu_time = 0.0;
+  std::string time_unit = "ns";
+  std::optional<std::string> error;        // error_message when error_occurred
+  std::map<std::string, double> counters;  // user counters and bytes/items_per_second
+};
+
+struct BenchmarkFile {
+  std::filesystem::path path;
+  std::map<std::string, std::string> context;  // string-valued context fields
+  std::vector<BenchmarkRow> rows;
+};
+
+// Throws common::InvalidArgument naming the file (and the JSON path) when it cannot be read or
+// is not benchmark JSON.
+BenchmarkFile read_benchmark_file(const std::filesystem::path& path);
+BenchmarkFile parse_benchmark_json(const std::string& text, const std::filesystem::path& origin);
+
+}  // namespace neuro::report
