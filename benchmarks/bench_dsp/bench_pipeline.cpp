@@ -1,1 +1,34 @@
-// placeholder, replaced by the real benchmarks
+// The whole per-block chain (filter -> artifacts -> features) at the spec's block sizes.
+#include <benchmark/benchmark.h>
+
+#include "benchmarks/bench_dsp/bench_data.hpp"
+#include "engine/dsp/pipeline.hpp"
+
+namespace neuro::bench {
+namespace {
+
+// Args: channels, samples (at 1 kHz), threads.
+void BM_Pipeline(benchmark::State& state) {
+  const auto channels = static_cast<std::size_t>(state.range(0));
+  const auto samples = static_cast<std::size_t>(state.range(1));
+  dsp::PipelineOptions options;
+  options.threads = static_cast<int>(state.range(2));
+  const dsp::Pipeline pipeline(options, 1000.0);
+  const auto& in = eeg_block(channels, samples);
+  dsp::PipelineResult result;
+  for (auto _ : state) {
+    pipeline.run(in, result);
+    benchmark::DoNotOptimize(result.features.data());
+    benchmark::ClobberMemory();
+  }
+  set_dsp_counters(state, channels, samples);
+}
+BENCHMARK(BM_Pipeline)
+    ->Args({32, 30000, 1})
+    ->Args({32, 30000, 2})
+    ->Args({64, 600000, 1})
+    ->Args({64, 600000, 2})
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace neuro::bench
