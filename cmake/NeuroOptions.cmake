@@ -1,5 +1,6 @@
 # Build options shared by every target: native SIMD, frame pointers for perf, sanitizers.
-option(NEURO_NATIVE_ARCH "Compile our code for this machine's SIMD (-march=native)" ON)
+set(NEURO_ARCH "native" CACHE STRING
+    "-march for our code: native (this machine's SIMD), x86-64-v3 (AVX2, what valgrind decodes), or empty")
 option(NEURO_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 
 if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "benchmarks/bench_dsp/bench_data.hpp"
+#include "benchmarks/common/fixed_iterations.hpp"
 #include "engine/common/device_profiles.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/dsp/streaming_filter.hpp"
@@ -37,7 +38,8 @@ BENCHMARK(BM_ZeroPhaseBandpass)
     ->Args({32, 30000, 2})
     ->Args({64, 600000, 1})
     ->Args({64, 600000, 2})
-    ->Unit(benchmark::kMillisecond);
+    ->Unit(benchmark::kMillisecond)
+    ->Apply(fixed_iterations_from_env);
 
 // One 100 ms packet per iteration through a streaming filter that carries state; the time per
 // iteration is the per-packet latency, and p50/p99 come from timing each packet.
@@ -90,7 +92,8 @@ const bool kStreamingRegistered = [] {
   for (const auto& profile : common::kDeviceProfiles) {
     benchmark::RegisterBenchmark(("BM_StreamingBandpass/" + std::string(profile.name)).c_str(),
                                  BM_StreamingBandpass, profile)
-        ->Unit(benchmark::kMicrosecond);
+        ->Unit(benchmark::kMicrosecond)
+        ->Apply(fixed_iterations_from_env);
   }
   return true;
 }();
