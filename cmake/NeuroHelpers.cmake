@@ -46,4 +46,10 @@ function(neuro_add_benchmark name)
       -DCOUNTERS=${counters}
       -P ${PROJECT_SOURCE_DIR}/cmake/smoke_check.cmake)
   set_tests_properties(smoke.${name} PROPERTIES LABELS smoke TIMEOUT 600)
+  # `ctest -L bench`: repetitions compared with baselines/<name>.json; 77 (skip) when there is
+  # no baseline or it comes from another machine.
+  add_test(NAME bench.${name}
+    COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/bench-check $<TARGET_FILE:${name}>)
+  set_tests_properties(bench.${name} PROPERTIES LABELS bench SKIP_RETURN_CODE 77 TIMEOUT 1800
+                                                RUN_SERIAL TRUE)
 endfunction()
