@@ -39,6 +39,6 @@ BENCHMARK(BM_ArtifactRemoval)
     ->Args({64, 600000, 1})
     ->Args({64, 600000, 2})
     ->Unit(benchmark::kMillisecond)
-    ->Apply(fixed_iterations_from_env);
+    ->Apply(neuro::bench::fixed_iterations_from_env);
 
 }  // namespace
