@@ -8,7 +8,6 @@
 #include <algorithm>
 
 #include "benchmarks/bench_dsp/bench_data.hpp"
-#include "benchmarks/common/fixed_iterations.hpp"
 #include "engine/dsp/artifacts.hpp"
 
 namespace {
@@ -38,7 +37,6 @@ BENCHMARK(BM_ArtifactRemoval)
     ->Args({32, 30000, 2})
     ->Args({64, 600000, 1})
     ->Args({64, 600000, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->Apply(neuro::bench::fixed_iterations_from_env);
+    ->Apply(neuro::bench::dsp_block_defaults);
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <tuple>
 
+#include "benchmarks/common/fixed_iterations.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 
 namespace neuro::bench {
@@ -25,6 +26,11 @@ const common::SignalBlock& eeg_block(std::size_t channels, std::size_t samples,
     it = cache.emplace(key, common::make_synthetic_eeg(options)).first;
   }
   return it->second;
+}
+
+void dsp_block_defaults(benchmark::internal::Benchmark* benchmark) {
+  benchmark->Unit(benchmark::kMillisecond)->UseRealTime();
+  fixed_iterations_from_env(benchmark);
 }
 
 void set_dsp_counters(benchmark::State& state, std::size_t channels, std::size_t samples) {

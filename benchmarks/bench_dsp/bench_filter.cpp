@@ -38,8 +38,7 @@ BENCHMARK(BM_ZeroPhaseBandpass)
     ->Args({32, 30000, 2})
     ->Args({64, 600000, 1})
     ->Args({64, 600000, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->Apply(fixed_iterations_from_env);
+    ->Apply(dsp_block_defaults);
 
 // One 100 ms packet per iteration through a streaming filter that carries state; the time per
 // iteration is the per-packet latency, and p50/p99 come from timing each packet.
@@ -93,6 +92,7 @@ const bool kStreamingRegistered = [] {
     benchmark::RegisterBenchmark(("BM_StreamingBandpass/" + std::string(profile.name)).c_str(),
                                  BM_StreamingBandpass, profile)
         ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime()
         ->Apply(fixed_iterations_from_env);
   }
   return true;

@@ -2,7 +2,6 @@
 #include <benchmark/benchmark.h>
 
 #include "benchmarks/bench_dsp/bench_data.hpp"
-#include "benchmarks/common/fixed_iterations.hpp"
 #include "engine/dsp/pipeline.hpp"
 
 namespace neuro::bench {
@@ -29,8 +28,7 @@ BENCHMARK(BM_Pipeline)
     ->Args({32, 30000, 2})
     ->Args({64, 600000, 1})
     ->Args({64, 600000, 2})
-    ->Unit(benchmark::kMillisecond)
-    ->Apply(fixed_iterations_from_env);
+    ->Apply(dsp_block_defaults);
 
 }  // namespace
 }  // namespace neuro::bench
