@@ -34,6 +34,13 @@ TEST(SignalBlock, FindsFirstNonFiniteSample) {
   block.at(1, 1) = std::numeric_limits<float>::infinity();
   block.at(1, 3) = std::nanf("");
   EXPECT_EQ(block.first_non_finite(), 5u);
+  // Past the first 1024-sample chunk, and a huge-but-finite value is not flagged.
+  SignalBlock large(4, 2000, 100.0);
+  large.at(0, 7) = std::numeric_limits<float>::max();
+  EXPECT_EQ(large.first_non_finite(), large.size());
+  large.at(3, 1999) = -std::numeric_limits<float>::infinity();
+  large.at(2, 5) = std::nanf("");
+  EXPECT_EQ(large.first_non_finite(), 2u * 2000 + 5);
 }
 
 TEST(DeviceProfiles, MatchTheSpec) {
