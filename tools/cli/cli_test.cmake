@@ -30,3 +30,37 @@ file(SIZE "${WORK}/x.f32" size)
 if(NOT size EQUAL 4000)
   message(FATAL_ERROR "synth wrote ${size} bytes, expected 2 x 500 x 4 = 4000")
 endif()
+
+# neuroperf compare (fixtures/compare, made by make_fixtures.py)
+expect(0 "usage: neuroperf compare" compare --help)
+expect(2 "expected BASELINE and CURRENT" compare "${FIXTURES}/identical_base.json")
+expect(2 "unknown option '--frobnicate'" compare --frobnicate a b)
+expect(2 "--format: expected text, markdown" compare a b --format yaml)
+expect(2 "truncated.json: not valid JSON at \\$\\.benchmarks\\[1\\]"
+       compare "${FIXTURES}/truncated.json" "${FIXTURES}/identical_cur.json")
+expect(2 "wrong_type.json: \\$\\.benchmarks\\[2\\]\\.cpu_time: expected a number"
+       compare "${FIXTURES}/identical_base.json" "${FIXTURES}/wrong_type.json")
+expect(77 "another machine's baseline \\(cpu_model"
+       compare "${FIXTURES}/foreign_base.json" "${FIXTURES}/identical_cur.json")
+expect(0 "1 new, 1 ok -> PASS" compare "${FIXTURES}/foreign_base.json"
+       "${FIXTURES}/identical_cur.json" --allow-foreign-baseline)
+expect(1 "regressed +BM_Regressed"
+       compare "${FIXTURES}/statuses_base.json" "${FIXTURES}/statuses_cur.json")
+expect(0 "2 benchmarks: 2 ok -> PASS"
+       compare "${FIXTURES}/identical_base.json" "${FIXTURES}/identical_cur.json")
+expect(0 "1 suspect -> PASS"
+       compare "${FIXTURES}/three_reps_base.json" "${FIXTURES}/three_reps_cur.json")
+expect(1 "<failure" compare "${FIXTURES}/statuses_base.json" "${FIXTURES}/statuses_cur.json"
+       --format junit)
+expect(1 "-> FAIL" compare "${FIXTURES}/callgrind_base.json" "${FIXTURES}/callgrind_cur.json"
+       --format json --out "${WORK}/compare.json")
+file(READ "${WORK}/compare.json" compare_json)
+if(NOT compare_json MATCHES "\"mode\": \"instructions\"")
+  message(FATAL_ERROR "compare --format json --out did not write the instruction-mode report")
+endif()
+file(MAKE_DIRECTORY "${WORK}/new_baselines")
+expect(0 "updated 1 baseline" compare "${WORK}/new_baselines/bench_y.json"
+       "${FIXTURES}/identical_cur.json" --update-baseline)
+expect(0 "2 ok" compare "${WORK}/new_baselines/bench_y.json" "${FIXTURES}/identical_cur.json")
+expect(2 "not valid JSON" compare "${WORK}/new_baselines/bench_y.json"
+       "${FIXTURES}/truncated.json" --update-baseline)

@@ -9,6 +9,7 @@ namespace neuro::cli {
 
 using Args = std::vector<std::string>;
 
+int run_compare(const Args& args);  // neuroperf compare BASELINE CURRENT [options]
 int run_summary(const Args& args);  // neuroperf summary DIR [--out FILE]
 int run_synth(const Args& args);    // neuroperf synth ... --out FILE
 

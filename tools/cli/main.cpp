@@ -1,5 +1,5 @@
 // neuroperf: one binary, one subcommand per task. Errors are one line on stderr; exit codes are
-// the shared ones (0 ok, 1 threshold/regression, 2 bad usage or input, 3 unreachable).
+// the shared ones (0 ok, 1 threshold/regression, 2 bad usage or input, 3 unreachable, 77 skip).
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -12,6 +12,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: neuroperf <command> [args]\n"
     "commands:\n"
+    "  compare BASELINE CURRENT [--config FILE] [--format text|markdown|json|junit|github]\n"
+    "          [--out FILE] [--mode auto|time|instructions] [--filter REGEX]\n"
+    "          [--allow-foreign-baseline] [--update-baseline]\n"
+    "                             compare benchmark JSON with baselines (see compare --help)\n"
     "  summary DIR [--out FILE]   render summary.md from DIR/bench_*.json (stdout by default)\n"
     "  synth [--channels N] [--samples N] [--rate HZ] [--seed N] --out FILE\n"
     "                             write synthetic EEG as raw little-endian float32, "
@@ -29,6 +33,7 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   const neuro::cli::Args args(argv + 2, argv + argc);
   try {
+    if (command == "compare") return neuro::cli::run_compare(args);
     if (command == "summary") return neuro::cli::run_summary(args);
     if (command == "synth") return neuro::cli::run_synth(args);
     if (command == "-h" || command == "--help" || command == "help") {

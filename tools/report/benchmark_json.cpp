@@ -1,132 +1,317 @@
 #include "tools/report/benchmark_json.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "engine/common/errors.hpp"
+#include "tools/report/json_document.hpp"
 
 namespace neuro::report {
 namespace {
 
 using common::InvalidArgument;
+using Json = nlohmann::json;
+using DomBuilder = nlohmann::detail::json_sax_dom_parser<Json>;
+constexpr std::size_t kMaxDepth = 64;  // no benchmark file nests beyond 4; hostile ones may
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Fields of a benchmark entry that are not counters.
-bool is_reserved(const std::string& key) {
-  static const char* const kReserved[] = {"name",
-                                          "family_index",
-                                          "per_family_instance_index",
-                                          "run_name",
-                                          "run_type",
-                                          "repetitions",
-                                          "repetition_index",
-                                          "threads",
-                                          "iterations",
-                                          "real_time",
-                                          "cpu_time",
-                                          "time_unit",
-                                          "aggregate_name",
-                                          "aggregate_unit",
-                                          "error_occurred",
-                                          "error_message",
-                                          "label",
-                                          "skipped",
-                                          "skip_message",
-                                          "big_o",
-                                          "rms"};
-  for (const char* r : kReserved) {
+std::string shown(const Json& value) {
+  std::string s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+}
+
+// Fields of a benchmark entry that are not counters and that we do not read.
+bool is_ignored_field(const std::string& key) {
+  static const char* const kIgnored[] = {
+      "family_index", "per_family_instance_index", "repetition_index", "label", "big_o", "rms",
+      "complexity_n"};
+  for (const char* r : kIgnored) {
     if (key == r) return true;
   }
   return false;
 }
 
+// Builds BenchmarkRows straight from SAX events: a 1000 x 10 repetition file is ~6 MB, and a DOM
+// of it costs several times the parse. Subtrees we keep whole (the context) or skip (unknown
+// nested fields) go through nlohmann's own DOM builder. Keeps the JSON path of the value being
+// read so that every error names it.
+class RowReader {
+ public:
+  RowReader(BenchmarkFile& file, const std::string& origin) : file_(file), origin_(origin) {}
+
+  bool null() {
+    return scalar(Json(nullptr), [](DomBuilder& d) { return d.null(); });
+  }
+  bool boolean(bool v) {
+    return scalar(Json(v), [&](DomBuilder& d) { return d.boolean(v); });
+  }
+  bool number_integer(Json::number_integer_t v) {
+    return scalar(Json(v), [&](DomBuilder& d) { return d.number_integer(v); });
+  }
+  bool number_unsigned(Json::number_unsigned_t v) {
+    return scalar(Json(v), [&](DomBuilder& d) { return d.number_unsigned(v); });
+  }
+  bool number_float(Json::number_float_t v, const std::string& s) {
+    return scalar(Json(v), [&](DomBuilder& d) { return d.number_float(v, s); });
+  }
+  bool string(std::string& v) {
+    if (capture_) return scalar(Json(), [&](DomBuilder& d) { return d.string(v); });
+    return scalar(Json(std::move(v)), [](DomBuilder&) { return true; });
+  }
+  bool binary(Json::binary_t& v) {
+    return scalar(Json(), [&](DomBuilder& d) { return d.binary(v); });
+  }
+  bool key(std::string& k) {
+    frames_.back().key = k;
+    return capture_ ? capture_->dom.key(k) : true;
+  }
+  bool start_object(std::size_t n) {
+    return open(false) && (!capture_ || capture_->dom.start_object(n));
+  }
+  bool start_array(std::size_t n) {
+    return open(true) && (!capture_ || capture_->dom.start_array(n));
+  }
+  bool end_object() { return close(false); }
+  bool end_array() { return close(true); }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
+    throw InvalidArgument(origin_ + ": not valid JSON at " + path() + " (byte " +
+                          std::to_string(position) + ": " + e.what() + ")");
+  }
+
+  bool saw_benchmarks() const { return saw_benchmarks_; }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::size_t index = 0;
+    std::string key;
+  };
+  struct Capture {
+    explicit Capture(bool keep_context) : dom(value, true), keep(keep_context) {}
+    Json value;
+    DomBuilder dom;
+    bool keep;
+    std::size_t depth = 0;
+  };
+  struct PendingRow {
+    BenchmarkRow row;
+    bool has_run_name = false, error = false, skipped = false;
+    std::string error_message = "error", skip_message = "skipped";
+  };
+
+  // Where the value about to start sits: 1 = in the root object, 2 = in $.benchmarks,
+  // 3 = in a benchmark entry.
+  std::size_t level() const { return frames_.size(); }
+  bool in_benchmarks() const { return level() == 2 && in_benchmarks_; }
+  bool in_row() const { return level() == 3 && row_ != nullptr; }
+
+  template <class Forward>
+  bool scalar(Json value, Forward forward) {
+    if (capture_) {
+      forward(capture_->dom);
+    } else if (in_row()) {
+      field(frames_.back().key, value);
+    } else if (in_benchmarks()) {
+      throw InvalidArgument(origin_ + ": " + path() + ": expected an object, got " + shown(value));
+    } else if (level() == 1 && frames_.back().key == "benchmarks") {
+      throw InvalidArgument(origin_ + ": $.benchmarks: expected an array of benchmarks");
+    }
+    advance();
+    return true;
+  }
+
+  bool open(bool array) {
+    if (frames_.size() >= kMaxDepth) {
+      throw InvalidArgument(origin_ + ": not valid benchmark JSON at " + path() +
+                            ": nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    if (capture_) {
+      ++capture_->depth;
+    } else if (level() == 0) {
+      if (array) throw InvalidArgument(origin_ + ": $.benchmarks: expected an array of benchmarks");
+    } else if (level() == 1 && frames_.back().key == "benchmarks") {
+      if (!array)
+        throw InvalidArgument(origin_ + ": $.benchmarks: expected an array of benchmarks");
+      in_benchmarks_ = saw_benchmarks_ = true;
+    } else if (in_benchmarks()) {
+      if (array)
+        throw InvalidArgument(origin_ + ": " + path() + ": expected an object, got an array");
+      row_ = std::make_unique<PendingRow>();
+      row_index_ = frames_.back().index;
+    } else if (level() >= 1) {
+      // The context is kept; anything else nested (unknown fields) is read and dropped.
+      capture_ =
+          std::make_unique<Capture>(level() == 1 && frames_.back().key == "context" && !array);
+      capture_->depth = 1;
+    }
+    frames_.push_back({array, 0, {}});
+    return true;
+  }
+
+  bool close(bool array) {
+    frames_.pop_back();
+    if (capture_) {
+      if (array) {
+        capture_->dom.end_array();
+      } else {
+        capture_->dom.end_object();
+      }
+      if (--capture_->depth == 0) {
+        if (capture_->keep) read_context(capture_->value);
+        capture_.reset();
+      }
+    } else if (level() == 2 && row_) {
+      finish_row();
+    } else if (level() == 1 && array) {
+      in_benchmarks_ = false;
+    }
+    advance();
+    return true;
+  }
+
+  void advance() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+
+  std::string path() const {
+    std::string p = "$";
+    for (const auto& f : frames_) {
+      p = f.array ? p + "[" + std::to_string(f.index) + "]" : json_path_join(p, f.key);
+    }
+    return p;
+  }
+
+  [[noreturn]] void fail(const std::string& key, const char* expected, const Json& got) const {
+    throw InvalidArgument(origin_ + ": " +
+                          json_path_join("$.benchmarks[" + std::to_string(row_index_) + "]", key) +
+                          ": expected " + expected + ", got " + shown(got));
+  }
+  void text(const std::string& key, const Json& v, std::string& out) const {
+    if (v.is_null()) return;
+    if (!v.is_string()) fail(key, "a string", v);
+    out = v.get<std::string>();
+  }
+  double number(const std::string& key, const Json& v) const {
+    if (v.is_null()) return kNaN;
+    if (!v.is_number()) fail(key, "a number", v);
+    return v.get<double>();
+  }
+  // Counts are clamped to sane values rather than cast: casting 1e300 is undefined behaviour.
+  long long count(const std::string& key, const Json& v, long long fallback) const {
+    const double d = number(key, v);
+    if (std::isnan(d)) return fallback;
+    if (d < 0 || d > 9.0e18) fail(key, "a count", v);
+    return static_cast<long long>(d);
+  }
+  bool flag(const std::string& key, const Json& v) const {
+    if (v.is_null()) return false;
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_number()) return v.get<double>() != 0.0;  // some versions wrote an enum
+    fail(key, "true or false", v);
+  }
+
+  void field(const std::string& key, const Json& v) {
+    BenchmarkRow& r = row_->row;
+    if (key == "name") {
+      text(key, v, r.name);
+    } else if (key == "run_name") {
+      text(key, v, r.run_name);
+      row_->has_run_name = !v.is_null();
+    } else if (key == "run_type") {
+      text(key, v, r.run_type);
+    } else if (key == "aggregate_name") {
+      text(key, v, r.aggregate_name);
+    } else if (key == "aggregate_unit") {
+      text(key, v, r.aggregate_unit);
+    } else if (key == "time_unit") {
+      text(key, v, r.time_unit);
+    } else if (key == "error_message") {
+      text(key, v, row_->error_message);
+    } else if (key == "skip_message") {
+      text(key, v, row_->skip_message);
+    } else if (key == "real_time") {
+      r.real_time = number(key, v);
+    } else if (key == "cpu_time") {
+      r.cpu_time = number(key, v);
+    } else if (key == "iterations") {
+      r.iterations = count(key, v, 0);
+    } else if (key == "repetitions") {
+      r.repetitions = count(key, v, 0);
+    } else if (key == "threads") {
+      r.threads = count(key, v, 1);
+    } else if (key == "error_occurred") {
+      row_->error = flag(key, v);
+    } else if (key == "skipped") {
+      row_->skipped = flag(key, v);
+    } else if (is_ignored_field(key)) {
+      return;
+    } else if (v.is_number()) {
+      r.counters[key] = v.get<double>();
+    } else if (v.is_null()) {
+      r.counters[key] = kNaN;
+    }
+  }
+
+  void finish_row() {
+    BenchmarkRow& r = row_->row;
+    if (r.name.empty()) fail("name", "a non-empty string", Json(r.name));
+    if (!row_->has_run_name) r.run_name = r.name;
+    if (row_->error) r.error = row_->error_message;
+    if (row_->skipped) r.skipped = row_->skip_message;
+    file_.rows.push_back(std::move(r));
+    row_.reset();
+  }
+
+  void read_context(const Json& context) {
+    for (const auto& [key, value] : context.items()) {
+      file_.context[key] = value.is_string()
+                               ? value.get<std::string>()
+                               : value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    }
+  }
+
+  BenchmarkFile& file_;
+  const std::string& origin_;
+  std::vector<Frame> frames_;
+  std::unique_ptr<Capture> capture_;
+  std::unique_ptr<PendingRow> row_;
+  std::size_t row_index_ = 0;
+  bool in_benchmarks_ = false, saw_benchmarks_ = false;
+};
+
 }  // namespace
 
 BenchmarkFile parse_benchmark_json(const std::string& text, const std::filesystem::path& origin) {
-  // Google Benchmark writes bare NaN/Infinity for some counters; nlohmann rejects them, so they
-  // are turned into null first (outside strings) and read back as NaN.
-  std::string cleaned;
-  cleaned.reserve(text.size());
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    if (in_string) {
-      cleaned += ch;
-      if (ch == '\\' && i + 1 < text.size())
-        cleaned += text[++i];
-      else if (ch == '"')
-        in_string = false;
-      continue;
-    }
-    if (ch == '"') in_string = true;
-    if (text.compare(i, 3, "NaN") == 0) {
-      cleaned += "null";
-      i += 2;
-    } else if (text.compare(i, 9, "-Infinity") == 0) {
-      cleaned += "null";
-      i += 8;
-    } else if (text.compare(i, 8, "Infinity") == 0) {
-      cleaned += "null";
-      i += 7;
-    } else {
-      cleaned += ch;
-    }
-  }
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(cleaned);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InvalidArgument(origin.string() + ": not valid JSON (" + e.what() + ")");
-  }
-  if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array()) {
-    throw InvalidArgument(origin.string() + ": $.benchmarks: expected an array of benchmarks");
-  }
+  const std::string name = origin.string();
   BenchmarkFile file;
   file.path = origin;
-  if (doc.contains("context") && doc["context"].is_object()) {
-    for (const auto& [key, value] : doc["context"].items()) {
-      if (value.is_string()) file.context[key] = value.get<std::string>();
-    }
+  RowReader reader(file, name);
+  std::string cleaned;
+  const bool replaced = replace_bare_non_finite(text, cleaned);
+  try {
+    Json::sax_parse(replaced ? cleaned : text, &reader);
+  } catch (const nlohmann::json::exception& e) {
+    // Invalid UTF-8 and similar problems surface as exceptions outside parse_error().
+    throw InvalidArgument(name + ": not valid JSON (" + e.what() + ")");
   }
-  const auto& list = doc["benchmarks"];
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    const auto& b = list[i];
-    const std::string where = origin.string() + ": $.benchmarks[" + std::to_string(i) + "]";
-    if (!b.is_object() || !b.contains("name") || !b["name"].is_string()) {
-      throw InvalidArgument(where + ".name: expected a string");
-    }
-    BenchmarkRow row;
-    row.name = b["name"].get<std::string>();
-    row.run_name = b.value("run_name", row.name);
-    row.aggregate_name = b.value("aggregate_name", "");
-    auto number = [&](const char* key) {
-      if (!b.contains(key)) return 0.0;
-      if (b[key].is_null()) return std::numeric_limits<double>::quiet_NaN();
-      if (!b[key].is_number()) throw InvalidArgument(where + "." + key + ": expected a number");
-      return b[key].get<double>();
-    };
-    row.iterations = static_cast<long long>(number("iterations"));
-    row.real_time = number("real_time");
-    row.cpu_time = number("cpu_time");
-    row.time_unit = b.value("time_unit", "ns");
-    if (b.value("error_occurred", false)) row.error = b.value("error_message", "error");
-    for (const auto& [key, value] : b.items()) {
-      if (is_reserved(key)) continue;
-      if (value.is_number()) row.counters[key] = value.get<double>();
-      if (value.is_null()) row.counters[key] = std::numeric_limits<double>::quiet_NaN();
-    }
-    file.rows.push_back(std::move(row));
+  if (!reader.saw_benchmarks()) {
+    throw InvalidArgument(name + ": $.benchmarks: expected an array of benchmarks");
   }
   return file;
 }
 
 BenchmarkFile read_benchmark_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw InvalidArgument(path.string() + ": cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_benchmark_json(text.str(), path);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw InvalidArgument(path.string() + ": cannot read");
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(text.data(), size)) throw InvalidArgument(path.string() + ": cannot read");
+  return parse_benchmark_json(text, path);
 }
 
 }  // namespace neuro::report

@@ -1,0 +1,73 @@
+#include "tools/compare/fingerprint.hpp"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace neuro::compare {
+namespace {
+
+const char* const kIdentity[] = {"cpu_model", "num_cpus", "caches", "compiler", "build_type"};
+
+std::string field(const std::map<std::string, std::string>& context, const std::string& key) {
+  const auto it = context.find(key);
+  return it == context.end() ? "" : it->second;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+// Google Benchmark lists caches as an array of objects; the report keeps it as compact JSON, whose
+// text is stable for a machine, which is all the comparison needs.
+Fingerprint fingerprint_of(const std::map<std::string, std::string>& context) {
+  Fingerprint f;
+  for (const char* key : kIdentity) {
+    const std::string value = field(context, key);
+    if (!value.empty()) f.identity[key] = key == std::string("build_type") ? lower(value) : value;
+  }
+  f.git_revision = field(context, "git_revision");
+  return f;
+}
+
+std::vector<std::string> fingerprint_differences(const Fingerprint& baseline,
+                                                 const Fingerprint& current) {
+  std::vector<std::string> out;
+  for (const char* key : kIdentity) {
+    const auto b = baseline.identity.find(key), c = current.identity.find(key);
+    if (b == baseline.identity.end() || c == current.identity.end()) continue;
+    if (b->second != c->second) {
+      out.push_back(std::string(key) + ": baseline '" + b->second + "', current '" + c->second +
+                    "'");
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> run_warnings(const std::map<std::string, std::string>& context,
+                                      const std::string& origin) {
+  std::vector<std::string> out;
+  if (field(context, "cpu_scaling_enabled") == "true") {
+    out.push_back(origin + ": CPU frequency scaling was enabled; timings are noisier");
+  }
+  const std::string load = field(context, "load_avg");  // "[1.5,0.8,0.3]"
+  const double cpus = std::atof(field(context, "num_cpus").c_str());
+  if (load.size() > 1 && load.front() == '[' && cpus > 0) {
+    const double one_minute = std::atof(load.c_str() + 1);
+    if (one_minute > cpus) {
+      out.push_back(origin + ": load average " + std::to_string(one_minute).substr(0, 4) +
+                    " above the " + field(context, "num_cpus") + " CPUs; timings are doubtful");
+    }
+  }
+  if (lower(field(context, "build_type")) == "debug") {
+    out.push_back(origin + ": built as debug (build_type=debug); timings mean little");
+  }
+  if (field(context, "library_build_type") == "debug") {
+    out.push_back(origin + ": the benchmark library is a debug build");
+  }
+  return out;
+}
+
+}  // namespace neuro::compare

@@ -1,0 +1,254 @@
+#include "tools/compare/verdict.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/common/errors.hpp"
+#include "tools/compare/mann_whitney.hpp"
+#include "tools/compare/sample_stats.hpp"
+
+namespace neuro::compare {
+namespace {
+
+double relative_change(double baseline, double current) {
+  if (baseline == 0.0) return current == 0.0 ? 0.0 : std::numeric_limits<double>::infinity();
+  return current / baseline - 1.0;
+}
+
+// Spread of one side: our own robust CV from repetitions, else the file's cv aggregate.
+double side_spread(const BenchmarkResult& r, const std::string& metric,
+                   std::span<const double> values) {
+  if (!r.aggregates_only) return robust_cv(values);
+  const auto it = r.cv.find(metric);
+  return it == r.cv.end() ? 0.0 : std::abs(it->second);
+}
+
+struct Side {
+  const BenchmarkResult& result;
+  std::vector<double> values;
+};
+
+MetricResult evaluate(const std::string& name, Direction direction, bool gated, const Side& base,
+                      const Side& cur, const Settings& s, Mode mode) {
+  MetricResult m;
+  m.name = name;
+  m.direction = direction;
+  m.gated = gated;
+  m.baseline = median(base.values);
+  m.current = median(cur.values);
+  m.change = relative_change(m.baseline, m.current);
+  const bool lower_better = direction == Direction::kLowerIsBetter;
+  const bool worse = lower_better ? m.change > 0 : m.change < 0;
+  const double threshold = mode == Mode::kInstructions ? s.instructions_threshold : s.threshold;
+  const bool beyond = std::abs(m.change) > threshold;
+  if (mode == Mode::kInstructions) {
+    // Instruction counts are deterministic: no statistics, no noise.
+    m.status = !beyond ? Status::kOk : worse ? Status::kRegressed : Status::kImproved;
+    return m;
+  }
+  m.spread = std::max(side_spread(base.result, name, base.values),
+                      side_spread(cur.result, name, cur.values));
+  const bool noisy = m.spread > s.noise;
+  const bool testable = !base.result.aggregates_only && !cur.result.aggregates_only;
+  bool significant = false;
+  if (testable) {
+    // One-sided, in the direction the change went, against the baseline moved by the threshold:
+    // H0 is "the change is within the threshold", not "there is no change". With 1000
+    // benchmarks a plain test at 5 % would let a few same-build medians that happen to differ
+    // by just over the threshold through on every run; this one does not, and a real change
+    // well beyond the threshold is as significant as before.
+    const bool current_greater = lower_better == worse;
+    const double factor = current_greater ? 1.0 + threshold : 1.0 - threshold;
+    std::vector<double> shifted(base.values);
+    for (double& v : shifted) v *= factor;
+    m.p_value = mann_whitney_u(cur.values, shifted,
+                               current_greater ? Alternative::kGreater : Alternative::kLess)
+                    .p_value;
+    m.min_p = mann_whitney_min_p(cur.values.size(), base.values.size());
+    significant = m.p_value < s.alpha;
+  }
+  if (beyond && worse) {
+    // A noisy benchmark regresses only by more than its threshold plus its spread, so that the
+    // gate does not flap on benchmarks whose repetitions disagree by more than the threshold.
+    if (significant && (!noisy || std::abs(m.change) > threshold + m.spread)) {
+      m.status = Status::kRegressed;
+    } else {
+      m.status = noisy ? Status::kNoisy : Status::kSuspect;
+    }
+  } else if (beyond && significant) {
+    m.status = noisy ? Status::kNoisy : Status::kImproved;
+  } else {
+    m.status = noisy ? Status::kNoisy : Status::kOk;
+  }
+  return m;
+}
+
+std::vector<double> time_values(const BenchmarkResult& r, bool real) {
+  return real ? r.real_time_ns : r.cpu_time_ns;
+}
+
+void append_detail(std::string& detail, const std::string& more) {
+  detail += (detail.empty() ? "" : "; ") + more;
+}
+
+BenchmarkComparison compare_one(const BenchmarkResult& b, const BenchmarkResult& c,
+                                const Settings& s, Mode mode, const std::string& origin) {
+  BenchmarkComparison out;
+  out.name = c.name;
+  out.threshold = mode == Mode::kInstructions ? s.instructions_threshold : s.threshold;
+  out.alpha = s.alpha;
+  out.baseline_samples = b.cpu_time_ns.size();
+  out.current_samples = c.cpu_time_ns.size();
+  if (mode == Mode::kInstructions) {
+    for (const auto* r : {&b, &c}) {
+      if (!r->counters.count("instructions")) {
+        throw common::InvalidArgument(origin + ": " + r->name +
+                                      ": no 'instructions' counter (instruction-count mode)");
+      }
+    }
+    out.metrics.push_back(evaluate("instructions", Direction::kLowerIsBetter, true,
+                                   {b, finite_only(b.counters.at("instructions"))},
+                                   {c, finite_only(c.counters.at("instructions"))}, s, mode));
+  } else {
+    const bool real = s.metric == TimeMetric::kRealTime ||
+                      (s.metric == TimeMetric::kAuto && c.manual_or_real_time);
+    const std::string metric = real ? "real_time" : "cpu_time";
+    out.metrics.push_back(evaluate(metric, Direction::kLowerIsBetter, true,
+                                   {b, time_values(b, real)}, {c, time_values(c, real)}, s, mode));
+    for (const auto& [counter, current_values] : c.counters) {
+      const auto base_it = b.counters.find(counter);
+      if (base_it == b.counters.end()) continue;
+      const auto direction = counter_direction(s, counter);
+      if (direction == Direction::kIgnore) continue;
+      Side base{b, finite_only(base_it->second)}, cur{c, finite_only(current_values)};
+      if (base.values.empty() || cur.values.empty()) continue;
+      out.metrics.push_back(evaluate(counter, direction.value_or(Direction::kHigherIsBetter),
+                                     direction.has_value(), base, cur, s, mode));
+    }
+    for (const auto& [counter, values] : b.counters) {
+      if (!c.counters.count(counter) && counter_direction(s, counter).has_value() &&
+          counter_direction(s, counter) != Direction::kIgnore) {
+        append_detail(out.detail, "counter " + counter + " no longer reported");
+      }
+    }
+  }
+  out.status = Status::kOk;
+  for (const auto& m : out.metrics) {
+    if (m.gated) out.status = std::min(out.status, m.status);
+  }
+  if (b.time_unit != c.time_unit) {
+    append_detail(out.detail, "time unit " + b.time_unit + " -> " + c.time_unit + " (converted)");
+    if (out.status == Status::kOk) out.status = Status::kUnitChanged;
+  }
+  if (out.status == Status::kSuspect && out.metrics.front().min_p >= s.alpha) {
+    append_detail(out.detail, "too few repetitions for p < alpha");
+  }
+  if (b.aggregates_only || c.aggregates_only) {
+    append_detail(out.detail, "aggregates only: no significance test");
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* status_name(Status status) {
+  switch (status) {
+    case Status::kErrored:
+      return "errored";
+    case Status::kMissing:
+      return "missing";
+    case Status::kRegressed:
+      return "regressed";
+    case Status::kSuspect:
+      return "suspect";
+    case Status::kNoisy:
+      return "noisy";
+    case Status::kImproved:
+      return "improved";
+    case Status::kUnitChanged:
+      return "unit-changed";
+    case Status::kNew:
+      return "new";
+    case Status::kSkipped:
+      return "skipped";
+    case Status::kOk:
+      return "ok";
+  }
+  return "?";
+}
+
+bool status_fails(Status status) {
+  return status == Status::kErrored || status == Status::kMissing || status == Status::kRegressed;
+}
+
+std::map<Status, std::size_t> Comparison::counts() const {
+  std::map<Status, std::size_t> out;
+  for (const auto& b : benchmarks) ++out[b.status];
+  return out;
+}
+
+bool Comparison::failed() const {
+  return std::any_of(benchmarks.begin(), benchmarks.end(),
+                     [](const auto& b) { return status_fails(b.status); });
+}
+
+bool looks_like_instructions(const ResultSet& baseline, const ResultSet& current) {
+  for (const auto* set : {&baseline, &current}) {
+    const auto mode = set->context.find("neuroperf_mode");
+    if (mode == set->context.end() || mode->second != "callgrind") return false;
+    for (const auto& r : set->benchmarks) {
+      if (!r.error && !r.skipped && !r.counters.count("instructions")) return false;
+    }
+  }
+  return true;
+}
+
+void compare_results(const ResultSet& baseline, const ResultSet& current,
+                     const ThresholdsConfig& config, Mode mode, const std::string& group,
+                     Comparison& out) {
+  auto add = [&](BenchmarkComparison c) {
+    c.group = group;
+    out.benchmarks.push_back(std::move(c));
+  };
+  auto simple = [&](const std::string& name, Status status, std::string detail) {
+    BenchmarkComparison c;
+    c.name = name;
+    c.status = status;
+    c.detail = std::move(detail);
+    add(std::move(c));
+  };
+  for (const auto& b : baseline.benchmarks) {
+    const Settings& s = config.settings_for(b.name);
+    if (s.ignore) {
+      ++out.ignored;
+      continue;
+    }
+    const BenchmarkResult* c = current.find(b.name);
+    if (c == nullptr) {
+      simple(b.name, Status::kMissing, "in the baseline, not in " + current.origin);
+    } else if (c->error) {
+      simple(b.name, Status::kErrored, *c->error);
+    } else if (c->skipped) {
+      simple(b.name, Status::kSkipped, *c->skipped);
+    } else if (c->cpu_time_ns.empty()) {
+      simple(b.name, Status::kErrored, "no measurement in " + current.origin);
+    } else if (b.error || b.skipped || b.cpu_time_ns.empty()) {
+      simple(b.name, Status::kNew, "the baseline has no measurement (errored or skipped)");
+    } else {
+      add(compare_one(b, *c, s, mode, current.origin));
+    }
+  }
+  for (const auto& c : current.benchmarks) {
+    if (baseline.find(c.name) != nullptr) continue;
+    if (config.settings_for(c.name).ignore) {
+      ++out.ignored;
+    } else if (c.error) {
+      simple(c.name, Status::kErrored, *c.error);
+    } else {
+      simple(c.name, Status::kNew, "not in the baseline");
+    }
+  }
+}
+
+}  // namespace neuro::compare
