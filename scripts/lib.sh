@@ -27,3 +27,14 @@ neuro_build() {
   cmake --build "$dir" "${targets[@]}" -- -j"$(nproc)" >"$dir.build.log" 2>&1 ||
     { grep -E 'error|Error' "$dir.build.log" | head -20 >&2; die 2 "build failed (log: $dir.build.log)"; }
 }
+
+# The --benchmark_context value every run carries, so `neuroperf compare` can tell whether a
+# baseline comes from this machine and build (commas separate fields, so none in the values).
+neuro_benchmark_context() {
+  local revision cpu compiler
+  revision=$(git -C "$NEURO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1 | tr -d ',')
+  compiler=$(c++ --version 2>/dev/null | head -1 | tr -d ',')
+  printf 'git_revision=%s,build_type=%s,cpu_model=%s,compiler=%s' "$revision" "${1:-release}" \
+    "${cpu:-unknown}" "${compiler:-unknown}"
+}
