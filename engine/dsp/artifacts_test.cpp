@@ -140,7 +140,9 @@ void expect_rejected(common::SignalBlock block, const ArtifactOptions& options,
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
   ASSERT_EQ(block.size(), before.size());
-  EXPECT_EQ(std::memcmp(block.data(), before.data(), block.size_bytes()), 0);
+  // Bytewise: the block may hold NaN, and an empty block has no data pointer to memcmp.
+  EXPECT_TRUE(block.size() == 0 ||
+              std::memcmp(block.data(), before.data(), block.size_bytes()) == 0);
 }
 
 common::SignalBlock small_eeg(std::size_t channels = 8) {

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Does the regression gate catch what it must and nothing else? With bench_selftest (a fixed
+# workload plus NEURO_SELFTEST_EXTRA_WORK_PERCENT more), per trial:
+#   wall-clock mode, 10 repetitions each: same build vs itself, and +25 % work;
+#   instruction-count mode (scripts/bench-callgrind): same build vs itself, and +3 % work.
+# Prints how many trials `neuroperf compare` flagged (exit 1) in each case.
+#   scripts/anchors/compare_gate.sh [--trials N] [--callgrind-trials N]
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+trials=10
+callgrind_trials=10
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --trials) trials=${2:?}; shift 2 ;;
+    --callgrind-trials) callgrind_trials=${2:?}; shift 2 ;;
+    *) die 2 "unknown argument '$1'" ;;
+  esac
+done
+neuro_build release bench_selftest neuroperf
+bench="$NEURO_ROOT/build/release/benchmarks/bench_selftest"
+neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
+tmp=$(mktemp -d -t neuroperf-gate.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+run() {  # run OUT EXTRA_PERCENT
+  NEURO_SELFTEST_EXTRA_WORK_PERCENT=$2 "$bench" --benchmark_repetitions=10 \
+    --benchmark_min_time=0.1 --benchmark_enable_random_interleaving=true \
+    --benchmark_out="$1" --benchmark_out_format=json >/dev/null 2>&1
+}
+flagged() { "$neuroperf" compare "$1" "$2" >/dev/null 2>&1 && echo 0 || { [[ $? -eq 1 ]] && echo 1 || echo E; }; }
+
+same=0 knob=0
+for t in $(seq "$trials"); do
+  run "$tmp/a.json" 0; run "$tmp/b.json" 0; run "$tmp/c.json" 25
+  r1=$(flagged "$tmp/a.json" "$tmp/b.json"); r2=$(flagged "$tmp/a.json" "$tmp/c.json")
+  [[ $r1 == 1 ]] && same=$((same + 1)); [[ $r2 == 1 ]] && knob=$((knob + 1))
+  log "trial $t: same-build flagged=$r1, +25% flagged=$r2"
+done
+echo "wall-clock, 10 repetitions: same build flagged in $same/$trials trials; +25 % flagged in $knob/$trials"
+
+cg_same=0 cg_knob=0
+for t in $(seq "$callgrind_trials"); do
+  "$NEURO_ROOT/scripts/bench-callgrind" bench_selftest --out "$tmp/cga.json" >/dev/null 2>&1
+  "$NEURO_ROOT/scripts/bench-callgrind" bench_selftest --out "$tmp/cgb.json" >/dev/null 2>&1
+  NEURO_SELFTEST_EXTRA_WORK_PERCENT=3 "$NEURO_ROOT/scripts/bench-callgrind" bench_selftest \
+    --out "$tmp/cgc.json" >/dev/null 2>&1
+  r1=$(flagged "$tmp/cga.json" "$tmp/cgb.json"); r2=$(flagged "$tmp/cga.json" "$tmp/cgc.json")
+  [[ $r1 == 1 ]] && cg_same=$((cg_same + 1)); [[ $r2 == 1 ]] && cg_knob=$((cg_knob + 1))
+  cmp -s <(grep instructions "$tmp/cga.json") <(grep instructions "$tmp/cgb.json") &&
+    d="0.00 %" || d="differs"
+  log "callgrind trial $t: same-build flagged=$r1 (instructions $d), +3% flagged=$r2"
+done
+echo "instruction count: same build flagged in $cg_same/$callgrind_trials trials; +3 % flagged in $cg_knob/$callgrind_trials"
