@@ -53,19 +53,19 @@ def anchors(x):
     return {
         "zero_phase": ("scipy.signal.sosfiltfilt, float64",
                        lambda: signal.sosfiltfilt(sos, x64, axis=1),
-                       ["BM_ZeroPhaseBandpass/32/30000/1", "BM_ZeroPhaseBandpass/32/30000/2"]),
+                       ["BM_ZeroPhaseBandpass/32/30000/1/real_time", "BM_ZeroPhaseBandpass/32/30000/2/real_time"]),
         "welch": ("scipy.signal.welch, float64 (nperseg 1000)",
                   lambda: reference_features.welch(x64, FS, NPERSEG),
-                  ["BM_WelchFeatures/32/30000/1", "BM_WelchFeatures/32/30000/2"]),
+                  ["BM_WelchFeatures/32/30000/1/real_time", "BM_WelchFeatures/32/30000/2/real_time"]),
         "welch_band_powers": ("scipy welch + numpy band powers",
                               lambda: reference_features.welch_band_powers(x64, FS, NPERSEG),
-                              ["BM_WelchFeatures/32/30000/1", "BM_WelchFeatures/32/30000/2"]),
+                              ["BM_WelchFeatures/32/30000/1/real_time", "BM_WelchFeatures/32/30000/2/real_time"]),
         "artifacts": ("numpy reference of artifacts.hpp",
                       lambda: reference_artifacts.remove_artifacts(x),
-                      ["BM_ArtifactRemoval/32/30000/1", "BM_ArtifactRemoval/32/30000/2"]),
+                      ["BM_ArtifactRemoval/32/30000/1/real_time", "BM_ArtifactRemoval/32/30000/2/real_time"]),
         "streaming_packet": ("scipy.signal.sosfilt with zi, one 32 x 100 packet",
                              lambda: signal.sosfilt(sos, packet, axis=1, zi=zi),
-                             ["BM_StreamingBandpass/ant_neuro"]),
+                             ["BM_StreamingBandpass/ant_neuro/real_time"]),
     }
 
 
@@ -74,7 +74,10 @@ def run_ours(bench, names, out_json):
     cmd = [str(bench), f"--benchmark_filter={pattern}", "--benchmark_min_time=0.2",
            f"--benchmark_out={out_json}", "--benchmark_out_format=json"]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    rows = json.loads(pathlib.Path(out_json).read_text())["benchmarks"]
+    text = pathlib.Path(out_json).read_text() if pathlib.Path(out_json).exists() else ""
+    if not text.strip():
+        raise subprocess.CalledProcessError(0, cmd, "no benchmark matched " + pattern)
+    rows = json.loads(text)["benchmarks"]
     scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
     return {r["name"]: r["real_time"] * scale[r["time_unit"]] for r in rows
             if r.get("run_type", "iteration") == "iteration" and not r.get("error_occurred")}
