@@ -46,8 +46,9 @@ for t in $(seq "$callgrind_trials"); do
     --out "$tmp/cgc.json" >/dev/null 2>&1
   r1=$(flagged "$tmp/cga.json" "$tmp/cgb.json"); r2=$(flagged "$tmp/cga.json" "$tmp/cgc.json")
   [[ $r1 == 1 ]] && cg_same=$((cg_same + 1)); [[ $r2 == 1 ]] && cg_knob=$((cg_knob + 1))
-  cmp -s <(grep instructions "$tmp/cga.json") <(grep instructions "$tmp/cgb.json") &&
-    d="0.00 %" || d="differs"
+  a=$(grep -o '"instructions": [0-9]*' "$tmp/cga.json" | tr -dc 0-9)
+  b=$(grep -o '"instructions": [0-9]*' "$tmp/cgb.json" | tr -dc 0-9)
+  d=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%+.2f %%", (b / a - 1) * 100 }')
   log "callgrind trial $t: same-build flagged=$r1 (instructions $d), +3% flagged=$r2"
 done
 echo "instruction count: same build flagged in $cg_same/$callgrind_trials trials; +3 % flagged in $cg_knob/$callgrind_trials"
