@@ -3,9 +3,11 @@
 // state in registers. Channel-contiguous data is gathered into lanes by the caller's loaders.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
+#include "engine/common/signal_block.hpp"
 #include "engine/dsp/filter_design.hpp"
 
 namespace neuro::dsp {
@@ -95,6 +97,26 @@ inline Lanes gather(const float* const* rows, std::size_t i) {
 
 inline void scatter(float* const* rows, std::size_t lanes_used, std::size_t i, Lanes v) {
   for (std::size_t l = 0; l < lanes_used; ++l) rows[l][i] = static_cast<float>(v[l]);
+}
+
+// The channel rows of one group of kLanes channels starting at first_channel; lanes past the
+// last channel repeat the group's first channel (computed, never stored: scatter stops at
+// lanes_used). Returns lanes_used.
+struct LaneRows {
+  const float* in[kLanes];
+  float* out[kLanes];
+  std::size_t used;
+};
+inline LaneRows lane_rows(const common::SignalBlock& in, common::SignalBlock& out,
+                          std::size_t first_channel) {
+  LaneRows rows{};
+  rows.used = std::min(kLanes, in.channels() - first_channel);
+  for (std::size_t l = 0; l < kLanes; ++l) {
+    const std::size_t c = first_channel + (l < rows.used ? l : 0);
+    rows.in[l] = in.channel(c).data();
+    rows.out[l] = out.channel(c).data();
+  }
+  return rows;
 }
 
 // Index of the first lane (< lanes_used) holding NaN or infinity, or kLanes if none.

@@ -44,14 +44,10 @@ void StreamingFilter::process(const common::SignalBlock& in, common::SignalBlock
 void StreamingFilter::process_group(const common::SignalBlock& in, common::SignalBlock& out,
                                     std::size_t group, std::vector<std::size_t>& bad_channels) {
   const std::size_t first_channel = group * kLanes;
-  const std::size_t lanes_used = std::min(kLanes, channels_ - first_channel);
-  const float* in_rows[kLanes];
-  float* out_rows[kLanes];
-  for (std::size_t l = 0; l < kLanes; ++l) {
-    const std::size_t c = first_channel + (l < lanes_used ? l : 0);
-    in_rows[l] = in.channel(c).data();
-    out_rows[l] = out.channel(c).data();
-  }
+  const LaneRows rows = lane_rows(in, out, first_channel);
+  const std::size_t lanes_used = rows.used;
+  const float* const* in_rows = rows.in;
+  float* const* out_rows = rows.out;
   const std::size_t sections = kernel_.sections();
   Lanes* state = state_.data() + group * 2 * sections;
   if (!started_ && start_ == Start::kSteadyState) {

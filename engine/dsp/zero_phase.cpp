@@ -55,16 +55,10 @@ void ZeroPhaseFilter::filter_group(const common::SignalBlock& in, common::Signal
   const std::size_t n = in.samples();
   const std::size_t edge = padlen_;
   const std::size_t extended = n + 2 * edge;
-  const std::size_t lanes_used = std::min(kLanes, in.channels() - first_channel);
-
-  // Unused lanes repeat the group's first channel: computed, never stored.
-  const float* in_rows[kLanes];
-  float* out_rows[kLanes];
-  for (std::size_t l = 0; l < kLanes; ++l) {
-    const std::size_t c = first_channel + (l < lanes_used ? l : 0);
-    in_rows[l] = in.channel(c).data();
-    out_rows[l] = out.channel(c).data();
-  }
+  const LaneRows rows = lane_rows(in, out, first_channel);
+  const std::size_t lanes_used = rows.used;
+  const float* const* in_rows = rows.in;
+  float* const* out_rows = rows.out;
   const Lanes first = gather(in_rows, 0);
   const Lanes last = gather(in_rows, n - 1);
   const auto& zi = kernel_.unit_step_state();
