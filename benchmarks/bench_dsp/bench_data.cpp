@@ -19,11 +19,8 @@ const common::SignalBlock& eeg_block(std::size_t channels, std::size_t samples,
   const auto key = std::make_tuple(channels, samples, sample_rate_hz);
   auto it = cache.find(key);
   if (it == cache.end()) {
-    common::SyntheticEegOptions options;
-    options.channels = channels;
-    options.sample_rate_hz = sample_rate_hz;
-    options.duration_s = static_cast<double>(samples) / sample_rate_hz;
-    it = cache.emplace(key, common::make_synthetic_eeg(options)).first;
+    const double duration_s = static_cast<double>(samples) / sample_rate_hz;
+    it = cache.emplace(key, common::make_synthetic_eeg(channels, sample_rate_hz, duration_s)).first;
   }
   return it->second;
 }

@@ -88,6 +88,16 @@ SyntheticEegOptions options_for(const DeviceProfile& profile, double duration_s,
   return options;
 }
 
+SignalBlock make_synthetic_eeg(std::size_t channels, double sample_rate_hz, double duration_s,
+                               std::uint64_t seed) {
+  SyntheticEegOptions options;
+  options.channels = channels;
+  options.sample_rate_hz = sample_rate_hz;
+  options.duration_s = duration_s;
+  options.seed = seed;
+  return make_synthetic_eeg(options);
+}
+
 SignalBlock make_synthetic_eeg(const SyntheticEegOptions& o) {
   validate(o);
   const auto samples = static_cast<std::size_t>(std::llround(o.duration_s * o.sample_rate_hz));

@@ -42,4 +42,8 @@ SyntheticEegOptions options_for(const DeviceProfile& profile, double duration_s,
 // frequency at or above Nyquist.
 SignalBlock make_synthetic_eeg(const SyntheticEegOptions& options);
 
+// Shorthand: this shape and seed, every component at its default.
+SignalBlock make_synthetic_eeg(std::size_t channels, double sample_rate_hz, double duration_s,
+                               std::uint64_t seed = 1);
+
 }  // namespace neuro::common

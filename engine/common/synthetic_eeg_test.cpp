@@ -51,6 +51,9 @@ TEST(SyntheticEeg, IsDeterministicPerSeed) {
   const auto a = make_synthetic_eeg(options);
   const auto b = make_synthetic_eeg(options);
   EXPECT_TRUE(std::equal(a.data(), a.data() + a.size(), b.data()));
+  const auto shorthand = make_synthetic_eeg(options.channels, options.sample_rate_hz,
+                                            options.duration_s, options.seed);
+  EXPECT_TRUE(std::equal(a.data(), a.data() + a.size(), shorthand.data()));
   options.seed = 2;
   const auto c = make_synthetic_eeg(options);
   EXPECT_FALSE(std::equal(a.data(), a.data() + a.size(), c.data()));

@@ -20,11 +20,7 @@ using common::SignalBlock;
 using neuro::testing::GoldenCase;
 
 SignalBlock eeg(std::size_t channels, double fs, double seconds) {
-  common::SyntheticEegOptions options;
-  options.channels = channels;
-  options.sample_rate_hz = fs;
-  options.duration_s = seconds;
-  return common::make_synthetic_eeg(options);
+  return common::make_synthetic_eeg(channels, fs, seconds);
 }
 
 // Tolerances. Spectral values inherit the float32 FFT error (welch_test.cpp: PSD bins within
