@@ -18,6 +18,7 @@ neuro_build() {
   local dir="$NEURO_ROOT/build/$preset"
   if [[ ! -f "$dir/build.ninja" ]]; then
     log "configuring ($preset) in $dir"
+    mkdir -p "$NEURO_ROOT/build"
     cmake --preset "$preset" -S "$NEURO_ROOT" >"$dir.configure.log" 2>&1 ||
       { tail -20 "$dir.configure.log" >&2; die 2 "cmake configure failed (log: $dir.configure.log)"; }
   fi
