@@ -5,8 +5,10 @@
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "engine/common/errors.hpp"
+#include "engine/common/huge_page_allocator.hpp"
 #include "tools/report/json_document.hpp"
 
 namespace neuro::report {
@@ -284,15 +286,19 @@ class RowReader {
 
 }  // namespace
 
-BenchmarkFile parse_benchmark_json(const std::string& text, const std::filesystem::path& origin) {
+BenchmarkFile parse_benchmark_json(std::string_view text, const std::filesystem::path& origin) {
   const std::string name = origin.string();
   BenchmarkFile file;
   file.path = origin;
+  // Rows are ~360 bytes and a row takes at least ~250 bytes of JSON: reserving by the text size
+  // avoids growing (and first-touching) the vector twice over; untouched reserve costs nothing.
+  file.rows.reserve(text.size() / 250);
   RowReader reader(file, name);
   std::string cleaned;
   const bool replaced = replace_bare_non_finite(text, cleaned);
+  const std::string_view input = replaced ? std::string_view(cleaned) : text;
   try {
-    Json::sax_parse(replaced ? cleaned : text, &reader);
+    Json::sax_parse(input.data(), input.data() + input.size(), &reader);
   } catch (const nlohmann::json::exception& e) {
     // Invalid UTF-8 and similar problems surface as exceptions outside parse_error().
     throw InvalidArgument(name + ": not valid JSON (" + e.what() + ")");
@@ -308,10 +314,12 @@ BenchmarkFile read_benchmark_file(const std::filesystem::path& path) {
   if (!in) throw InvalidArgument(path.string() + ": cannot open");
   const std::streamoff size = in.tellg();
   if (size < 0) throw InvalidArgument(path.string() + ": cannot read");
-  std::string text(static_cast<std::size_t>(size), '\0');
+  // Huge pages: first-touch page faults of a 6 MB buffer are a visible share of a compare on
+  // these paravirtualised VMs.
+  std::vector<char, common::HugePageAllocator<char>> text(static_cast<std::size_t>(size));
   in.seekg(0);
   if (!in.read(text.data(), size)) throw InvalidArgument(path.string() + ": cannot read");
-  return parse_benchmark_json(text, path);
+  return parse_benchmark_json(std::string_view(text.data(), text.size()), path);
 }
 
 }  // namespace neuro::report

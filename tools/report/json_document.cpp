@@ -5,8 +5,9 @@
 
 namespace neuro::report {
 
-bool replace_bare_non_finite(const std::string& text, std::string& out) {
-  if (text.find("NaN") == std::string::npos && text.find("Infinity") == std::string::npos) {
+bool replace_bare_non_finite(std::string_view text, std::string& out) {
+  if (text.find("NaN") == std::string_view::npos &&
+      text.find("Infinity") == std::string_view::npos) {
     return false;
   }
   out.clear();
