@@ -194,6 +194,20 @@ TEST(BenchmarkJson, ReadsVersions17To19) {
   EXPECT_EQ(warnings.size(), 3u);  // scaling, load 9.5 > 4 CPUs, debug build
 }
 
+TEST(BenchmarkJson, ServiceUnavailableErrorIsASkipOtherErrorsAreNot) {
+  const auto file = report::parse_benchmark_json(R"({"benchmarks": [
+      {"name": "BM_Db", "run_name": "BM_Db", "run_type": "iteration", "error_occurred": true,
+       "error_message": "service unavailable: postgresql://127.0.0.1:1/x: connection refused"},
+      {"name": "BM_Broken", "run_name": "BM_Broken", "run_type": "iteration",
+       "error_occurred": true, "error_message": "wrong row count"}]})",
+                                                 "v17.json");
+  ASSERT_EQ(file.rows.size(), 2u);
+  EXPECT_FALSE(file.rows[0].error.has_value());
+  EXPECT_NE(file.rows[0].skipped.value_or("").find("connection refused"), std::string::npos);
+  EXPECT_EQ(file.rows[1].error.value_or(""), "wrong row count");
+  EXPECT_FALSE(file.rows[1].skipped.has_value());
+}
+
 TEST(Render, EveryFormatCarriesTheVerdict) {
   const auto c = compare_pair("statuses").comparison;
   EXPECT_NE(render_text(c).find("regressed    BM_Regressed"), std::string::npos);

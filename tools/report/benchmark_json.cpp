@@ -19,6 +19,7 @@ using Json = nlohmann::json;
 using DomBuilder = nlohmann::detail::json_sax_dom_parser<Json>;
 constexpr std::size_t kMaxDepth = 64;  // no benchmark file nests beyond 4; hostile ones may
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::string_view kServiceUnavailable = "service unavailable";
 
 std::string shown(const Json& value) {
   std::string s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -261,6 +262,13 @@ class RowReader {
     BenchmarkRow& r = row_->row;
     if (r.name.empty()) fail("name", "a non-empty string", Json(r.name));
     if (!row_->has_run_name) r.run_name = r.name;
+    // Google Benchmark 1.7 has only SkipWithError; our benchmarks whose service is down say
+    // "service unavailable: ..." there, and that is a skip (STYLE.md 3), not a failure.
+    if (row_->error && row_->error_message.starts_with(kServiceUnavailable)) {
+      row_->error = false;
+      row_->skipped = true;
+      row_->skip_message = row_->error_message;
+    }
     if (row_->error) r.error = row_->error_message;
     if (row_->skipped) r.skipped = row_->skip_message;
     file_.rows.push_back(std::move(r));
