@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Integration test of scripts/services on its own state directory and ports (the suite's own
+# services are left alone): start, idempotence, data kept over stop/start, AOF mode, a stop that
+# leaves nothing listening, clean, usage errors.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+services="$root/scripts/services"
+export NEUROPERF_STATE_DIR
+NEUROPERF_STATE_DIR=$(mktemp -d -t neuroperf-services-test.XXXXXX)
+export NEUROPERF_PG_PORT=$((55000 + RANDOM % 1000))
+export NEUROPERF_REDIS_PORT=$((56000 + RANDOM % 1000))
+trap '"$services" clean >/dev/null 2>&1 || true; rm -rf "$NEUROPERF_STATE_DIR"' EXIT
+
+fail() { echo "services_test: $*" >&2; exit 1; }
+listening() { ss -ltn "( sport = :$1 )" | grep -q LISTEN; }
+psql_q() { psql "postgresql://neuroperf@127.0.0.1:$NEUROPERF_PG_PORT/neuroperf" -tAqc "$1"; }
+redis_q() { redis-cli -h 127.0.0.1 -p "$NEUROPERF_REDIS_PORT" "$@"; }
+
+out=$("$services" start) || fail "start exited $?"
+grep -q "postgres up   postgresql://neuroperf@127.0.0.1:$NEUROPERF_PG_PORT/neuroperf" <<<"$out" ||
+  fail "start did not print the PostgreSQL URL: $out"
+grep -q "redis    up   redis://127.0.0.1:$NEUROPERF_REDIS_PORT" <<<"$out" ||
+  fail "start did not print the Redis URL: $out"
+"$services" start >/dev/null || fail "a second start is not idempotent"
+[[ $(psql_q 'select 41 + 1') == 42 ]] || fail "PostgreSQL does not answer queries"
+[[ $(redis_q ping) == PONG ]] || fail "Redis does not answer"
+[[ $(redis_q config get appendonly | tail -1) == no ]] || fail "Redis persists by default"
+[[ $(redis_q config get bind | tail -1) == 127.0.0.1 ]] || fail "Redis listens beyond loopback"
+[[ $(psql_q 'show listen_addresses') == 127.0.0.1 ]] || fail "PostgreSQL listens beyond loopback"
+eval "$("$services" env)"
+[[ $NEUROPERF_PG_URL == "postgresql://neuroperf@127.0.0.1:$NEUROPERF_PG_PORT/neuroperf" ]] ||
+  fail "env printed NEUROPERF_PG_URL=$NEUROPERF_PG_URL"
+psql_q 'create table kept (v int); insert into kept values (7)' >/dev/null
+
+"$services" stop || fail "stop exited $?"
+code=0
+"$services" status >/dev/null || code=$?
+[[ $code -eq 3 ]] || fail "status after stop exited $code, expected 3"
+listening "$NEUROPERF_PG_PORT" && fail "PostgreSQL still listens after stop"
+listening "$NEUROPERF_REDIS_PORT" && fail "Redis still listens after stop"
+
+"$services" start --redis-aof >/dev/null || fail "start --redis-aof exited $?"
+[[ $(psql_q 'select v from kept') == 7 ]] || fail "PostgreSQL data did not survive stop/start"
+[[ $(redis_q config get appendonly | tail -1) == yes ]] || fail "--redis-aof did not enable AOF"
+
+code=0
+"$services" bogus 2>/dev/null || code=$?
+[[ $code -eq 2 ]] || fail "an unknown command exited $code, expected 2"
+code=0
+"$services" start --nope 2>/dev/null || code=$?
+[[ $code -eq 2 ]] || fail "an unknown start option exited $code, expected 2"
+
+"$services" clean || fail "clean exited $?"
+[[ ! -e $NEUROPERF_STATE_DIR ]] || fail "clean left $NEUROPERF_STATE_DIR"
+listening "$NEUROPERF_PG_PORT" && fail "PostgreSQL still listens after clean"
+echo "services_test: ok"
