@@ -12,5 +12,8 @@ using Args = std::vector<std::string>;
 int run_compare(const Args& args);  // neuroperf compare BASELINE CURRENT [options]
 int run_summary(const Args& args);  // neuroperf summary DIR [--out FILE]
 int run_synth(const Args& args);    // neuroperf synth ... --out FILE
+int run_load(const Args& args);     // neuroperf load SCENARIO.yaml [options]
+int run_merge(const Args& args);    // neuroperf merge A.json B.json ... --out M.json
+int run_report(const Args& args);   // neuroperf report RESULT.json [--html F] [--markdown F]
 
 }  // namespace neuro::cli

@@ -19,7 +19,15 @@ constexpr const char* kUsage =
     "  summary DIR [--out FILE]   render summary.md from DIR/bench_*.json (stdout by default)\n"
     "  synth [--channels N] [--samples N] [--rate HZ] [--seed N] --out FILE\n"
     "                             write synthetic EEG as raw little-endian float32, "
-    "channel-major\n";
+    "channel-major\n"
+    "  load SCENARIO.yaml [--target URL] [--out DIR] [--threads N] [--target-pid PID]\n"
+    "       [--shard i/N] [--quiet]\n"
+    "                             run a load scenario: DIR/result.json, report.html, "
+    "summary.md\n"
+    "  merge A.json B.json ... --out M.json\n"
+    "                             merge the result documents of shards exactly\n"
+    "  report RESULT.json [--html FILE] [--markdown FILE]\n"
+    "                             render a load result (markdown on stdout by default)\n";
 
 }  // namespace
 
@@ -36,6 +44,9 @@ int main(int argc, char** argv) {
     if (command == "compare") return neuro::cli::run_compare(args);
     if (command == "summary") return neuro::cli::run_summary(args);
     if (command == "synth") return neuro::cli::run_synth(args);
+    if (command == "load") return neuro::cli::run_load(args);
+    if (command == "merge") return neuro::cli::run_merge(args);
+    if (command == "report") return neuro::cli::run_report(args);
     if (command == "-h" || command == "--help" || command == "help") {
       std::fputs(kUsage, stdout);
       return to_int(ExitCode::kOk);

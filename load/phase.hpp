@@ -1,0 +1,66 @@
+// One phase of a run: worker threads over one executor configuration (a whole constant-users
+// or open-model run, or one stress stage), with the once-a-second duties of the main thread:
+// resource samples, series collection, live progress and abort_on_fail.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "load/blocking_client.hpp"
+#include "load/progress.hpp"
+#include "load/resources.hpp"
+#include "load/scenario.hpp"
+#include "load/schedule.hpp"
+#include "load/step_stats.hpp"
+
+namespace neuro::load {
+
+// What the run learned before starting: where the target is and the auth step's captures.
+struct Prepared {
+  ResolvedTarget target;
+  std::string auth_header;
+  Variables variables;
+};
+
+struct PhasePlan {
+  bool open_model = false;
+  RateCurve curve;  // open model, whole-run rate (the shard takes its share)
+  int users = 0;    // closed model, whole run
+  double ramp_up_s = 0;
+  std::int64_t iterations = 0;
+  double duration_s = 0;
+  int connections = 0;  // open model, this shard
+  int threads = 1;
+  int shard_index = 0;
+  int shard_count = 1;
+  pid_t target_pid = 0;
+  double t_offset_s = 0;  // where this phase starts within the run (stress stages)
+  double planned_total_s = 0;
+  bool abort_on_fail = false;
+};
+
+struct PhaseResult {
+  std::vector<StepStats> steps;
+  Series series;  // seconds since the phase started
+  std::vector<HostSample> host;
+  std::vector<TargetSample> target;
+  bool target_alive = true;
+  std::int64_t late_sends = 0;
+  std::int64_t dropped_sends = 0;
+  std::int64_t peak_connections = 0;
+  double duration_s = 0;
+  double cpu_s = 0;  // this process, user + system
+  bool aborted = false;
+  std::string abort_reason;
+};
+
+PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const PhasePlan& plan,
+                      Progress& progress);
+
+// Closed-model users of the shard started by t_s (for the series and progress).
+int users_started(const PhasePlan& plan, double t_s);
+
+}  // namespace neuro::load

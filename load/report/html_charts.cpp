@@ -1,0 +1,118 @@
+#include "load/report/html_charts.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "load/report/series_windows.hpp"
+
+namespace neuro::load_report {
+namespace {
+
+// Colour-blind-safe (Okabe-Ito) colours, one per line in a chart.
+constexpr const char* kBlue = "#0072b2";
+constexpr const char* kOrange = "#e69f00";
+constexpr const char* kRed = "#d55e00";
+constexpr const char* kGreen = "#009e73";
+constexpr const char* kGrey = "#777777";
+
+std::optional<double> ns_to_ms(const std::optional<std::int64_t>& ns) {
+  return ns ? std::optional<double>(static_cast<double>(*ns) / 1e6) : std::nullopt;
+}
+
+// Resource samples averaged over windows the way series_windows cuts the series.
+template <typename Sample>
+Chart resource_chart(const std::vector<Sample>& samples, Chart chart,
+                     const std::vector<std::function<double(const Sample&)>>& values) {
+  const std::size_t w = window_size(samples.size());
+  for (std::size_t start = 0; start < samples.size(); start += w) {
+    const std::size_t end = std::min(samples.size(), start + w);
+    chart.x.push_back(static_cast<double>(samples[start].t_s));
+    for (std::size_t l = 0; l < values.size(); ++l) {
+      double sum = 0.0;
+      for (std::size_t i = start; i < end; ++i) sum += values[l](samples[i]);
+      chart.lines[l].values.push_back(sum / static_cast<double>(end - start));
+    }
+  }
+  return chart;
+}
+
+// A chart of host and target lines on one axis; the two are sampled separately, so they are
+// two charts' worth of x values: the host's are used when both exist and the target's values
+// are matched by t_s (a target sample missing at a host second is a gap).
+Chart merge_by_time(Chart host, const Chart& target) {
+  if (host.x.empty()) return target;
+  if (target.x.empty()) return host;
+  for (const auto& tline : target.lines) {
+    ChartLine line{tline.label, tline.color, {}};
+    for (const double t : host.x) {
+      const auto it = std::find(target.x.begin(), target.x.end(), t);
+      line.values.push_back(it == target.x.end()
+                                ? std::nullopt
+                                : tline.values[static_cast<std::size_t>(it - target.x.begin())]);
+    }
+    host.lines.push_back(std::move(line));
+  }
+  return host;
+}
+
+}  // namespace
+
+std::vector<Chart> build_charts(const LoadResult& r) {
+  std::vector<Chart> charts;
+  const std::vector<SeriesWindow> windows = series_windows(r.series);
+  const std::size_t w = series_window_seconds(r.series);
+  const std::string per = w == 1 ? "per second" : "per " + std::to_string(w) + " s window";
+
+  Chart latency{"latency", "Latency percentiles " + per,
+                "ms",      3,
+                {},        {{"p50", kBlue, {}}, {"p95", kOrange, {}}, {"p99", kRed, {}}}};
+  Chart throughput{"throughput", "Throughput " + per, "req/s", 1, {}, {{"completed", kBlue, {}}}};
+  Chart errors{"errors", "Errors " + per, "errors/s", 1, {}, {{"errors", kRed, {}}}};
+  Chart users{"users", "Active users", "users", 1, {}, {{"users", kGreen, {}}}};
+  const bool has_rate =
+      std::any_of(windows.begin(), windows.end(), [](const auto& x) { return x.rate.has_value(); });
+  const bool has_users = std::any_of(windows.begin(), windows.end(),
+                                     [](const auto& x) { return x.users.has_value(); });
+  if (has_rate) throughput.lines.push_back({"intended rate", kGrey, {}, true});
+  for (const SeriesWindow& win : windows) {
+    const double t = static_cast<double>(win.t_s);
+    for (Chart* c : {&latency, &throughput, &errors, &users}) c->x.push_back(t);
+    latency.lines[0].values.push_back(ns_to_ms(win.p50_ns));
+    latency.lines[1].values.push_back(ns_to_ms(win.p95_ns));
+    latency.lines[2].values.push_back(ns_to_ms(win.p99_ns));
+    throughput.lines[0].values.push_back(win.rps);
+    if (has_rate) throughput.lines[1].values.push_back(win.rate);
+    errors.lines[0].values.push_back(win.errors_per_s);
+    users.lines[0].values.push_back(win.users);
+  }
+  charts.push_back(std::move(latency));
+  charts.push_back(std::move(throughput));
+  charts.push_back(std::move(errors));
+  if (has_users) charts.push_back(std::move(users));
+
+  const Chart host_cpu =
+      resource_chart<HostSample>(r.host, {"cpu", "CPU", "%", 1, {}, {{"host CPU", kBlue, {}}}},
+                                 {[](const HostSample& s) { return s.cpu_percent; }});
+  const Chart target_cpu = resource_chart<TargetSample>(
+      r.target_process, {"cpu", "CPU", "%", 1, {}, {{"target CPU", kOrange, {}}}},
+      {[](const TargetSample& s) { return s.cpu_percent; }});
+  const Chart host_mem = resource_chart<HostSample>(
+      r.host, {"memory", "Memory", "MB", 1, {}, {{"host used", kBlue, {}}}},
+      {[](const HostSample& s) { return static_cast<double>(s.mem_used_bytes) / 1e6; }});
+  const Chart target_mem = resource_chart<TargetSample>(
+      r.target_process, {"memory", "Memory", "MB", 1, {}, {{"target RSS", kOrange, {}}}},
+      {[](const TargetSample& s) { return static_cast<double>(s.rss_bytes) / 1e6; }});
+  if (!r.host.empty() || !r.target_process.empty()) {
+    charts.push_back(merge_by_time(host_cpu, target_cpu));
+    charts.push_back(merge_by_time(host_mem, target_mem));
+  }
+  if (!r.host.empty()) {
+    charts.push_back(resource_chart<HostSample>(
+        r.host, {"network", "Host network", "kB/s", 1, {}, {{"rx", kGreen, {}}, {"tx", kRed, {}}}},
+        {[](const HostSample& s) { return s.net_rx_bytes_per_s / 1e3; },
+         [](const HostSample& s) { return s.net_tx_bytes_per_s / 1e3; }}));
+  }
+  return charts;
+}
+
+}  // namespace neuro::load_report

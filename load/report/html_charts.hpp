@@ -1,0 +1,17 @@
+// The charts of the HTML report, built from a result: latency percentiles, throughput, errors,
+// users, host and target CPU, memory and network, each over time.
+#pragma once
+
+#include <vector>
+
+#include "load/report/load_result.hpp"
+#include "load/report/svg_chart.hpp"
+
+namespace neuro::load_report {
+
+// Charts with ids latency, throughput, errors, users (closed model only), cpu, memory, network
+// (the last three only when resources were sampled). Values: ms, req/s, errors/s, users, %, MB,
+// kB/s.
+std::vector<Chart> build_charts(const LoadResult& result);
+
+}  // namespace neuro::load_report

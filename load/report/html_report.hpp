@@ -1,0 +1,14 @@
+// The load runner's self-contained, offline HTML report: one file, no external script, style
+// sheet or font; charts are inline SVG drawn here (see svg_chart.hpp for why not JavaScript).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace neuro::load_report {
+
+// Renders a "neuroperf-load/1" result document. Throws neuro::common::InvalidArgument naming
+// the JSON path when the document is malformed; nothing is written then.
+void write_html_report(const nlohmann::json& result, std::ostream& out);
+
+}  // namespace neuro::load_report

@@ -1,0 +1,118 @@
+// The load runner's result document (schema "neuroperf-load/1", docs/load-results-schema.md)
+// read into typed structs, the whole document checked before anything is rendered.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "load/report/histogram_json.hpp"
+
+namespace neuro::load_report {
+
+inline constexpr const char* kSchema = "neuroperf-load/1";
+
+struct ErrorCounts {
+  std::int64_t connect = 0, read = 0, write = 0, timeout = 0, status_4xx = 0, status_5xx = 0;
+  std::int64_t total() const { return connect + read + write + timeout + status_4xx + status_5xx; }
+};
+
+struct StepResult {
+  std::string name;
+  std::int64_t requests = 0;
+  double rps = 0.0;
+  ErrorCounts errors;
+  HistogramData latency;
+  std::optional<HistogramData> service_time;  // open model only
+};
+
+struct SeriesPoint {
+  std::int64_t t_s = 0;
+  std::int64_t requests = 0;
+  std::int64_t errors = 0;
+  std::optional<std::int64_t> users;  // closed model
+  std::optional<double> rate;         // open model: intended arrivals per second
+  HistogramData latency;
+};
+
+struct HostSample {
+  std::int64_t t_s = 0;
+  double cpu_percent = 0.0;
+  std::int64_t mem_used_bytes = 0;
+  double net_rx_bytes_per_s = 0.0, net_tx_bytes_per_s = 0.0;
+};
+
+struct TargetSample {
+  std::int64_t t_s = 0;
+  double cpu_percent = 0.0;
+  std::int64_t rss_bytes = 0;
+};
+
+struct ClientInfo {
+  std::int64_t threads = 0;
+  double cpu_s = 0.0, cpu_us_per_request = 0.0;
+  std::vector<std::string> warnings;
+};
+
+struct OpenModel {
+  std::int64_t late_sends = 0, dropped_sends = 0;
+};
+
+// The runner writes each stage's requests, errors and latency histogram (and the thresholds it
+// broke); p95_ms and error_rate are accepted too, for writers that summarise.
+struct StressStage {
+  double rate = 0.0;
+  bool passed = false;
+  std::optional<std::int64_t> requests, errors;
+  std::optional<HistogramData> latency;
+  std::optional<double> p95_ms, error_rate;
+  std::vector<std::string> failed;  // expressions of the thresholds this stage broke
+};
+
+struct Stress {
+  std::optional<double> knee_rate;  // none: not even the first stage held
+  std::vector<StressStage> stages;
+};
+
+struct Soak {
+  std::optional<double> rss_slope_bytes_per_s;  // none without a target process to watch
+  std::optional<double> rss_growth_bytes, leak_threshold_bytes;
+  bool suspected_leak = false;
+};
+
+struct Threshold {
+  std::string expression, metric, unit;
+  std::optional<double> observed;  // none when the run produced no such measurement
+  double limit = 0.0;
+  bool passed = false;
+};
+
+struct LoadResult {
+  std::string scenario_name, scenario_file, executor;
+  std::string target, started_at;
+  double duration_s = 0.0;
+  std::int64_t shard_index = 0, shard_count = 1;
+  std::int64_t merged_from = 0;  // shards merged into this document (0: a single run)
+  std::int64_t total_requests = 0, total_errors = 0;
+  double total_rps = 0.0;
+  std::vector<StepResult> steps;
+  std::vector<SeriesPoint> series;
+  std::vector<HostSample> host;
+  std::vector<TargetSample> target_process;
+  std::optional<ClientInfo> client;
+  std::optional<OpenModel> open_model;
+  std::optional<Stress> stress;
+  std::optional<Soak> soak;
+  std::vector<Threshold> thresholds;
+  bool aborted = false;
+  std::string abort_reason;
+  bool passed = false;
+};
+
+// Throws neuro::common::InvalidArgument naming the JSON path of the first problem. Fields the
+// schema marks "| null" may also be absent; unknown fields are ignored (writers may add some).
+LoadResult parse_load_result(const nlohmann::json& document);
+
+}  // namespace neuro::load_report

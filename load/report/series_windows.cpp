@@ -1,0 +1,83 @@
+#include "load/report/series_windows.hpp"
+
+#include <algorithm>
+
+namespace neuro::load_report {
+namespace {
+
+struct Mean {
+  double sum = 0.0;
+  std::size_t n = 0;
+  void add(double v) {
+    sum += v;
+    ++n;
+  }
+  std::optional<double> value() const {
+    return n ? std::optional<double>(sum / static_cast<double>(n)) : std::nullopt;
+  }
+};
+
+}  // namespace
+
+std::size_t window_size(std::size_t n) {
+  return n <= kMaxChartPoints ? 1 : (n + kMaxChartPoints - 1) / kMaxChartPoints;
+}
+
+// A run of phases (stress stages, spike stages) can end one phase and start the next within
+// the same second: consecutive points with one t_s are that second, split in two.
+std::vector<std::pair<std::size_t, std::size_t>> seconds_of(
+    const std::vector<SeriesPoint>& series) {
+  std::vector<std::pair<std::size_t, std::size_t>> seconds;  // [first point, end)
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    if (seconds.empty() || series[i].t_s != series[seconds.back().first].t_s) {
+      seconds.emplace_back(i, i + 1);
+    } else {
+      seconds.back().second = i + 1;
+    }
+  }
+  return seconds;
+}
+
+std::size_t series_window_seconds(const std::vector<SeriesPoint>& series) {
+  return window_size(seconds_of(series).size());
+}
+
+std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series) {
+  std::vector<SeriesWindow> out;
+  if (series.empty()) return out;
+  const auto seconds = seconds_of(series);
+  const std::size_t w = window_size(seconds.size());
+  // One histogram reused for every window; layouts are checked by add_to.
+  common::LatencyHistogram hist(series.front().latency.highest_ns,
+                                series.front().latency.significant_digits);
+  for (std::size_t start = 0; start < seconds.size(); start += w) {
+    const std::size_t end = std::min(seconds.size(), start + w);
+    const double n_seconds = static_cast<double>(end - start);
+    SeriesWindow win;
+    win.t_s = series[seconds[start].first].t_s;
+    Mean users, rate;
+    double requests = 0.0, errors = 0.0;
+    hist.reset();
+    for (std::size_t i = seconds[start].first; i < seconds[end - 1].second; ++i) {
+      const SeriesPoint& p = series[i];
+      requests += static_cast<double>(p.requests);
+      errors += static_cast<double>(p.errors);
+      if (p.users) users.add(static_cast<double>(*p.users));
+      if (p.rate) rate.add(*p.rate);
+      add_to(p.latency, hist);
+    }
+    win.rps = requests / n_seconds;
+    win.errors_per_s = errors / n_seconds;
+    win.users = users.value();
+    win.rate = rate.value();
+    if (hist.count() > 0) {
+      win.p50_ns = hist.percentile_ns(50.0);
+      win.p95_ns = hist.percentile_ns(95.0);
+      win.p99_ns = hist.percentile_ns(99.0);
+    }
+    out.push_back(win);
+  }
+  return out;
+}
+
+}  // namespace neuro::load_report

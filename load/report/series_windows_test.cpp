@@ -1,0 +1,74 @@
+#include "load/report/series_windows.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace neuro::load_report {
+namespace {
+
+using common::LatencyHistogram;
+
+HistogramData data_of(const std::vector<std::int64_t>& values) {
+  LatencyHistogram h;
+  HistogramData d;
+  for (const auto v : values) h.record(v);
+  d.count = h.count();
+  d.min_ns = h.min_ns();
+  d.max_ns = h.max_ns();
+  for (std::size_t i = 0; i < h.bucket_count(); ++i) {
+    if (h.count_at(i)) d.buckets.emplace_back(i, h.count_at(i));
+  }
+  return d;
+}
+
+SeriesPoint point(std::int64_t t, std::int64_t errors, const std::vector<std::int64_t>& ns) {
+  SeriesPoint p;
+  p.t_s = t;
+  p.requests = static_cast<std::int64_t>(ns.size());
+  p.errors = errors;
+  p.latency = data_of(ns);
+  return p;
+}
+
+TEST(SeriesWindows, WindowSize) {
+  EXPECT_EQ(window_size(0), 1u);
+  EXPECT_EQ(window_size(600), 1u);
+  EXPECT_EQ(window_size(601), 2u);
+  EXPECT_EQ(window_size(1300), 3u);
+  EXPECT_EQ(window_size(43'200), 72u);  // a 12-hour soak: 600 windows of 72 s
+}
+
+// A phase boundary inside second 1 gives two points with t_s = 1: they are one second.
+TEST(SeriesWindows, PointsOfOneSecondAreMerged) {
+  const std::vector<SeriesPoint> series = {point(0, 0, {1000, 2000}), point(1, 1, {5000}),
+                                           point(1, 0, {3000, 4000, 9000}), point(2, 2, {})};
+  const auto w = series_windows(series);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[1].t_s, 1);
+  EXPECT_DOUBLE_EQ(w[1].rps, 4.0);
+  EXPECT_DOUBLE_EQ(w[1].errors_per_s, 1.0);
+  // Nearest rank over the merged {3000, 4000, 5000, 9000}: p99 is the max (kept exactly), p50
+  // the second value, reported as the upper bound of its bucket.
+  EXPECT_EQ(*w[1].p99_ns, 9000);
+  EXPECT_EQ(*w[1].p50_ns, LatencyHistogram().upper_ns(LatencyHistogram().index_of(4000)));
+  EXPECT_FALSE(w[2].p50_ns);  // no response in second 2: a gap, not zero
+  EXPECT_DOUBLE_EQ(w[2].errors_per_s, 2.0);
+  EXPECT_EQ(series_window_seconds(series), 1u);
+}
+
+TEST(SeriesWindows, LongRunsAreMergedIntoWindows) {
+  std::vector<SeriesPoint> series;
+  for (std::int64_t t = 0; t < 1201; ++t) series.push_back(point(t, t % 2, {1000 + t}));
+  const auto w = series_windows(series);
+  ASSERT_EQ(w.size(), 401u);  // windows of 3 s, the last holds 1
+  EXPECT_EQ(w[1].t_s, 3);
+  EXPECT_DOUBLE_EQ(w[1].rps, 1.0);
+  EXPECT_DOUBLE_EQ(w[1].errors_per_s, 2.0 / 3.0);
+  EXPECT_EQ(*w[1].p99_ns, 1005);  // values below 2048 are exact
+  EXPECT_EQ(*w[1].p50_ns, 1004);
+  EXPECT_EQ(w.back().t_s, 1200);
+}
+
+}  // namespace
+}  // namespace neuro::load_report

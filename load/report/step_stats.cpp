@@ -1,0 +1,44 @@
+#include "load/report/step_stats.hpp"
+
+#include "load/report/text_format.hpp"
+
+namespace neuro::load_report {
+
+Percentiles percentiles_of(const HistogramData& data) {
+  const common::LatencyHistogram h = to_histogram(data);
+  Percentiles p;
+  p.p50 = h.percentile_ns(50.0);
+  p.p90 = h.percentile_ns(90.0);
+  p.p95 = h.percentile_ns(95.0);
+  p.p99 = h.percentile_ns(99.0);
+  p.p99_9 = h.percentile_ns(99.9);
+  p.max = h.max_ns();
+  p.mean_ns = data.mean_ns();
+  return p;
+}
+
+double error_rate_percent(std::int64_t errors, std::int64_t requests) {
+  return requests > 0 ? 100.0 * static_cast<double>(errors) / static_cast<double>(requests) : 0.0;
+}
+
+std::optional<double> stage_p95_ms(const StressStage& stage) {
+  if (stage.latency && stage.latency->count > 0) {
+    return static_cast<double>(to_histogram(*stage.latency).percentile_ns(95.0)) / 1e6;
+  }
+  return stage.p95_ms;
+}
+
+std::string stage_error_rate(const StressStage& stage) {
+  if (stage.requests && stage.errors) {
+    return fixed(error_rate_percent(*stage.errors, *stage.requests), 3) + " %";
+  }
+  return stage.error_rate ? compact(*stage.error_rate) : std::string();
+}
+
+std::string with_unit(const std::optional<double>& value, const std::string& unit) {
+  if (!value) return "n/a";
+  if (unit == "bytes") return bytes(*value);
+  return unit.empty() ? compact(*value) : compact(*value) + " " + unit;
+}
+
+}  // namespace neuro::load_report

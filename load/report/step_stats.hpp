@@ -1,0 +1,33 @@
+// The numbers both renderers show for a step: percentiles recomputed from the buckets with
+// engine/common's LatencyHistogram (never taken from the writer's summary), and error rates.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "load/report/load_result.hpp"
+
+namespace neuro::load_report {
+
+struct Percentiles {
+  std::int64_t p50 = 0, p90 = 0, p95 = 0, p99 = 0, p99_9 = 0, max = 0;  // ns
+  double mean_ns = 0.0;
+};
+
+Percentiles percentiles_of(const HistogramData& data);
+
+// 100 * errors / requests; 0 when there were no requests.
+double error_rate_percent(std::int64_t errors, std::int64_t requests);
+
+// A stress stage's p95 in ms: from its histogram when it has one, else the writer's p95_ms.
+std::optional<double> stage_p95_ms(const StressStage& stage);
+// A stress stage's error rate as text: "0.150 %" from errors / requests when both are there,
+// else the writer's error_rate as written, else "".
+std::string stage_error_rate(const StressStage& stage);
+
+// A threshold's observed value or limit with its unit ("7.25 ms", bytes as "2.00 GB"); "n/a"
+// when not observed.
+std::string with_unit(const std::optional<double>& value, const std::string& unit);
+
+}  // namespace neuro::load_report

@@ -1,0 +1,62 @@
+// An incremental HTTP/1.1 response parser that allocates nothing: status line, Content-Length,
+// chunked transfer coding, Connection, bodies delimited by close. Bodies are skipped unless a
+// sink is given (for captures). Fed the bytes of one connection as they arrive.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace neuro::load {
+
+class ResponseParser {
+ public:
+  enum class Status { kIncomplete, kComplete, kError };
+
+  // Prepares for the next response. A HEAD request's response has no body; `body_sink` (may be
+  // null) receives the body bytes.
+  void reset(bool head_request = false, std::string* body_sink = nullptr) noexcept;
+
+  // Consumes up to `size` bytes; *used says how many. kComplete once the response ends (bytes
+  // after it are left unconsumed); kError on a malformed response.
+  Status feed(const char* data, std::size_t size, std::size_t* used);
+  // The peer closed the connection: completes a body delimited by close, else kError.
+  Status on_eof();
+
+  int status_code() const noexcept { return status_code_; }
+  bool keep_alive() const noexcept { return keep_alive_; }
+  bool started() const noexcept { return started_; }
+
+ private:
+  enum class State {
+    kStatusLine,
+    kHeaderLine,
+    kBody,
+    kChunkSize,
+    kChunkData,
+    kChunkDataEnd,
+    kTrailerLine,
+    kUntilClose,
+    kDone
+  };
+  bool end_of_line() noexcept;  // processes line_; false on a malformed line
+  bool status_line() noexcept;
+  void header_line() noexcept;
+  bool end_of_headers() noexcept;
+  void append_body(const char* data, std::size_t n);
+
+  static constexpr std::size_t kLineCapacity = 256;
+  State state_ = State::kStatusLine;
+  char line_[kLineCapacity];
+  std::size_t line_size_ = 0;
+  std::int64_t remaining_ = 0;
+  std::int64_t content_length_ = -1;
+  int status_code_ = 0;
+  bool keep_alive_ = true;
+  bool chunked_ = false;
+  bool head_request_ = false;
+  bool started_ = false;
+  std::string* body_sink_ = nullptr;
+};
+
+}  // namespace neuro::load

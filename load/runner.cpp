@@ -1,0 +1,319 @@
+#include "load/runner.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+
+#include "engine/common/errors.hpp"
+#include "load/phase.hpp"
+#include "load/result_document.hpp"
+
+namespace neuro::load {
+namespace {
+
+using nlohmann::json;
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+Prepared prepare(const Scenario& s) {
+  Prepared p;
+  p.target = resolve_target(s.target);
+  check_reachable(p.target, s.target, std::min(s.timeout_s, 5.0));
+  if (s.auth) {
+    const auto request = serialize_request(*s.auth, p.target.url, "", {});
+    const auto answer = exchange_once(p.target, request, s.auth->method == "HEAD", s.timeout_s);
+    const std::string where = s.target + s.auth->path;
+    if (answer.status >= 400) {
+      throw common::Error(common::ExitCode::kUnreachable,
+                          "auth step " + where + ": status " + std::to_string(answer.status));
+    }
+    for (const auto& c : s.auth->captures) {
+      const auto value = capture_json(answer.body, c.json_path);
+      if (value.empty()) {
+        throw common::Error(common::ExitCode::kUnreachable,
+                            "auth step " + where + ": response has no '" + c.json_path + "'");
+      }
+      p.variables[c.name] = value;
+    }
+    p.auth_header = substitute(s.auth_header, p.variables);
+  }
+  return p;
+}
+
+int default_connections(const Executor& e, double peak_rate) {
+  if (e.max_connections > 0) return e.max_connections;
+  // Enough for responses of up to ~100 ms at the peak rate; slower ones queue, count as late
+  // and are still measured from their intended time.
+  return std::clamp(static_cast<int>(std::ceil(peak_rate * 0.1)), 4, 2000);
+}
+
+json host_json(const std::vector<HostSample>& samples, double offset) {
+  json out = json::array();
+  for (const auto& h : samples) {
+    out.push_back({{"t_s", static_cast<std::int64_t>(std::lround(offset + h.t_s))},
+                   {"cpu_percent", h.cpu_percent},
+                   {"mem_used_bytes", h.mem_used_bytes},
+                   {"net_rx_bytes_per_s", h.net_rx_bytes_per_s},
+                   {"net_tx_bytes_per_s", h.net_tx_bytes_per_s},
+                   {"disk_read_bytes_per_s", h.disk_read_bytes_per_s},
+                   {"disk_write_bytes_per_s", h.disk_write_bytes_per_s}});
+  }
+  return out;
+}
+
+json target_json(const std::vector<TargetSample>& samples, double offset) {
+  json out = json::array();
+  for (const auto& t : samples) {
+    out.push_back({{"t_s", static_cast<std::int64_t>(std::lround(offset + t.t_s))},
+                   {"cpu_percent", t.cpu_percent},
+                   {"rss_bytes", t.rss_bytes}});
+  }
+  return out;
+}
+
+// Everything the phases produced, concatenated on one time axis.
+struct Accumulated {
+  std::vector<StepStats> steps;
+  json series = json::array();
+  json host = json::array();
+  json target = json::array();
+  std::vector<TargetSample> target_samples;
+  std::int64_t late = 0, dropped = 0;
+  double duration_s = 0, cpu_s = 0;
+  bool aborted = false, target_alive = true;
+  std::string abort_reason;
+};
+
+void add_phase(Accumulated& acc, const PhaseResult& r, const PhasePlan& plan) {
+  if (acc.steps.empty()) acc.steps.resize(r.steps.size());
+  for (std::size_t i = 0; i < r.steps.size(); ++i) acc.steps[i].merge(r.steps[i]);
+  for (const auto& [second, point] : r.series) {
+    const double t = static_cast<double>(second);
+    json users = nullptr, rate = nullptr;
+    if (plan.open_model) {
+      rate = plan.curve.rate_at(t + 0.5) / plan.shard_count;
+    } else {
+      users = users_started(plan, t + 1);
+    }
+    acc.series.push_back({{"t_s", static_cast<std::int64_t>(std::lround(plan.t_offset_s)) + second},
+                          {"requests", point.requests},
+                          {"errors", point.errors},
+                          {"users", users},
+                          {"rate", rate},
+                          {"latency", point.latency.to_json()}});
+  }
+  for (auto& h : host_json(r.host, plan.t_offset_s)) acc.host.push_back(h);
+  for (auto& t : target_json(r.target, plan.t_offset_s)) acc.target.push_back(t);
+  for (auto t : r.target) {
+    t.t_s += plan.t_offset_s;
+    acc.target_samples.push_back(t);
+  }
+  acc.late += r.late_sends;
+  acc.dropped += r.dropped_sends;
+  acc.duration_s += r.duration_s;
+  acc.cpu_s += r.cpu_s;
+  acc.target_alive = acc.target_alive && r.target_alive;
+  if (r.aborted) {
+    acc.aborted = true;
+    acc.abort_reason = r.abort_reason;
+  }
+}
+
+json stage_json(const Scenario& s, const PhaseResult& r, const PhasePlan& plan, double rate,
+                const json& target) {
+  StepStats all;
+  for (const auto& st : r.steps) all.merge(st);
+  Window w;
+  w.requests = all.requests;
+  w.errors = all.error_total();
+  w.duration_s = r.duration_s;
+  w.latency = all.latency;
+  w.target = &target;
+  w.t_from_s = plan.t_offset_s;
+  w.t_to_s = plan.t_offset_s + r.duration_s + 0.5;
+  const auto observed = observe(w);
+  bool passed = false;
+  const auto verdicts = evaluate_thresholds(s.thresholds, observed, &passed);
+  json failed = json::array();
+  for (const auto& v : verdicts) {
+    if (!v["passed"].get<bool>()) failed.push_back(v["expression"]);
+  }
+  return {{"rate", rate},
+          {"duration_s", r.duration_s},
+          {"requests", w.requests},
+          {"errors", w.errors},
+          {"rps", w.duration_s > 0 ? static_cast<double>(w.requests) / w.duration_s : 0.0},
+          {"latency", SparseHistogram::from(all.latency).to_json()},
+          {"percentiles_ms", percentiles_json(all.latency)},
+          {"observed", observed},
+          {"passed", passed},
+          {"failed", failed}};
+}
+
+}  // namespace
+
+void parse_shard(const std::string& text, int* index, int* count) {
+  const auto slash = text.find('/');
+  int i = -1, n = 0;
+  if (slash != std::string::npos) {
+    std::from_chars(text.data(), text.data() + slash, i);
+    std::from_chars(text.data() + slash + 1, text.data() + text.size(), n);
+  }
+  if (slash == std::string::npos || n < 1 || i < 0 || i >= n) {
+    throw common::InvalidArgument("--shard: expected i/N with 0 <= i < N, got '" + text + "'");
+  }
+  *index = i;
+  *count = n;
+}
+
+json run_load(const Scenario& s, const RunOptions& o) {
+  const Prepared prepared = prepare(s);
+  const Executor& e = s.executor;
+  Progress progress(o.progress, o.quiet);
+  PhasePlan base;
+  base.open_model = e.open_model();
+  base.threads = o.threads > 0 ? o.threads : s.threads;
+  base.shard_index = o.shard_index;
+  base.shard_count = o.shard_count;
+  base.target_pid = o.target_pid;
+  base.planned_total_s = planned_duration_s(e);
+  base.abort_on_fail = s.abort_on_fail;
+  Accumulated acc;
+  json stress = nullptr;
+  const std::string started_at = utc_now();
+  if (e.kind == ExecutorKind::kStress) {
+    json stages = json::array();
+    json knee = nullptr;
+    double offset = 0;
+    for (double rate = e.start_rate; rate <= e.max_rate + 1e-9; rate += e.step_rate) {
+      PhasePlan plan = base;
+      plan.curve = RateCurve(rate, {{e.step_duration_s, rate}});
+      plan.duration_s = e.step_duration_s;
+      plan.connections = (default_connections(e, rate) + o.shard_count - 1) / o.shard_count;
+      plan.t_offset_s = offset;
+      plan.abort_on_fail = false;  // a stress run is meant to break thresholds
+      const PhaseResult r = run_phase(s, prepared, plan, progress);
+      add_phase(acc, r, plan);
+      auto stage = stage_json(s, r, plan, rate / o.shard_count, acc.target);
+      const bool passed = stage["passed"].get<bool>();
+      progress.message("neuroperf load: stage " + std::to_string(stages.size()) + " at " +
+                       std::to_string(static_cast<long long>(rate)) + " req/s " +
+                       (passed ? "held every threshold" : "broke a threshold"));
+      stages.push_back(std::move(stage));
+      if (!passed) break;
+      knee = rate / o.shard_count;
+      offset += r.duration_s;
+    }
+    stress = {{"knee_rate", knee}, {"stages", stages}};
+  } else {
+    PhasePlan plan = base;
+    plan.duration_s = e.duration_s;
+    if (plan.open_model) {
+      plan.curve = RateCurve(e.start_rate, e.stages);
+      plan.duration_s = plan.curve.duration_s();
+      plan.connections =
+          (default_connections(e, plan.curve.peak_rate()) + o.shard_count - 1) / o.shard_count;
+    } else {
+      plan.users = e.users;
+      plan.ramp_up_s = e.ramp_up_s;
+      plan.iterations = e.iterations;
+    }
+    add_phase(acc, run_phase(s, prepared, plan, progress), plan);
+  }
+  progress.finish();
+
+  json doc;
+  doc["schema"] = kResultSchema;
+  doc["scenario"] = {{"name", s.name},
+                     {"file", s.file},
+                     {"executor", executor_name(e.kind)},
+                     {"config", s.config}};
+  doc["target"] = s.target;
+  doc["started_at"] = started_at;
+  doc["duration_s"] = acc.duration_s;
+  doc["shard"] = {{"index", o.shard_index}, {"count", o.shard_count}};
+  std::int64_t requests = 0, errors = 0;
+  doc["steps"] = json::array();
+  for (std::size_t i = 0; i < acc.steps.size(); ++i) {
+    doc["steps"].push_back(
+        step_json(s.steps[i].name, acc.steps[i], acc.duration_s, e.open_model()));
+    requests += acc.steps[i].requests;
+    errors += acc.steps[i].error_total();
+  }
+  doc["totals"] = {
+      {"requests", requests},
+      {"errors", errors},
+      {"rps", acc.duration_s > 0 ? static_cast<double>(requests) / acc.duration_s : 0.0}};
+  doc["series"] = acc.series;
+  doc["resources"] = {{"host", acc.host}, {"target", acc.target}};
+  json warnings = json::array();
+  const int threads = base.threads;
+  const double busy = acc.duration_s > 0 ? acc.cpu_s / (acc.duration_s * threads) : 0.0;
+  if (busy > 0.9) {
+    warnings.push_back("the client was busy " + std::to_string(static_cast<int>(busy * 100)) +
+                       "% of its threads' time: it may be the bottleneck (add threads or shard "
+                       "the run)");
+  }
+  if (o.target_pid > 0 && shares_cpus_with(o.target_pid)) {
+    warnings.push_back("the client shares CPUs with the target (pid " +
+                       std::to_string(o.target_pid) +
+                       "): both compete for the same cores; pin them apart with taskset");
+  }
+  if (o.target_pid > 0 && !acc.target_alive) {
+    warnings.push_back("the target process " + std::to_string(o.target_pid) +
+                       " went away during the run");
+  }
+  if (e.open_model() && requests > 0 && acc.late * 100 > requests) {
+    warnings.push_back(std::to_string(acc.late) +
+                       " sends left more than 1 ms after their intended time: raise "
+                       "executor.max_connections (latency still counts from the intended time)");
+  }
+  if (acc.dropped > 0) {
+    warnings.push_back(std::to_string(acc.dropped) + " arrivals were never sent (queued when " +
+                       "the run ended or beyond the queue limit)");
+  }
+  doc["client"] = {
+      {"threads", threads},
+      {"cpu_s", acc.cpu_s},
+      {"cpu_us_per_request", requests ? acc.cpu_s * 1e6 / static_cast<double>(requests) : 0.0},
+      {"warnings", warnings}};
+  doc["open_model"] = e.open_model()
+                          ? json{{"late_sends", acc.late}, {"dropped_sends", acc.dropped}}
+                          : json(nullptr);
+  doc["stress"] = stress;
+  doc["soak"] = nullptr;
+  if (e.kind == ExecutorKind::kSoak) {
+    // The first tenth of the run is warm-up (caches, pools) and stays out of the fit.
+    std::vector<TargetSample> fit;
+    for (const auto& t : acc.target_samples) {
+      if (t.t_s >= acc.duration_s / 10) fit.push_back(t);
+    }
+    const double slope = rss_slope_bytes_per_s(fit);
+    const double growth = slope * acc.duration_s;
+    doc["soak"] = {{"rss_slope_bytes_per_s", fit.size() >= 2 ? json(slope) : json(nullptr)},
+                   {"rss_growth_bytes", fit.size() >= 2 ? json(growth) : json(nullptr)},
+                   {"leak_threshold_bytes", e.leak_threshold_bytes},
+                   {"suspected_leak", fit.size() >= 2 && growth > e.leak_threshold_bytes}};
+    if (fit.size() < 2) {
+      doc["client"]["warnings"].push_back("soak without --target-pid: no RSS trend to judge");
+    }
+  }
+  bool passed = true;
+  doc["thresholds"] = evaluate_thresholds(s.thresholds, observe(document_window(doc)), &passed);
+  if (!stress.is_null()) passed = !stress["knee_rate"].is_null();
+  if (!doc["soak"].is_null() && doc["soak"]["suspected_leak"].get<bool>()) passed = false;
+  doc["aborted"] = acc.aborted;
+  doc["abort_reason"] = acc.abort_reason.empty() ? json(nullptr) : json(acc.abort_reason);
+  doc["passed"] = passed && !acc.aborted;
+  return doc;
+}
+
+}  // namespace neuro::load

@@ -1,0 +1,67 @@
+# neuroperf load / merge / report end to end: runs against the test server through
+# load_cli_server, which replaces {URL} and {PID}. Run by CTest with -DNEUROPERF -DSERVER
+# -DWORK -DSCENARIOS.
+cmake_minimum_required(VERSION 3.25)
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+
+function(expect code pattern)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+  if(NOT rc EQUAL code)
+    message(FATAL_ERROR "${ARGN}: exit ${rc}, expected ${code} (${err}${out})")
+  endif()
+  if(NOT "${err}${out}" MATCHES "${pattern}")
+    message(FATAL_ERROR "${ARGN}: output '${err}${out}' lacks '${pattern}'")
+  endif()
+endfunction()
+
+# A passing run writes the result document (and the report files when load/report is built).
+expect(0 "160 requests, 0 errors.*-> PASS"
+       "${SERVER}" "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target {URL} --quiet
+       --target-pid {PID} --out "${WORK}/pass")
+file(READ "${WORK}/pass/result.json" result)
+string(JSON schema GET "${result}" schema)
+string(JSON target_samples LENGTH "${result}" resources target)
+if(NOT schema STREQUAL "neuroperf-load/1")
+  message(FATAL_ERROR "result.json: schema '${schema}'")
+endif()
+
+# Shards merge into the whole run's counts.
+expect(0 "PASS" "${SERVER}" "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target {URL}
+       --quiet --shard 0/2 --out "${WORK}/s0")
+expect(0 "PASS" "${SERVER}" "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target {URL}
+       --quiet --shard 1/2 --out "${WORK}/s1")
+expect(0 "2 shards: 160 requests, 0 errors"
+       "${NEUROPERF}" merge "${WORK}/s0/result.json" "${WORK}/s1/result.json"
+       --out "${WORK}/merged.json")
+expect(2 "appears twice"
+       "${NEUROPERF}" merge "${WORK}/s0/result.json" "${WORK}/s0/result.json"
+       --out "${WORK}/bad.json")
+
+# A failing threshold is exit 1 and names the threshold.
+file(WRITE "${WORK}/slow.yaml" "steps: [{path: /delay/5}]\n"
+     "executor: {type: constant-users, users: 1, iterations: 3}\n"
+     "thresholds: ['p99 < 1ms']\n")
+expect(1 "threshold 'p99 < 1ms' failed: observed"
+       "${SERVER}" "${NEUROPERF}" load "${WORK}/slow.yaml" --target {URL} --quiet
+       --out "${WORK}/slow")
+
+# Bad input is exit 2 with file:line: field; an unreachable target is exit 3.
+file(WRITE "${WORK}/bad.yaml" "target: http://127.0.0.1:1\nsteps: [{path: nope}]\n"
+     "executor: {type: constant-users}\n")
+expect(2 "bad.yaml:2: steps\\[0\\].path: expected a path starting with '/'.*bad.yaml:3: executor.users: missing"
+       "${NEUROPERF}" load "${WORK}/bad.yaml" --out "${WORK}/bad")
+expect(3 "http://127.0.0.1:1: cannot connect"
+       "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target http://127.0.0.1:1 --quiet
+       --out "${WORK}/down")
+expect(2 "--shard: expected i/N" "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --shard 2/2)
+expect(2 "not valid JSON" "${NEUROPERF}" merge "${WORK}/bad.yaml" --out "${WORK}/x.json")
+file(WRITE "${WORK}/other.json" "{\"schema\": \"other\"}")
+expect(2 "other.json: \\$\\.schema: expected" "${NEUROPERF}" report "${WORK}/other.json")
+if(EXISTS "${WORK}/pass/report.html")
+  expect(0 "" "${NEUROPERF}" report "${WORK}/merged.json" --html "${WORK}/merged.html"
+         --markdown "${WORK}/merged.md")
+  if(NOT EXISTS "${WORK}/merged.html" OR NOT EXISTS "${WORK}/merged.md")
+    message(FATAL_ERROR "neuroperf report did not write merged.html and merged.md")
+  endif()
+endif()

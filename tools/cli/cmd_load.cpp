@@ -1,0 +1,241 @@
+// neuroperf load / merge / report: the load runner's subcommands. Results go to files
+// (result.json, report.html, summary.md); progress and verdicts to stderr.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "engine/common/errors.hpp"
+#include "load/result_document.hpp"
+#include "load/runner.hpp"
+#include "load/scenario.hpp"
+#include "tools/cli/commands.hpp"
+#ifdef NEURO_HAVE_LOAD_REPORT
+#include "load/report/html_report.hpp"
+#include "load/report/markdown_summary.hpp"
+#endif
+
+namespace neuro::cli {
+namespace {
+
+using common::ExitCode;
+using common::InvalidArgument;
+using nlohmann::json;
+
+constexpr const char* kLoadUsage =
+    "usage: neuroperf load SCENARIO.yaml [--target URL] [--out DIR] [--threads N]\n"
+    "                      [--target-pid PID] [--shard i/N] [--quiet]\n"
+    "Runs the scenario and writes DIR/result.json, DIR/report.html and DIR/summary.md\n"
+    "(DIR defaults to reports/load-<UTC time>). Exit 0 pass, 1 a threshold failed,\n"
+    "2 bad scenario or usage, 3 the target could not be reached.\n";
+
+int integer(const std::string& flag, const std::string& text, int min) {
+  int v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < min) {
+    throw InvalidArgument(flag + ": expected an integer >= " + std::to_string(min) + ", got '" +
+                          text + "'");
+  }
+  return v;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw InvalidArgument(path.string() + ": cannot write");
+}
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InvalidArgument(path + ": cannot open");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded()) throw InvalidArgument(path + ": not valid JSON");
+  return doc;
+}
+
+// Writes the HTML report and the markdown summary when the report library is built.
+void render(const json& doc, const std::string& html, const std::string& markdown) {
+#ifdef NEURO_HAVE_LOAD_REPORT
+  if (!html.empty()) {
+    std::ostringstream out;
+    load_report::write_html_report(doc, out);
+    write_file(html, out.str());
+  }
+  if (!markdown.empty()) {
+    std::ostringstream out;
+    load_report::write_markdown_summary(doc, out);
+    if (markdown == "-") {
+      std::cout << out.str();
+    } else {
+      write_file(markdown, out.str());
+    }
+  }
+#else
+  (void)doc;
+  if (!html.empty() || !markdown.empty()) {
+    throw common::Error(ExitCode::kBadInput, "this build has no load/report (HTML, markdown)");
+  }
+#endif
+}
+
+std::string verdict_line(const json& doc) {
+  std::ostringstream s;
+  const auto& totals = doc["totals"];
+  s << totals["requests"].get<std::int64_t>() << " requests, " << totals["errors"] << " errors, "
+    << static_cast<std::int64_t>(totals["rps"].get<double>()) << " req/s";
+  if (!doc["stress"].is_null()) {
+    s << ", knee "
+      << (doc["stress"]["knee_rate"].is_null() ? std::string("none")
+                                               : doc["stress"]["knee_rate"].dump())
+      << " req/s";
+  }
+  s << " -> " << (doc["passed"].get<bool>() ? "PASS" : "FAIL");
+  return s.str();
+}
+
+void print_failures(const json& doc) {
+  for (const auto& t : doc["thresholds"]) {
+    if (t["passed"].get<bool>()) continue;
+    std::cerr << "neuroperf load: threshold '" << t["expression"].get<std::string>()
+              << "' failed: observed "
+              << (t["observed"].is_null() ? std::string("nothing") : t["observed"].dump()) << " "
+              << t["unit"].get<std::string>() << "\n";
+  }
+  for (const auto& w : doc["client"]["warnings"]) {
+    std::cerr << "neuroperf load: warning: " << w.get<std::string>() << "\n";
+  }
+}
+
+std::string default_out_dir() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, "reports/load-%Y%m%dT%H%M%SZ", &tm);
+  return text;
+}
+
+}  // namespace
+
+int run_load(const Args& args) {
+  std::string scenario_path, target, out_dir;
+  load::RunOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-h" || a == "--help") {
+      std::cout << kLoadUsage;
+      return 0;
+    }
+    if (a == "--quiet") {
+      options.quiet = true;
+      continue;
+    }
+    if (a.rfind("--", 0) == 0) {
+      if (i + 1 >= args.size()) throw InvalidArgument(a + ": missing value");
+      const std::string& v = args[++i];
+      if (a == "--target") {
+        target = v;
+      } else if (a == "--out") {
+        out_dir = v;
+      } else if (a == "--threads") {
+        options.threads = integer(a, v, 1);
+      } else if (a == "--target-pid") {
+        options.target_pid = integer(a, v, 1);
+        if (::kill(options.target_pid, 0) != 0 && errno == ESRCH) {
+          throw InvalidArgument("--target-pid: no process " + v);
+        }
+      } else if (a == "--shard") {
+        load::parse_shard(v, &options.shard_index, &options.shard_count);
+      } else {
+        throw InvalidArgument("unknown option '" + a + "' (see neuroperf load --help)");
+      }
+      continue;
+    }
+    if (!scenario_path.empty())
+      throw InvalidArgument("expected one SCENARIO.yaml, got '" + a + "'");
+    scenario_path = a;
+  }
+  if (scenario_path.empty()) throw InvalidArgument("expected SCENARIO.yaml (see --help)");
+  // Thousands of connections need thousands of descriptors: take the hard limit.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
+  const auto scenario = load::load_scenario(scenario_path, target);
+  if (out_dir.empty()) out_dir = default_out_dir();
+  std::filesystem::create_directories(out_dir);
+  const json doc = load::run_load(scenario, options);
+  const std::filesystem::path dir(out_dir);
+  write_file(dir / "result.json", doc.dump(1) + "\n");
+#ifdef NEURO_HAVE_LOAD_REPORT
+  render(doc, (dir / "report.html").string(), (dir / "summary.md").string());
+#endif
+  print_failures(doc);
+  std::cerr << "neuroperf load: " << verdict_line(doc) << " (results in " << out_dir << ")\n";
+  return doc["passed"].get<bool>() ? 0 : common::to_int(ExitCode::kThresholdFailed);
+}
+
+int run_merge(const Args& args) {
+  std::vector<std::string> inputs;
+  std::string out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--out") {
+      if (i + 1 >= args.size()) throw InvalidArgument("--out: missing value");
+      out = args[++i];
+    } else if (args[i] == "-h" || args[i] == "--help") {
+      std::cout << "usage: neuroperf merge A.json B.json ... --out MERGED.json\n";
+      return 0;
+    } else if (args[i].rfind("--", 0) == 0) {
+      throw InvalidArgument("unknown option '" + args[i] + "'");
+    } else {
+      inputs.push_back(args[i]);
+    }
+  }
+  if (inputs.empty()) throw InvalidArgument("expected the shards' result JSON files");
+  if (out.empty()) throw InvalidArgument("--out MERGED.json is required");
+  std::vector<json> docs;
+  for (const auto& path : inputs) docs.push_back(read_json(path));
+  const json merged = load::merge_documents(docs, inputs);
+  write_file(out, merged.dump(1) + "\n");
+  std::cerr << "neuroperf merge: " << inputs.size() << " shards: " << verdict_line(merged) << "\n";
+  return merged["passed"].get<bool>() ? 0 : common::to_int(ExitCode::kThresholdFailed);
+}
+
+int run_report(const Args& args) {
+  std::string input, html, markdown;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--html" || args[i] == "--markdown") {
+      if (i + 1 >= args.size()) throw InvalidArgument(args[i] + ": missing value");
+      (args[i] == "--html" ? html : markdown) = args[i + 1];
+      ++i;
+    } else if (args[i] == "-h" || args[i] == "--help") {
+      std::cout << "usage: neuroperf report RESULT.json [--html FILE] [--markdown FILE]\n"
+                   "(neither: the markdown summary on stdout)\n";
+      return 0;
+    } else if (args[i].rfind("--", 0) == 0) {
+      throw InvalidArgument("unknown option '" + args[i] + "'");
+    } else if (!input.empty()) {
+      throw InvalidArgument("expected one RESULT.json, got '" + args[i] + "'");
+    } else {
+      input = args[i];
+    }
+  }
+  if (input.empty()) throw InvalidArgument("expected RESULT.json");
+  const json doc = read_json(input);
+  load::validate_document(doc, input);
+  if (html.empty() && markdown.empty()) markdown = "-";
+  render(doc, html, markdown);
+  return 0;
+}
+
+}  // namespace neuro::cli
