@@ -37,6 +37,9 @@ function(neuro_add_benchmark name)
   add_executable(${name} ${ARG_SOURCES})
   neuro_target_options(${name})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  # Every benchmark executable lands in <build>/benchmarks/, wherever its CMakeLists.txt is, so
+  # scripts and users find them all in one place (subfolders use <name>.dir as binary dir).
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/benchmarks)
   set_property(GLOBAL APPEND PROPERTY NEURO_BENCHMARKS ${name})
   string(REPLACE ";" "," counters "${ARG_COUNTERS}")
   add_test(NAME smoke.${name}

@@ -74,7 +74,7 @@ def main():
     if any(k not in os.environ for k in wanted):
         # glibc and libgomp read these once, at start-up: run this script again with them set.
         os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, **wanted))
-    bench = ROOT / args.build / "benchmarks" / "bench_inference" / "bench_inference"
+    bench = ROOT / args.build / "benchmarks" / "bench_inference"
     if not bench.is_file():
         print(f"inference_torch: {bench}: not built (cmake --build {args.build} "
               "--target bench_inference)", file=sys.stderr)

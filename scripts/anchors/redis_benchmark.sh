@@ -28,7 +28,7 @@ py=/usr/bin/python3
 [[ -x $py ]] || die 2 "python3 not found (Debian package python3)"
 if [[ -z $bench ]]; then
   neuro_build release bench_cache
-  bench="$NEURO_ROOT/build/release/benchmarks/bench_cache/bench_cache"
+  bench="$NEURO_ROOT/build/release/benchmarks/bench_cache"
 fi
 [[ -x $bench ]] || die 2 "bench_cache not found at '$bench'"
 
