@@ -9,27 +9,13 @@
 #include <string>
 
 #include "engine/common/errors.hpp"
+#include "engine/common/yaml_problems.hpp"
 #include "load/scenario.hpp"
 #include "load/units.hpp"
 
 namespace neuro::load::detail {
 
-class Problems {
- public:
-  explicit Problems(std::string origin) : origin_(std::move(origin)) {}
-  void add(const YAML::Node& node, const std::string& field, const std::string& what) {
-    const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 1;
-    list_ += (list_.empty() ? "" : "\n") + origin_ + ":" + std::to_string(line) + ": " + field +
-             ": " + what;
-  }
-  void throw_if_any() const {
-    if (!list_.empty()) throw common::InvalidArgument(list_);
-  }
-
- private:
-  std::string origin_;
-  std::string list_;
-};
+using Problems = common::YamlProblems;
 
 struct Reader {
   Problems& problems;

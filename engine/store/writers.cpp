@@ -298,17 +298,27 @@ void insert_chunks(Connection& connection, std::span<const ChunkRow> chunks) {
   if (transaction) transaction->commit();
 }
 
-std::vector<SampleRow> read_samples(Connection& connection, std::int64_t session_id) {
+namespace {
+
+// Runs a SELECT whose one parameter ($1) is the session id, with binary results.
+Result select_session(Connection& connection, const char* sql, std::int64_t session_id) {
   std::string id;
   binary::put_i64(id, session_id);
   const Oid type = binary::kInt8Oid;
   const char* values[] = {id.data()};
   const int lengths[] = {8};
   const int formats[] = {1};
-  const Result result = connection.exec_params(
+  return connection.exec_params(sql, {1, &type, values, lengths, formats}, 1);
+}
+
+}  // namespace
+
+std::vector<SampleRow> read_samples(Connection& connection, std::int64_t session_id) {
+  const Result result = select_session(
+      connection,
       "SELECT time, session_id, channel, value, metadata FROM eeg_samples WHERE session_id = $1 "
       "ORDER BY channel, time",
-      {1, &type, values, lengths, formats}, 1);
+      session_id);
   std::vector<SampleRow> rows(static_cast<std::size_t>(result.rows()));
   for (int r = 0; r < result.rows(); ++r) {
     SampleRow& row = rows[static_cast<std::size_t>(r)];
@@ -322,16 +332,11 @@ std::vector<SampleRow> read_samples(Connection& connection, std::int64_t session
 }
 
 std::vector<ChunkRow> read_chunks(Connection& connection, std::int64_t session_id) {
-  std::string id;
-  binary::put_i64(id, session_id);
-  const Oid type = binary::kInt8Oid;
-  const char* values[] = {id.data()};
-  const int lengths[] = {8};
-  const int formats[] = {1};
-  const Result result = connection.exec_params(
+  const Result result = select_session(
+      connection,
       "SELECT session_id, channel, chunk_start, sample_rate_hz, samples FROM eeg_chunks WHERE "
       "session_id = $1 ORDER BY channel, chunk_start",
-      {1, &type, values, lengths, formats}, 1);
+      session_id);
   std::vector<ChunkRow> chunks(static_cast<std::size_t>(result.rows()));
   for (int r = 0; r < result.rows(); ++r) {
     ChunkRow& chunk = chunks[static_cast<std::size_t>(r)];

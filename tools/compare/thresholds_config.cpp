@@ -7,27 +7,12 @@
 #include <sstream>
 
 #include "engine/common/errors.hpp"
+#include "engine/common/yaml_problems.hpp"
 
 namespace neuro::compare {
 namespace {
 
-// Collects every problem of the file, so that one run shows them all (STYLE.md rule 9).
-class Problems {
- public:
-  explicit Problems(std::string origin) : origin_(std::move(origin)) {}
-  void add(const YAML::Node& node, const std::string& field, const std::string& what) {
-    const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-    list_ += (list_.empty() ? "" : "\n") + origin_ + ":" + std::to_string(line) + ": " + field +
-             ": " + what;
-  }
-  void throw_if_any() const {
-    if (!list_.empty()) throw common::InvalidArgument(list_);
-  }
-
- private:
-  std::string origin_;
-  std::string list_;
-};
+using Problems = common::YamlProblems;
 
 std::optional<double> parse_number(std::string text) {
   double v = 0;
