@@ -32,9 +32,12 @@ endfunction()
 
 # neuro_add_benchmark(<name> SOURCES ... [DEPS ...] [COUNTERS ...]) -> a Google Benchmark
 # executable plus the CTest `smoke` test: one short run must write JSON with the counters.
+# Every executable also carries calibration/machine_speed (benchmarks/common/calibration.cpp),
+# compiled into it rather than linked from a library: nothing references its registration, so
+# a static library's copy would be dropped by the linker.
 function(neuro_add_benchmark name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;COUNTERS" ${ARGN})
-  add_executable(${name} ${ARG_SOURCES})
+  add_executable(${name} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/benchmarks/common/calibration.cpp)
   neuro_target_options(${name})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
   # Every benchmark executable lands in <build>/benchmarks/, wherever its CMakeLists.txt is, so

@@ -5,22 +5,54 @@
 #   instruction-count mode (scripts/bench-callgrind): same build vs itself, and +3 % work.
 # Prints how many trials `neuroperf compare` flagged (exit 1) in each case.
 #   scripts/anchors/compare_gate.sh [--trials N] [--callgrind-trials N]
+# With --same-build BENCH (e.g. bench_dsp): only the same-build trials, on that executable, the
+# way `ctest -L bench` runs it (10 repetitions, random interleaving, min time 0.2 s): N + 1 runs
+# back to back, each compared with the one before, with baselines/thresholds.yaml; also prints
+# what the calibration benchmark saw and what the raw (--no-calibration) verdict would have been.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 trials=10
 callgrind_trials=10
+same_build=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --trials) trials=${2:?}; shift 2 ;;
     --callgrind-trials) callgrind_trials=${2:?}; shift 2 ;;
+    --same-build) same_build=${2:?}; shift 2 ;;
     *) die 2 "unknown argument '$1'" ;;
   esac
 done
-neuro_build release bench_selftest neuroperf
+neuro_build release "${same_build:-bench_selftest}" neuroperf
 bench="$NEURO_ROOT/build/release/benchmarks/bench_selftest"
 neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
 tmp=$(mktemp -d -t neuroperf-gate.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+
+if [[ -n $same_build ]]; then
+  exe="$NEURO_ROOT/build/release/benchmarks/$same_build"
+  config="$NEURO_ROOT/baselines/thresholds.yaml"
+  flagged=0 raw_flagged=0
+  for t in $(seq 0 "$trials"); do
+    "$exe" --benchmark_repetitions=10 --benchmark_min_time=0.2 \
+      --benchmark_enable_random_interleaving=true --benchmark_out="$tmp/run$t.json" \
+      --benchmark_out_format=json >/dev/null 2>&1 || die 1 "$same_build failed in run $t"
+    [[ $t -gt 0 ]] || continue
+    rc=0
+    "$neuroperf" compare "$tmp/run$((t - 1)).json" "$tmp/run$t.json" --config "$config" \
+      --format json --out "$tmp/verdict.json" 2>/dev/null || rc=$?
+    raw=0
+    "$neuroperf" compare "$tmp/run$((t - 1)).json" "$tmp/run$t.json" --config "$config" \
+      --no-calibration >/dev/null 2>&1 || raw=$?
+    [[ $rc -le 1 && $raw -le 1 ]] || die 2 "neuroperf compare failed on trial $t"
+    flagged=$((flagged + rc)) raw_flagged=$((raw_flagged + raw))
+    speed=$(/usr/bin/python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["machine_speed"]
+print(", ".join("%+.1f %%%s" % (x["change"] * 100, " (divided out)" if x["applied"] else "") for x in m) or "none")' "$tmp/verdict.json")
+    log "trial $t: flagged=$rc (raw times: $raw), calibration $speed"
+  done
+  echo "$same_build same build vs itself: flagged in $flagged/$trials trials" \
+    "(raw times, --no-calibration: $raw_flagged/$trials)"
+  exit 0
+fi
 
 run() {  # run OUT EXTRA_PERCENT
   NEURO_SELFTEST_EXTRA_WORK_PERCENT=$2 "$bench" --benchmark_repetitions=10 \

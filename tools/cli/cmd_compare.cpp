@@ -30,6 +30,8 @@ constexpr const char* kCompareUsage =
     "  --mode MODE                auto (default), time, instructions\n"
     "  --filter REGEX             compare only benchmarks whose name matches\n"
     "  --allow-foreign-baseline   compare against another machine's baseline (else exit 77)\n"
+    "  --no-calibration           judge raw times even when calibration/machine_speed says the\n"
+    "                             machine ran at another speed (default: divide it out)\n"
     "  --update-baseline          check CURRENT and copy it over BASELINE instead of comparing\n"
     "exit: 0 ok or warnings; 1 regressed, missing or errored; 2 usage or input error;\n"
     "      77 the baseline comes from another machine (CTest skip)\n";
@@ -74,6 +76,8 @@ Parsed parse(const Args& args) {
       p.options.filter = value();
     } else if (a == "--allow-foreign-baseline") {
       p.options.allow_foreign_baseline = true;
+    } else if (a == "--no-calibration") {
+      p.options.calibrate = false;
     } else if (a == "--update-baseline") {
       p.update = true;
     } else if (a.starts_with("-") && a.size() > 1) {

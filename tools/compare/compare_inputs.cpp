@@ -16,13 +16,19 @@ ResultSet read_set(const fs::path& path) {
   return group_results(report::read_benchmark_file(path));
 }
 
-ResultSet filtered(ResultSet set, const std::optional<std::regex>& filter) {
+// Keeps the benchmarks the filter selects, and the machine-speed reference whatever the filter
+// says: the selected ones are judged against it.
+ResultSet filtered(ResultSet set, const std::optional<std::regex>& filter,
+                   const Calibration& calibration) {
   if (!filter) return set;
   ResultSet out;
   out.origin = set.origin;
   out.context = std::move(set.context);
   for (auto& b : set.benchmarks) {
-    if (!std::regex_search(b.name, *filter)) continue;
+    if (!std::regex_search(b.name, *filter) &&
+        !(calibration.enabled && glob_match(calibration.match, b.name))) {
+      continue;
+    }
     out.index.emplace(b.name, out.benchmarks.size());
     out.benchmarks.push_back(std::move(b));
   }
@@ -80,6 +86,7 @@ CompareOutcome run_comparison(const CompareOptions& options) {
   ThresholdsConfig config;
   const fs::path config_path = options.config.value_or(default_config_path(options.baseline));
   if (options.config || fs::exists(config_path)) config = load_thresholds(config_path);
+  if (!options.calibrate) config.calibration.enabled = false;
   std::optional<std::regex> filter;
   if (!options.filter.empty()) {
     try {
@@ -104,8 +111,8 @@ CompareOutcome run_comparison(const CompareOptions& options) {
     // The two files are independent; parsing them side by side halves the wait on large runs.
     auto pending = have_base ? std::async(std::launch::async, read_set, pair.baseline)
                              : std::future<ResultSet>();
-    if (have_cur) cur = filtered(read_set(pair.current), filter);
-    if (have_base) base = filtered(pending.get(), filter);
+    if (have_cur) cur = filtered(read_set(pair.current), filter, config.calibration);
+    if (have_base) base = filtered(pending.get(), filter, config.calibration);
     comparison.baseline_origins.push_back(base.origin);
     comparison.current_origins.push_back(cur.origin);
     if (have_base && have_cur) {

@@ -19,7 +19,8 @@ struct CompareOptions {
   std::optional<std::filesystem::path> config;
   Mode mode = Mode::kAuto;
   bool allow_foreign_baseline = false;
-  std::string filter;  // ECMAScript regex searched in benchmark names; empty: all
+  bool calibrate = true;  // false: judge raw times even when the machine's speed changed
+  std::string filter;     // ECMAScript regex searched in benchmark names; empty: all
 };
 
 struct FilePair {

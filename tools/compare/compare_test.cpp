@@ -256,8 +256,11 @@ TEST(Compare, SameBuildAgainstItselfNeverRegresses) {
     compare_results(make(1000), make(1000), ThresholdsConfig{}, Mode::kTime, "", c);
     EXPECT_FALSE(c.failed()) << summary_line(c);
     for (const auto& b : c.benchmarks) {
-      if (b.status == Status::kRegressed)
-        ADD_FAILURE() << render_text(Comparison{Mode::kTime, {}, {}, {b}, {}, 0});
+      if (b.status == Status::kRegressed) {
+        Comparison one;
+        one.benchmarks = {b};
+        ADD_FAILURE() << render_text(one);
+      }
     }
   }
 }

@@ -25,6 +25,16 @@ std::string render_json(const Comparison& comparison) {
   doc["failed"] = comparison.failed();
   doc["warnings"] = comparison.warnings;
   doc["ignored"] = comparison.ignored;
+  nlohmann::json speeds = nlohmann::json::array();
+  for (const auto& m : comparison.machine_speed) {
+    nlohmann::json entry = {{"benchmark", m.benchmark},
+                            {"change", number_or_null(m.change)},
+                            {"p_value", number_or_null(m.p_value < 0 ? NAN : m.p_value)},
+                            {"applied", m.applied}};
+    if (!m.group.empty()) entry["group"] = m.group;
+    speeds.push_back(std::move(entry));
+  }
+  doc["machine_speed"] = std::move(speeds);
   nlohmann::json counts = nlohmann::json::object();
   for (const auto& [status, n] : comparison.counts()) counts[status_name(status)] = n;
   doc["counts"] = counts;

@@ -109,6 +109,38 @@ void read_settings(const YAML::Node& node, const std::string& where, bool is_rul
   }
 }
 
+void read_calibration(const YAML::Node& node, Calibration& calibration, Problems& problems) {
+  if (!node.IsMap()) {
+    problems.add(node, "calibration", "expected a mapping (enabled, match, tolerance)");
+    return;
+  }
+  for (const auto& item : node) {
+    const std::string key = item.first.Scalar();
+    const YAML::Node& value = item.second;
+    const std::string field = "calibration." + key;
+    const std::string text = value.IsScalar() ? value.Scalar() : "";
+    if (key == "enabled") {
+      if (text == "true" || text == "false") {
+        calibration.enabled = text == "true";
+      } else {
+        problems.add(value, field, "expected true or false, got '" + text + "'");
+      }
+    } else if (key == "match") {
+      if (text.empty()) problems.add(value, field, "expected a glob string");
+      calibration.match = text;
+    } else if (key == "tolerance") {
+      const auto v = parse_fraction(text);
+      if (!v) {
+        problems.add(value, field, "expected a fraction like 3% or 0.03, got '" + text + "'");
+      } else {
+        calibration.tolerance = *v;
+      }
+    } else {
+      problems.add(item.first, field, "unknown field (enabled, match, tolerance)");
+    }
+  }
+}
+
 }  // namespace
 
 bool glob_match(const std::string& pattern, const std::string& text) {
@@ -164,9 +196,12 @@ ThresholdsConfig parse_thresholds(const std::string& yaml, const std::string& or
   }
   for (const auto& item : root) {
     const std::string key = item.first.Scalar();
-    if (key != "defaults" && key != "rules") {
-      problems.add(item.first, key, "unknown field (defaults, rules)");
+    if (key != "defaults" && key != "rules" && key != "calibration") {
+      problems.add(item.first, key, "unknown field (calibration, defaults, rules)");
     }
+  }
+  if (const auto calibration = root["calibration"]; calibration && !calibration.IsNull()) {
+    read_calibration(calibration, config.calibration, problems);
   }
   if (const auto defaults = root["defaults"]; defaults) {
     if (defaults.IsMap()) {

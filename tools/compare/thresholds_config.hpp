@@ -30,7 +30,18 @@ struct Rule {
   Settings settings;  // defaults overlaid with the fields the rule sets
 };
 
+// The machine-speed reference every benchmark executable carries (benchmarks/common/
+// calibration.cpp). When its median time changed by more than `tolerance` between the runs, and
+// significantly, the machine changed under the run (CPU steal, frequency): the current run's
+// times are divided by that change before they are judged.
+struct Calibration {
+  bool enabled = true;
+  std::string match = "calibration/*";  // glob over benchmark names
+  double tolerance = 0.03;
+};
+
 struct ThresholdsConfig {
+  Calibration calibration;
   Settings defaults;
   std::vector<Rule> rules;
 

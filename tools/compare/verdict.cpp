@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <optional>
 
 #include "engine/common/errors.hpp"
 #include "tools/compare/mann_whitney.hpp"
@@ -92,8 +94,27 @@ void append_detail(std::string& detail, const std::string& more) {
   detail += (detail.empty() ? "" : "; ") + more;
 }
 
+// Rates and durations move with the machine's speed; counts and sizes do not. `speed` is the
+// current machine's time per unit of the baseline machine's.
+double counter_speed_factor(const std::string& counter, double speed) {
+  if (glob_match("*_per_second", counter)) return speed;
+  for (const char* unit : {"_ns", "_us", "_ms", "_s"}) {
+    if (counter.ends_with(unit)) return 1.0 / speed;
+  }
+  return 1.0;
+}
+
+std::vector<double> scaled(std::vector<double> values, double factor) {
+  if (factor != 1.0) {
+    for (double& v : values) v *= factor;
+  }
+  return values;
+}
+
+// `speed`: divide the current run's times by it (1 + the calibration's change when applied).
 BenchmarkComparison compare_one(const BenchmarkResult& b, const BenchmarkResult& c,
-                                const Settings& s, Mode mode, const std::string& origin) {
+                                const Settings& s, Mode mode, const std::string& origin,
+                                double speed) {
   BenchmarkComparison out;
   out.name = c.name;
   out.threshold = mode == Mode::kInstructions ? s.instructions_threshold : s.threshold;
@@ -115,13 +136,15 @@ BenchmarkComparison compare_one(const BenchmarkResult& b, const BenchmarkResult&
                       (s.metric == TimeMetric::kAuto && c.manual_or_real_time);
     const std::string metric = real ? "real_time" : "cpu_time";
     out.metrics.push_back(evaluate(metric, Direction::kLowerIsBetter, true,
-                                   {b, time_values(b, real)}, {c, time_values(c, real)}, s, mode));
+                                   {b, time_values(b, real)},
+                                   {c, scaled(time_values(c, real), 1.0 / speed)}, s, mode));
     for (const auto& [counter, current_values] : c.counters) {
       const auto base_it = b.counters.find(counter);
       if (base_it == b.counters.end()) continue;
       const auto direction = counter_direction(s, counter);
       if (direction == Direction::kIgnore) continue;
-      Side base{b, finite_only(base_it->second)}, cur{c, finite_only(current_values)};
+      Side base{b, finite_only(base_it->second)},
+          cur{c, scaled(finite_only(current_values), counter_speed_factor(counter, speed))};
       if (base.values.empty() || cur.values.empty()) continue;
       out.metrics.push_back(evaluate(counter, direction.value_or(Direction::kHigherIsBetter),
                                      direction.has_value(), base, cur, s, mode));
@@ -148,6 +171,43 @@ BenchmarkComparison compare_one(const BenchmarkResult& b, const BenchmarkResult&
     append_detail(out.detail, "aggregates only: no significance test");
   }
   return out;
+}
+
+bool is_calibration(const ThresholdsConfig& config, const std::string& name) {
+  return config.calibration.enabled && glob_match(config.calibration.match, name);
+}
+
+// The calibration benchmark's change between the runs, when both measured it with repetitions.
+std::optional<MachineSpeed> measure_machine_speed(const ResultSet& baseline,
+                                                  const ResultSet& current,
+                                                  const ThresholdsConfig& config) {
+  for (const auto& b : baseline.benchmarks) {
+    if (!is_calibration(config, b.name)) continue;
+    const BenchmarkResult* c = current.find(b.name);
+    if (c == nullptr || b.error || c->error || b.skipped || c->skipped || b.cpu_time_ns.empty() ||
+        c->cpu_time_ns.empty()) {
+      return std::nullopt;
+    }
+    Settings s = config.settings_for(b.name);
+    s.threshold = config.calibration.tolerance;
+    const MetricResult m = evaluate("cpu_time", Direction::kLowerIsBetter, false,
+                                    {b, b.cpu_time_ns}, {*c, c->cpu_time_ns}, s, Mode::kTime);
+    MachineSpeed speed;
+    speed.benchmark = b.name;
+    speed.change = m.change;
+    speed.p_value = m.p_value;
+    speed.applied = std::isfinite(m.change) && m.change > -1.0 &&
+                    std::abs(m.change) > config.calibration.tolerance && m.p_value >= 0 &&
+                    m.p_value < s.alpha;
+    return speed;
+  }
+  return std::nullopt;
+}
+
+std::string percent(double fraction) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%+.1f %%", fraction * 100.0);
+  return text;
 }
 
 }  // namespace
@@ -218,8 +278,38 @@ void compare_results(const ResultSet& baseline, const ResultSet& current,
     c.detail = std::move(detail);
     add(std::move(c));
   };
+  double speed = 1.0;
+  if (mode == Mode::kTime) {
+    if (auto measured = measure_machine_speed(baseline, current, config)) {
+      measured->group = group;
+      if (measured->applied) {
+        speed = 1.0 + measured->change;
+        char p[32];
+        std::snprintf(p, sizeof p, "%.2g", measured->p_value);
+        out.warnings.push_back(
+            (group.empty() ? "" : group + ": ") + "the machine ran at another speed: " +
+            measured->benchmark + " changed by " + percent(measured->change) + " (p = " + p +
+            "); the current run's times are divided by that before they are judged "
+            "(--no-calibration: judge raw times)");
+      }
+      out.machine_speed.push_back(std::move(*measured));
+    }
+  }
   for (const auto& b : baseline.benchmarks) {
     const Settings& s = config.settings_for(b.name);
+    if (is_calibration(config, b.name)) {
+      if (const BenchmarkResult* c = current.find(b.name);
+          c != nullptr && !c->error && !c->skipped && !c->cpu_time_ns.empty() && !b.error &&
+          !b.skipped && !b.cpu_time_ns.empty()) {
+        // Shown with its raw change, never judged: it measures the machine, not our code.
+        BenchmarkComparison reference = compare_one(b, *c, s, mode, current.origin, 1.0);
+        for (auto& m : reference.metrics) m.gated = false;
+        reference.status = Status::kOk;
+        reference.detail = "machine-speed reference, not judged";
+        add(std::move(reference));
+        continue;
+      }
+    }
     if (s.ignore) {
       ++out.ignored;
       continue;
@@ -236,7 +326,7 @@ void compare_results(const ResultSet& baseline, const ResultSet& current,
     } else if (b.error || b.skipped || b.cpu_time_ns.empty()) {
       simple(b.name, Status::kNew, "the baseline has no measurement (errored or skipped)");
     } else {
-      add(compare_one(b, *c, s, mode, current.origin));
+      add(compare_one(b, *c, s, mode, current.origin, speed));
     }
   }
   for (const auto& c : current.benchmarks) {

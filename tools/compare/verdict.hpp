@@ -54,8 +54,18 @@ struct BenchmarkComparison {
   std::vector<MetricResult> metrics;  // the time (or instructions) metric first
 };
 
+// What the calibration benchmark says about one file pair (time mode only).
+struct MachineSpeed {
+  std::string group;      // the file pair, as in BenchmarkComparison
+  std::string benchmark;  // "calibration/machine_speed"
+  double change = 0.0;    // current / baseline - 1 of its median time: +0.2 = 20 % slower now
+  double p_value = -1.0;  // one-sided U test of "changed beyond the tolerance"; -1: none ran
+  bool applied = false;   // the current run's times were divided by 1 + change
+};
+
 struct Comparison {
   Mode mode = Mode::kTime;
+  std::vector<MachineSpeed> machine_speed;
   std::vector<std::string> baseline_origins, current_origins;
   std::vector<BenchmarkComparison> benchmarks;
   std::vector<std::string> warnings;
