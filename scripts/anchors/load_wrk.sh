@@ -24,37 +24,11 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -x $neuroperf ]] || { echo "load_wrk.sh: $neuroperf not built" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "load_wrk.sh: install wrk" >&2; exit 2; }
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
-[[ -x $nginx ]] || { echo "load_wrk.sh: install nginx-light" >&2; exit 2; }
+source "$root/scripts/anchors/nginx_return_200.sh"
 
 work=$(mktemp -d)
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $work/body;
-  proxy_temp_path $work/proxy;
-  fastcgi_temp_path $work/fastcgi;
-  uwsgi_temp_path $work/uwsgi;
-  scgi_temp_path $work/scgi;
-  keepalive_requests 100000000;
-  server {
-    listen 127.0.0.1:$port reuseport backlog=4096;
-    location / { return 200 "ok"; }
-  }
-}
-CONF
-taskset -c 1 "$nginx" -p "$work" -c "$work/nginx.conf" &
-nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-  sleep 0.1
-done
+trap 'kill "${nginx_pid:-}" 2>/dev/null; wait "${nginx_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT
+start_nginx_return_200 "$work" "$port" 1
 
 scenario() {  # scenario CONNECTIONS: a closed-model file with that many users, no think time
   cat >"$work/load_$1.yaml" <<YAML

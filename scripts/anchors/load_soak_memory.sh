@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Does `neuroperf load` keep its memory flat over a long run? A soak at a fixed rate against nginx
+# (`return 200`, pinned to CPU 1; the runner, 1 thread, pinned to CPU 0) while this script reads
+# the runner's resident memory from /proc every 5 s. Goal (issue: the load runner): 30 minutes at
+# 10k req/s end within 50 MB of the RSS after the first minute (k6 keeps every sample instead).
+#   scripts/anchors/load_soak_memory.sh [--minutes M] [--rate R] [--port P] [--out DIR]
+# Prints the RSS at 1 minute, at the end and its peak, the difference, and the run's totals;
+# the RSS series goes to DIR/rss.tsv (seconds, kB) beside the run's result.json.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+neuroperf="$root/build/release/tools/cli/neuroperf"
+minutes=30
+rate=10000
+port=18081
+out=
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --minutes) minutes=${2:?}; shift 2 ;;
+    --rate) rate=${2:?}; shift 2 ;;
+    --port) port=${2:?}; shift 2 ;;
+    --out) out=${2:?}; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "load_soak_memory.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[[ -x $neuroperf ]] || { echo "load_soak_memory.sh: $neuroperf not built" >&2; exit 2; }
+source "$root/scripts/anchors/nginx_return_200.sh"
+
+work=$(mktemp -d)
+out=${out:-$work/out}
+trap 'kill "${nginx_pid:-}" 2>/dev/null; wait "${nginx_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT
+start_nginx_return_200 "$work" "$port" 1
+
+cat >"$work/soak.yaml" <<YAML
+name: soak-memory-${rate}-per-s
+target: http://127.0.0.1:$port
+steps: [{name: root, path: /}]
+executor: {type: soak, rate: $rate, duration: ${minutes}m, leak_threshold: 50MB}
+YAML
+
+mkdir -p "$out"
+taskset -c 0 "$neuroperf" load "$work/soak.yaml" --threads 1 --quiet --out "$out" \
+  --target-pid "$nginx_pid" >"$out/stdout.txt" 2>&1 &
+runner=$!
+start=$(date +%s)
+: >"$out/rss.tsv"
+while kill -0 "$runner" 2>/dev/null; do
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$runner/status" 2>/dev/null || true)
+  [[ -n $rss ]] && printf '%d\t%d\n' "$(($(date +%s) - start))" "$rss" >>"$out/rss.tsv"
+  sleep 5
+done
+rc=0
+wait "$runner" || rc=$?
+
+awk -v rc="$rc" '
+  { t[NR] = $1; r[NR] = $2; if ($2 > peak) peak = $2; if (!at1 && $1 >= 60) at1 = $2 }
+  END {
+    if (NR == 0) { print "no RSS samples"; exit 2 }
+    end = r[NR]
+    printf "runner RSS: %.1f MB at 1 min, %.1f MB at the end (%d s), peak %.1f MB; " \
+      "end - 1 min = %+.1f MB (goal: within 50 MB); runner exit %d\n",
+      at1 / 1024, end / 1024, t[NR], peak / 1024, (end - at1) / 1024, rc
+  }' "$out/rss.tsv"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+t, p = d["totals"], d["steps"][0]["percentiles_ms"]
+o, s = d.get("open_model") or {}, d.get("soak") or {}
+print("requests %d, errors %d, %.0f req/s, p50 %.3f ms, p99 %.3f ms, late sends %s; "
+      "nginx RSS growth %s bytes, suspected leak %s" % (t["requests"], t["errors"], t["rps"],
+      p["p50"], p["p99"], o.get("late_sends"), s.get("rss_growth_bytes"), s.get("suspected_leak")))
+' "$out/result.json" 2>/dev/null || echo "(no result.json: see $out/stdout.txt)"
