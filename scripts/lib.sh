@@ -39,3 +39,16 @@ neuro_benchmark_context() {
   printf 'git_revision=%s,build_type=%s,cpu_model=%s,compiler=%s' "$revision" "${1:-release}" \
     "${cpu:-unknown}" "${compiler:-unknown}"
 }
+
+# neuro_use_services: when NEUROPERF_PG_URL or NEUROPERF_REDIS_URL is unset, starts the embedded
+# servers (scripts/services), exports their URLs, and stops them at exit when this script started
+# them (an EXIT trap: callers that need their own trap must chain it). Exits 3 when they cannot
+# be started.
+neuro_use_services() {
+  [[ -z ${NEUROPERF_PG_URL:-} || -z ${NEUROPERF_REDIS_URL:-} ]] || return 0
+  local were_up=1
+  "$NEURO_ROOT/scripts/services" status >/dev/null || were_up=0
+  "$NEURO_ROOT/scripts/services" start >&2 || die 3 "could not start the embedded services"
+  [[ $were_up -eq 1 ]] || trap '"$NEURO_ROOT/scripts/services" stop' EXIT
+  eval "$("$NEURO_ROOT/scripts/services" env)"
+}
