@@ -3,6 +3,7 @@
 // it is still caught; small calibration wobbles change nothing; it can be turned off.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "engine/common/errors.hpp"
@@ -20,7 +21,9 @@ class RunMaker {
  public:
   explicit RunMaker(std::uint64_t seed) : rng_(seed) {}
 
-  ResultSet make(const std::vector<std::pair<std::string, double>>& medians, double machine) {
+  // `cpu_share`: the fraction of wall time the threads had a CPU (cpu_time = share x real_time).
+  ResultSet make(const std::vector<std::pair<std::string, double>>& medians, double machine,
+                 double cpu_share = 1.0) {
     ResultSet set;
     for (const auto& [name, median] : medians) {
       BenchmarkResult r;
@@ -28,7 +31,7 @@ class RunMaker {
       r.time_unit = "ns";
       for (int k = 0; k < 10; ++k) {
         const double t = median * machine * noise_(rng_);
-        r.cpu_time_ns.push_back(t);
+        r.cpu_time_ns.push_back(t * cpu_share);
         r.real_time_ns.push_back(t);
         r.counters["samples_per_second"].push_back(1e9 / t);
         r.counters["batch_p95_ms"].push_back(t / 1e6);
@@ -149,6 +152,62 @@ TEST(Calibration, NoReferenceInTheBaselineMeansRawTimes) {
   EXPECT_TRUE(c.machine_speed.empty());
   EXPECT_EQ(find(c, "BM_Filter").status, Status::kRegressed);
   EXPECT_EQ(find(c, kCalibration).status, Status::kNew);
+}
+
+// Wall-time benchmarks (the time metric is real_time) on a machine whose CPUs were taken by
+// other work: a regression is at most suspect, with a warning; CPU-time benchmarks still fail.
+TEST(Calibration, OversubscribedMachineMakesWallTimeRegressionsSuspect) {
+  const std::vector<std::pair<std::string, double>> code = {
+      {kCalibration, 100000.0}, {"BM_Fft/2/real_time", 2000.0}, {"BM_Fir", 3000.0}};
+  auto slower = code;
+  slower[1].second *= 1.5;
+  slower[2].second *= 1.5;
+  ThresholdsConfig config;
+  Rule wall;
+  wall.match = "*/real_time";
+  wall.settings.metric = TimeMetric::kRealTime;
+  config.rules.push_back(wall);
+  auto status_of = [&](const ResultSet& base, const ResultSet& cur, Comparison& c) {
+    compare_results(base, cur, config, Mode::kTime, "", c);
+    return std::make_pair(find(c, "BM_Fft/2/real_time").status, find(c, "BM_Fir").status);
+  };
+  RunMaker runs(7);
+  {  // a quiet machine: both regress
+    Comparison c;
+    const auto [fft, fir] = status_of(runs.make(code, 1.0), runs.make(slower, 1.0), c);
+    EXPECT_EQ(fft, Status::kRegressed);
+    EXPECT_EQ(fir, Status::kRegressed);
+    EXPECT_TRUE(c.warnings.empty());
+  }
+  {  // the current run started at load 4.2 on 2 CPUs
+    auto cur = runs.make(slower, 1.0);
+    cur.origin = "cur.json";
+    cur.context = {{"load_avg", "[4.2,3.1,2.0]"}, {"num_cpus", "2"}};
+    Comparison c;
+    const auto [fft, fir] = status_of(runs.make(code, 1.0), cur, c);
+    EXPECT_EQ(fft, Status::kSuspect);
+    EXPECT_EQ(fir, Status::kRegressed);
+    EXPECT_NE(find(c, "BM_Fft/2/real_time").detail.find("oversubscribed"), std::string::npos);
+    ASSERT_EQ(c.warnings.size(), 1u);
+    EXPECT_NE(c.warnings[0].find("cur.json: the machine was oversubscribed (load average 2.1 per "
+                                 "CPU"),
+              std::string::npos)
+        << c.warnings[0];
+  }
+  {  // the baseline's calibration had a CPU for 80 % of its wall time
+    Comparison c;
+    const auto [fft, fir] = status_of(runs.make(code, 1.0, 0.8), runs.make(slower, 1.0), c);
+    EXPECT_EQ(fft, Status::kSuspect);
+    EXPECT_EQ(fir, Status::kRegressed);
+    // (Its CPU time also says the machine ran at another speed: a second warning.)
+    EXPECT_EQ(std::count_if(c.warnings.begin(), c.warnings.end(),
+                            [](const std::string& w) {
+                              return w.find(
+                                         "calibration/machine_speed had a CPU for 80 % of its "
+                                         "wall time") != std::string::npos;
+                            }),
+              1);
+  }
 }
 
 TEST(Calibration, ConfigReadsEveryFieldAndListsProblems) {

@@ -46,20 +46,23 @@ std::vector<std::string> fingerprint_differences(const Fingerprint& baseline,
   return out;
 }
 
+double load_per_cpu(const std::map<std::string, std::string>& context) {
+  const std::string load = field(context, "load_avg");  // "[1.5,0.8,0.3]"
+  const double cpus = std::atof(field(context, "num_cpus").c_str());
+  if (load.size() < 2 || load.front() != '[' || !(cpus > 0)) return 0.0;
+  return std::atof(load.c_str() + 1) / cpus;
+}
+
 std::vector<std::string> run_warnings(const std::map<std::string, std::string>& context,
                                       const std::string& origin) {
   std::vector<std::string> out;
   if (field(context, "cpu_scaling_enabled") == "true") {
     out.push_back(origin + ": CPU frequency scaling was enabled; timings are noisier");
   }
-  const std::string load = field(context, "load_avg");  // "[1.5,0.8,0.3]"
-  const double cpus = std::atof(field(context, "num_cpus").c_str());
-  if (load.size() > 1 && load.front() == '[' && cpus > 0) {
-    const double one_minute = std::atof(load.c_str() + 1);
-    if (one_minute > cpus) {
-      out.push_back(origin + ": load average " + std::to_string(one_minute).substr(0, 4) +
-                    " above the " + field(context, "num_cpus") + " CPUs; timings are doubtful");
-    }
+  if (const double per_cpu = load_per_cpu(context); per_cpu > 1.0) {
+    const double one_minute = per_cpu * std::atof(field(context, "num_cpus").c_str());
+    out.push_back(origin + ": load average " + std::to_string(one_minute).substr(0, 4) +
+                  " above the " + field(context, "num_cpus") + " CPUs; timings are doubtful");
   }
   if (lower(field(context, "build_type")) == "debug") {
     out.push_back(origin + ": built as debug (build_type=debug); timings mean little");

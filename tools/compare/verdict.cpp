@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "engine/common/errors.hpp"
+#include "tools/compare/fingerprint.hpp"
 #include "tools/compare/mann_whitney.hpp"
 #include "tools/compare/sample_stats.hpp"
 
@@ -112,9 +113,11 @@ std::vector<double> scaled(std::vector<double> values, double factor) {
 }
 
 // `speed`: divide the current run's times by it (1 + the calibration's change when applied).
+// `oversubscribed`: either run shared its CPUs with other work, so a wall-time regression is
+// at most suspect.
 BenchmarkComparison compare_one(const BenchmarkResult& b, const BenchmarkResult& c,
                                 const Settings& s, Mode mode, const std::string& origin,
-                                double speed) {
+                                double speed, bool oversubscribed) {
   BenchmarkComparison out;
   out.name = c.name;
   out.threshold = mode == Mode::kInstructions ? s.instructions_threshold : s.threshold;
@@ -155,6 +158,16 @@ BenchmarkComparison compare_one(const BenchmarkResult& b, const BenchmarkResult&
         append_detail(out.detail, "counter " + counter + " no longer reported");
       }
     }
+  }
+  if (oversubscribed && out.metrics.front().name == "real_time") {
+    bool downgraded = false;
+    for (auto& m : out.metrics) {
+      if (m.status == Status::kRegressed) {
+        m.status = Status::kSuspect;
+        downgraded = true;
+      }
+    }
+    if (downgraded) append_detail(out.detail, "wall time on an oversubscribed machine");
   }
   out.status = Status::kOk;
   for (const auto& m : out.metrics) {
@@ -202,6 +215,35 @@ std::optional<MachineSpeed> measure_machine_speed(const ResultSet& baseline,
     return speed;
   }
   return std::nullopt;
+}
+
+// Beyond these a run's machine was oversubscribed: runnable threads queued for the CPUs, and
+// wall time measured the queue as much as the code. 1.5 load per CPU leaves room for our own
+// 2-thread benchmarks on a 2-CPU machine (load ~2); a parallel build beside them reached 1.8-2.5
+// per CPU here.
+constexpr double kMaxLoadPerCpu = 1.5;
+constexpr double kMinCalibrationCpuShare = 0.9;
+
+// Why `set`'s machine was oversubscribed, or "" when nothing says it was.
+std::string oversubscription(const ResultSet& set, const ThresholdsConfig& config) {
+  char text[160];
+  if (const double per_cpu = load_per_cpu(set.context); per_cpu > kMaxLoadPerCpu) {
+    std::snprintf(text, sizeof text, "load average %.1f per CPU at the start", per_cpu);
+    return text;
+  }
+  for (const auto& r : set.benchmarks) {
+    if (!is_calibration(config, r.name) || r.cpu_time_ns.size() != r.real_time_ns.size()) continue;
+    std::vector<double> shares;
+    for (std::size_t i = 0; i < r.cpu_time_ns.size(); ++i) {
+      if (r.real_time_ns[i] > 0) shares.push_back(r.cpu_time_ns[i] / r.real_time_ns[i]);
+    }
+    if (!shares.empty() && median(shares) < kMinCalibrationCpuShare) {
+      std::snprintf(text, sizeof text, "%s had a CPU for %.0f %% of its wall time", r.name.c_str(),
+                    median(shares) * 100.0);
+      return text;
+    }
+  }
+  return "";
 }
 
 std::string percent(double fraction) {
@@ -295,6 +337,16 @@ void compare_results(const ResultSet& baseline, const ResultSet& current,
       out.machine_speed.push_back(std::move(*measured));
     }
   }
+  bool oversubscribed = false;
+  if (mode == Mode::kTime) {
+    for (const ResultSet* set : {&baseline, &current}) {
+      const std::string why = oversubscription(*set, config);
+      if (why.empty()) continue;
+      oversubscribed = true;
+      out.warnings.push_back(set->origin + ": the machine was oversubscribed (" + why +
+                             "); wall-time regressions are reported as suspect, not failed");
+    }
+  }
   for (const auto& b : baseline.benchmarks) {
     const Settings& s = config.settings_for(b.name);
     if (is_calibration(config, b.name)) {
@@ -302,7 +354,7 @@ void compare_results(const ResultSet& baseline, const ResultSet& current,
           c != nullptr && !c->error && !c->skipped && !c->cpu_time_ns.empty() && !b.error &&
           !b.skipped && !b.cpu_time_ns.empty()) {
         // Shown with its raw change, never judged: it measures the machine, not our code.
-        BenchmarkComparison reference = compare_one(b, *c, s, mode, current.origin, 1.0);
+        BenchmarkComparison reference = compare_one(b, *c, s, mode, current.origin, 1.0, false);
         for (auto& m : reference.metrics) m.gated = false;
         reference.status = Status::kOk;
         reference.detail = "machine-speed reference, not judged";
@@ -326,7 +378,7 @@ void compare_results(const ResultSet& baseline, const ResultSet& current,
     } else if (b.error || b.skipped || b.cpu_time_ns.empty()) {
       simple(b.name, Status::kNew, "the baseline has no measurement (errored or skipped)");
     } else {
-      add(compare_one(b, *c, s, mode, current.origin, speed));
+      add(compare_one(b, *c, s, mode, current.origin, speed, oversubscribed));
     }
   }
   for (const auto& c : current.benchmarks) {
