@@ -100,15 +100,18 @@ Partitioning create_sample_schema(Connection& connection, const SchemaOptions& o
   return used;
 }
 
-// Range and aggregate queries walk (session_id, time DESC); the per-channel latest probe needs
-// (session_id, channel, time DESC). Chunks are served by their primary key.
+// Range and aggregate queries walk (session_id, time); the per-channel latest probe needs
+// (session_id, channel, time). Both ascending although the queries want newest first: b-trees
+// scan backwards as fast, and ingest appends ever newer times, which in an ascending index land
+// at the right end of a page, where PostgreSQL splits pages 90/10 and keeps them full; in a
+// descending one they land at the left end, which splits 50/50. Chunks are served by their
+// primary key.
 void create_sample_indexes(Connection& connection) {
   connection.exec(
-      "CREATE INDEX IF NOT EXISTS eeg_samples_session_time ON eeg_samples (session_id, time "
-      "DESC)");
+      "CREATE INDEX IF NOT EXISTS eeg_samples_session_time ON eeg_samples (session_id, time)");
   connection.exec(
       "CREATE INDEX IF NOT EXISTS eeg_samples_session_channel_time ON eeg_samples (session_id, "
-      "channel, time DESC)");
+      "channel, time)");
 }
 
 void drop_sample_indexes(Connection& connection) {
