@@ -168,6 +168,7 @@ thresholds: ['error_rate < 1%']
   sum.merge(SparseHistogram::from_json(shard_b["steps"][0]["latency"], "b"));
   EXPECT_EQ(SparseHistogram::from_json(merged["steps"][0]["latency"], "m").buckets, sum.buckets);
   EXPECT_EQ(merged["steps"][0]["latency"]["count"], 300);
+  EXPECT_EQ(merged["engine"]["responses_by_http_version"]["1.1"], 300);
   EXPECT_TRUE(merged["passed"]);
 }
 
@@ -262,6 +263,29 @@ thresholds: ['p95 < 100ms']
   EXPECT_EQ(doc["stress"]["knee_rate"], 20.0);
   EXPECT_EQ(stages.size(), 2u);
   EXPECT_TRUE(doc["passed"]);  // a knee was found
+}
+
+TEST(Engine, PhaseBoundariesGiveOnePointPerSecond) {
+  // Each 1 s stress stage ends with requests still in flight (200 ms each, the last sent at
+  // 0.9 s): they end in the stage's second 1, which is also the next stage's second 0. The
+  // series holds one merged point per second, and its points add up to the totals.
+  TestServer server;
+  const auto doc = run(R"(steps: [{path: /delay/200}]
+executor: {type: stress, start_rate: 10, step_rate: 10, step_duration: 1s, max_rate: 20}
+thresholds: ['p95 < 10s']
+)",
+                       server);
+  ASSERT_EQ(doc["stress"]["stages"].size(), 2u);
+  std::int64_t previous = -1, requests = 0;
+  for (const auto& p : doc["series"]) {
+    const auto t = p["t_s"].get<std::int64_t>();
+    EXPECT_GT(t, previous) << "t_s " << t << " repeats or goes back: " << doc["series"].dump();
+    previous = t;
+    requests += p["requests"].get<std::int64_t>();
+    EXPECT_EQ(p["latency"]["count"], p["requests"]);
+  }
+  EXPECT_EQ(requests, doc["totals"]["requests"].get<std::int64_t>());
+  EXPECT_EQ(requests, 30);
 }
 
 }  // namespace

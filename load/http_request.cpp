@@ -7,12 +7,21 @@
 
 namespace neuro::load {
 
+namespace {
+
+// Length of the scheme prefix ("http://" or "https://"), 0 for anything else.
+std::size_t scheme_length(const std::string& url) {
+  if (url.rfind("http://", 0) == 0) return 7;
+  if (url.rfind("https://", 0) == 0) return 8;
+  return 0;
+}
+
+}  // namespace
+
 std::string check_target_url(const std::string& url) {
-  if (url.rfind("https://", 0) == 0) {
-    return "https:// targets need the libcurl path, which is not built yet; use http://";
-  }
-  if (url.rfind("http://", 0) != 0) return "expected http://HOST[:PORT], got '" + url + "'";
-  std::string rest = url.substr(7);
+  const std::size_t scheme = scheme_length(url);
+  if (scheme == 0) return "expected http://HOST[:PORT] or https://HOST[:PORT], got '" + url + "'";
+  std::string rest = url.substr(scheme);
   if (const auto slash = rest.find('/'); slash != std::string::npos) {
     if (rest.substr(slash) != "/") {
       return "the target is scheme://host:port only; put paths in the steps, got '" + url + "'";
@@ -36,9 +45,11 @@ TargetUrl parse_target_url(const std::string& url) {
   if (const auto problem = check_target_url(url); !problem.empty()) {
     throw common::InvalidArgument("target: " + problem);
   }
-  std::string rest = url.substr(7);
+  std::string rest = url.substr(scheme_length(url));
   if (const auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
   TargetUrl t;
+  t.tls = scheme_length(url) == 8;
+  t.port = t.tls ? 443 : 80;
   t.host_header = rest;
   t.host = rest;
   if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
@@ -88,23 +99,11 @@ std::string serialize_request(const Step& step, const TargetUrl& target,
   r += " HTTP/1.1\r\nHost: ";
   r += target.host_header;
   r += "\r\n";
-  for (const auto& [name, value] : step.headers) {
-    r += name;
-    r += ": ";
-    r += substitute(value, vars);
+  request_header_lines(step, auth_header, vars, [&r](const std::string& line) {
+    r += line;
     r += "\r\n";
-  }
-  if (!auth_header.empty()) {
-    r += auth_header;
-    r += "\r\n";
-  }
-  if (!step.body.empty() || step.method == "POST" || step.method == "PUT" ||
-      step.method == "PATCH") {
-    if (!step.content_type.empty()) {
-      r += "Content-Type: ";
-      r += step.content_type;
-      r += "\r\n";
-    }
+  });
+  if (step.has_body()) {
     r += "Content-Length: ";
     r += std::to_string(step.body.size());
     r += "\r\n";

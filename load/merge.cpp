@@ -173,6 +173,18 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
                    {"errors", errors},
                    {"rps", duration > 0 ? static_cast<double>(requests) / duration : 0.0}};
 
+  if (first.contains("engine") && first["engine"].is_object()) {
+    json versions = json::object();
+    for (const auto& doc : docs) {
+      const json engine = doc.value("engine", json::object());
+      const json counts = engine.value("responses_by_http_version", json::object());
+      for (const auto& [v, n] : counts.items()) {
+        versions[v] = versions.value(v, std::int64_t{0}) + n.get<std::int64_t>();
+      }
+    }
+    out["engine"]["responses_by_http_version"] = versions;
+  }
+
   std::map<std::int64_t, json> series;
   for (std::size_t d = 0; d < docs.size(); ++d) {
     for (const auto& p : docs[d]["series"]) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "load/curl_worker.hpp"
 #include "load/result_document.hpp"
 #include "load/worker.hpp"
 
@@ -67,13 +68,14 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   PhaseResult result;
   // A short delay so that every thread is up before the first scheduled send.
   const auto start = Clock::now() + std::chrono::milliseconds(20);
-  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::unique_ptr<LoadWorker>> workers;
   for (int t = 0; t < plan.threads; ++t) {
     WorkerConfig c;
     c.scenario = &scenario;
     c.address = prepared.target.address;
     c.address_size = prepared.target.address_size;
     c.target = prepared.target.url;
+    c.transport = transport_of(scenario);
     c.auth_header = prepared.auth_header;
     c.base_variables = prepared.variables;
     c.open_model = plan.open_model;
@@ -86,7 +88,11 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     c.think_time_s = scenario.think_time_s;
     c.timeout_s = scenario.timeout_s;
     c.start = start;
-    workers.push_back(std::make_unique<Worker>(std::move(c)));
+    if (scenario.uses_libcurl()) {
+      workers.push_back(std::make_unique<CurlWorker>(std::move(c)));
+    } else {
+      workers.push_back(std::make_unique<Worker>(std::move(c)));
+    }
   }
   ResourceSampler sampler(plan.target_pid);
   sampler.sample(0);
@@ -171,6 +177,9 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     result.late_sends += w->late_sends();
     result.dropped_sends += w->dropped_sends();
     result.peak_connections += w->open_connections_peak();
+    for (const auto& [version, n] : w->responses_by_http_version()) {
+      result.responses_by_http_version[version] += n;
+    }
   }
   result.host = sampler.host();
   result.target = sampler.target();

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,12 +52,15 @@ struct PhaseResult {
   std::int64_t late_sends = 0;
   std::int64_t dropped_sends = 0;
   std::int64_t peak_connections = 0;
+  std::map<std::string, std::int64_t> responses_by_http_version;  // "1.1", "2" -> answers
   double duration_s = 0;
   double cpu_s = 0;  // this process, user + system
   bool aborted = false;
   std::string abort_reason;
 };
 
+// The thread bodies of one phase: the libcurl engine when the scenario needs TLS or HTTP/2
+// (Scenario::uses_libcurl), else the faster epoll engine.
 PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const PhasePlan& plan,
                       Progress& progress);
 

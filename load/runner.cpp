@@ -4,8 +4,11 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <map>
 
 #include "engine/common/errors.hpp"
+#include "load/curl_easy.hpp"
+#include "load/curl_exchange.hpp"
 #include "load/phase.hpp"
 #include "load/result_document.hpp"
 
@@ -28,9 +31,18 @@ Prepared prepare(const Scenario& s) {
   p.target = resolve_target(s.target);
   check_reachable(p.target, s.target, std::min(s.timeout_s, 5.0));
   if (s.auth) {
-    const auto request = serialize_request(*s.auth, p.target.url, "", {});
-    const auto answer = exchange_once(p.target, request, s.auth->method == "HEAD", s.timeout_s);
     const std::string where = s.target + s.auth->path;
+    Exchange answer;
+    if (s.uses_libcurl()) {
+      try {
+        answer = curl_exchange_once(p.target.url, transport_of(s), *s.auth, s.timeout_s);
+      } catch (const common::Error& e) {
+        throw common::Error(common::ExitCode::kUnreachable, std::string("auth step ") + e.what());
+      }
+    } else {
+      const auto request = serialize_request(*s.auth, p.target.url, "", {});
+      answer = exchange_once(p.target, request, s.auth->method == "HEAD", s.timeout_s);
+    }
     if (answer.status >= 400) {
       throw common::Error(common::ExitCode::kUnreachable,
                           "auth step " + where + ": status " + std::to_string(answer.status));
@@ -79,10 +91,18 @@ json target_json(const std::vector<TargetSample>& samples, double offset) {
   return out;
 }
 
+// One second of the run's series. Phases overlap at their boundaries (the tail of one stage
+// drains while the next starts), so a second may get points from two phases: they merge.
+struct SeriesSecond {
+  SeriesPoint point;
+  json users = nullptr, rate = nullptr;  // the later phase's: it is the one scheduling then
+};
+
 // Everything the phases produced, concatenated on one time axis.
 struct Accumulated {
   std::vector<StepStats> steps;
-  json series = json::array();
+  std::map<std::int64_t, SeriesSecond> series;
+  std::map<std::string, std::int64_t> responses_by_http_version;
   json host = json::array();
   json target = json::array();
   std::vector<TargetSample> target_samples;
@@ -103,12 +123,13 @@ void add_phase(Accumulated& acc, const PhaseResult& r, const PhasePlan& plan) {
     } else {
       users = users_started(plan, t + 1);
     }
-    acc.series.push_back({{"t_s", static_cast<std::int64_t>(std::lround(plan.t_offset_s)) + second},
-                          {"requests", point.requests},
-                          {"errors", point.errors},
-                          {"users", users},
-                          {"rate", rate},
-                          {"latency", point.latency.to_json()}});
+    SeriesSecond& at = acc.series[static_cast<std::int64_t>(std::lround(plan.t_offset_s)) + second];
+    at.point.merge(point);
+    at.users = users;
+    at.rate = rate;
+  }
+  for (const auto& [version, n] : r.responses_by_http_version) {
+    acc.responses_by_http_version[version] += n;
   }
   for (auto& h : host_json(r.host, plan.t_offset_s)) acc.host.push_back(h);
   for (auto& t : target_json(r.target, plan.t_offset_s)) acc.target.push_back(t);
@@ -125,6 +146,19 @@ void add_phase(Accumulated& acc, const PhaseResult& r, const PhasePlan& plan) {
     acc.aborted = true;
     acc.abort_reason = r.abort_reason;
   }
+}
+
+json series_json(const std::map<std::int64_t, SeriesSecond>& series) {
+  json out = json::array();
+  for (const auto& [t, s] : series) {
+    out.push_back({{"t_s", t},
+                   {"requests", s.point.requests},
+                   {"errors", s.point.errors},
+                   {"users", s.users},
+                   {"rate", s.rate},
+                   {"latency", s.point.latency.to_json()}});
+  }
+  return out;
 }
 
 json stage_json(const Scenario& s, const PhaseResult& r, const PhasePlan& plan, double rate,
@@ -237,6 +271,11 @@ json run_load(const Scenario& s, const RunOptions& o) {
                      {"executor", executor_name(e.kind)},
                      {"config", s.config}};
   doc["target"] = s.target;
+  doc["engine"] = {{"name", s.uses_libcurl() ? "libcurl" : "epoll"},
+                   {"http", s.http2 ? "2" : "1.1"},
+                   {"tls", s.target.rfind("https://", 0) == 0},
+                   {"tls_verify", s.tls_verify},
+                   {"responses_by_http_version", acc.responses_by_http_version}};
   doc["started_at"] = started_at;
   doc["duration_s"] = acc.duration_s;
   doc["shard"] = {{"index", o.shard_index}, {"count", o.shard_count}};
@@ -252,7 +291,7 @@ json run_load(const Scenario& s, const RunOptions& o) {
       {"requests", requests},
       {"errors", errors},
       {"rps", acc.duration_s > 0 ? static_cast<double>(requests) / acc.duration_s : 0.0}};
-  doc["series"] = acc.series;
+  doc["series"] = series_json(acc.series);
   doc["resources"] = {{"host", acc.host}, {"target", acc.target}};
   json warnings = json::array();
   const int threads = base.threads;
@@ -275,6 +314,11 @@ json run_load(const Scenario& s, const RunOptions& o) {
     warnings.push_back(std::to_string(acc.late) +
                        " sends left more than 1 ms after their intended time: raise "
                        "executor.max_connections (latency still counts from the intended time)");
+  }
+  if (s.http2 && s.target.rfind("http://", 0) == 0 && h2c_reuse_broken()) {
+    warnings.push_back(
+        "this libcurl cannot reuse h2c connections (curl issue #10634, fixed in "
+        "8.0): every request opened its own connection");
   }
   if (acc.dropped > 0) {
     warnings.push_back(std::to_string(acc.dropped) + " arrivals were never sent (queued when " +

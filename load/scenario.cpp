@@ -12,6 +12,12 @@ bool Step::uses_variables() const {
   return false;
 }
 
+bool Step::has_body() const {
+  return !body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+bool Scenario::uses_libcurl() const { return http2 || target.rfind("https://", 0) == 0; }
+
 const char* executor_name(ExecutorKind kind) {
   switch (kind) {
     case ExecutorKind::kConstantUsers:

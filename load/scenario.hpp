@@ -29,6 +29,8 @@ struct Step {
   std::string content_type;
   std::vector<Capture> captures;
   bool uses_variables() const;  // path or a header refers to ${...}
+  // Sent with a body (and Content-Length): any step with one, and POST/PUT/PATCH always.
+  bool has_body() const;
 };
 
 enum class ExecutorKind { kConstantUsers, kConstantRate, kRampingRate, kSpike, kStress, kSoak };
@@ -63,7 +65,11 @@ struct Executor {
 struct Scenario {
   std::string name;
   std::string file;
-  std::string target;  // http://host:port
+  std::string target;  // http://host:port or https://host:port
+  // HTTP/2 ("http: 2" or --http2): ALPN h2 over TLS, prior-knowledge h2c over http://.
+  bool http2 = false;
+  bool tls_verify = true;  // false (or --insecure) for self-signed servers
+  std::string ca_file;     // PEM trust anchors besides the system's, may be empty
   std::optional<Step> auth;
   std::string auth_header;  // "Authorization: Bearer ${token}" once the auth step ran
   std::vector<Step> steps;
@@ -75,6 +81,9 @@ struct Scenario {
   bool abort_on_fail = false;
   double abort_grace_s = 5;
   nlohmann::json config;  // the file as parsed, for the result document
+
+  // TLS and HTTP/2 run on the libcurl engine; plain HTTP/1.1 on the faster epoll engine.
+  bool uses_libcurl() const;
 };
 
 // Reads and validates `path`; throws InvalidArgument listing every problem as

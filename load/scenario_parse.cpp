@@ -160,6 +160,27 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
   return step;
 }
 
+// http, tls_verify, ca_file: how the libcurl engine talks to the target.
+void read_transport(const YAML::Node& root, Scenario& s, Reader& read) {
+  if (const auto h = root["http"]) {
+    const std::string version = h.IsScalar() ? h.Scalar() : "";
+    if (version == "2" || version == "2.0") {
+      s.http2 = true;
+    } else if (version != "1.1") {
+      read.problems.add(h, "http", "expected \"1.1\" or \"2\", got '" + version + "'");
+    }
+  }
+  if (root["tls_verify"]) s.tls_verify = read.boolean(root["tls_verify"], "tls_verify");
+  if (const auto c = root["ca_file"]) {
+    s.ca_file = c.IsScalar() ? c.Scalar() : "";
+    if (s.ca_file.empty()) {
+      read.problems.add(c, "ca_file", "expected the path of a PEM file");
+    } else if (!std::ifstream(s.ca_file)) {
+      read.problems.add(c, "ca_file", "cannot open '" + s.ca_file + "'");
+    }
+  }
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
@@ -180,10 +201,11 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     problems.throw_if_any();
   }
   s.config = to_json(root);
-  check_fields(root, "",
-               {"name", "target", "threads", "timeout", "think_time", "auth", "steps", "executor",
-                "thresholds", "abort_on_fail", "abort_grace"},
-               problems);
+  check_fields(
+      root, "",
+      {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout", "think_time",
+       "auth", "steps", "executor", "thresholds", "abort_on_fail", "abort_grace"},
+      problems);
   s.name = root["name"] ? Reader::scalar(root["name"]) : origin;
   s.target = target_override;
   if (s.target.empty() && root["target"]) s.target = Reader::scalar(root["target"]);
@@ -193,6 +215,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     problems.add(root["target"] && target_override.empty() ? root["target"] : root, "target",
                  problem);
   }
+  read_transport(root, s, read);
   if (root["threads"]) s.threads = static_cast<int>(read.number(root["threads"], "threads", 1, 1));
   if (root["timeout"]) s.timeout_s = read.duration(root["timeout"], "timeout", 10, true);
   if (root["think_time"])

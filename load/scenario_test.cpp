@@ -92,7 +92,8 @@ thresholds:
   } catch (const common::InvalidArgument& e) {
     const std::string m = e.what();
     for (const char* expected : {
-             "bad.yaml:1: target: expected http://HOST[:PORT], got 'ftp://x'",
+             "bad.yaml:1: target: expected http://HOST[:PORT] or https://HOST[:PORT], got "
+             "'ftp://x'",
              "bad.yaml:3: steps[0].path: expected a path starting with '/'",
              "bad.yaml:4: steps[0].method: expected GET, POST",
              "bad.yaml:5: steps[1].path: ${nope} is not captured",
@@ -144,6 +145,46 @@ TEST(Scenario, OpenExecutorsBecomeRateCurves) {
                common::InvalidArgument);  // a stress run needs thresholds
 }
 
+TEST(Scenario, TlsAndHttp2Fields) {
+  const std::string steps =
+      "steps: [{path: /}]\nexecutor: {type: constant-users, users: 1, iterations: 1}\n";
+  const auto plain = parse_scenario("target: http://h\n" + steps, "p.yaml");
+  EXPECT_FALSE(plain.http2);
+  EXPECT_TRUE(plain.tls_verify);
+  EXPECT_FALSE(plain.uses_libcurl());  // plain HTTP/1.1 stays on the epoll engine
+
+  const auto tls = parse_scenario("target: https://h:8443\n" + steps, "t.yaml");
+  EXPECT_TRUE(tls.uses_libcurl());
+  const auto url = parse_target_url(tls.target);
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.port, 8443);
+  EXPECT_EQ(url.base_url(), "https://h:8443");
+  EXPECT_EQ(parse_target_url("https://h").port, 443);
+
+  const auto h2 =
+      parse_scenario("target: http://h\nhttp: \"2\"\ntls_verify: false\n" + steps, "h.yaml");
+  EXPECT_TRUE(h2.http2);
+  EXPECT_FALSE(h2.tls_verify);
+  EXPECT_TRUE(h2.uses_libcurl());  // h2c
+  EXPECT_FALSE(parse_scenario("target: http://h\nhttp: 1.1\n" + steps, "o.yaml").http2);
+
+  try {
+    parse_scenario("target: https://h\nhttp: 3\ntls_verify: maybe\nca_file: /no/such.pem\n" + steps,
+                   "bad.yaml");
+    FAIL() << "expected InvalidArgument";
+  } catch (const common::InvalidArgument& e) {
+    const std::string m = e.what();
+    for (const char* expected : {
+             "bad.yaml:2: http: expected \"1.1\" or \"2\", got '3'",
+             "bad.yaml:3: tls_verify: expected true or false, got 'maybe'",
+             "bad.yaml:4: ca_file: cannot open '/no/such.pem'",
+         }) {
+      EXPECT_NE(m.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << m;
+    }
+    EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 2) << m;
+  }
+}
+
 TEST(Scenario, NotYamlIsOneLine) {
   try {
     parse_scenario("steps: [\n  - {", "x.yaml");
@@ -172,7 +213,9 @@ TEST(HttpRequest, SerialisesAndSubstitutes) {
             "x");
   EXPECT_EQ(capture_json(R"({"data": {"items": [{"id": 5}]}})", "data.items.0.id"), "5");
   EXPECT_EQ(capture_json("not json", "id"), "");
-  EXPECT_NE(check_target_url("https://x"), "");
+  EXPECT_EQ(check_target_url("https://x"), "");
+  EXPECT_NE(check_target_url("https://x:0"), "");
+  EXPECT_NE(check_target_url("https://x/api"), "");
   EXPECT_NE(check_target_url("http://x:99999"), "");
   EXPECT_NE(check_target_url("http://x/api"), "");
   EXPECT_EQ(check_target_url("http://x/"), "");

@@ -11,13 +11,14 @@
 
 namespace neuro::load {
 
-enum class ErrorKind { kConnect, kRead, kWrite, kTimeout, kStatus4xx, kStatus5xx };
-inline constexpr std::array<const char*, 6> kErrorKindNames = {
-    "connect", "read", "write", "timeout", "status_4xx", "status_5xx"};
+// kTls (handshake or certificate) comes only from the libcurl engine.
+enum class ErrorKind { kConnect, kRead, kWrite, kTimeout, kStatus4xx, kStatus5xx, kTls };
+inline constexpr std::array<const char*, 7> kErrorKindNames = {
+    "connect", "read", "write", "timeout", "status_4xx", "status_5xx", "tls"};
 
 struct StepStats {
   std::int64_t requests = 0;  // every attempt that ended: responses and failures
-  std::array<std::int64_t, 6> errors{};
+  std::array<std::int64_t, kErrorKindNames.size()> errors{};
   common::LatencyHistogram latency;  // open model: from the intended send time
   common::LatencyHistogram service;  // from the actual send (open model only in documents)
 

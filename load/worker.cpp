@@ -14,9 +14,6 @@ namespace {
 
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kTimeoutScanNs = 50 * kMs;
-constexpr std::int64_t kLateNs = 1 * kMs;             // an open-model send this late counts as late
-constexpr std::int64_t kFailureBackoffNs = 10 * kMs;  // a closed user after a transport failure
-constexpr std::size_t kMaxPending = 1'000'000;        // queued arrivals beyond this are dropped
 constexpr std::size_t kReadBuffer = 64 * 1024;
 
 bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
@@ -46,9 +43,11 @@ struct Worker::Conn {
   bool started = false;
 };
 
-Worker::Worker(WorkerConfig config) : config_(std::move(config)), read_buffer_(kReadBuffer) {
+Worker::Worker(WorkerConfig config)
+    : config_(std::move(config)),
+      read_buffer_(kReadBuffer),
+      tally_(config_.scenario->steps.size()) {
   const auto& steps = config_.scenario->steps;
-  steps_.resize(steps.size());
   for (const auto& step : steps) {
     static_requests_.push_back(
         step.uses_variables()
@@ -70,18 +69,8 @@ std::int64_t Worker::now_ns() const {
       .count();
 }
 
-Series Worker::take_series() {
-  std::lock_guard lock(series_mutex_);
-  Series out;
-  out.swap(flushed_);
-  return out;
-}
-
 void Worker::publish() {
-  live_requests_.store(requests_, std::memory_order_relaxed);
-  live_errors_.store(errors_, std::memory_order_relaxed);
-  live_users_.store(config_.open_model ? connections_open_ : users_running_ - finished_users_,
-                    std::memory_order_relaxed);
+  tally_.publish(config_.open_model ? connections_open_ : users_running_ - finished_users_);
 }
 
 void Worker::schedule(Conn& c, std::int64_t at_ns) {
@@ -105,7 +94,7 @@ void Worker::start_request(Conn& c, std::int64_t intended_ns, std::int64_t now) 
     c.started = true;
     ++users_running_;
   }
-  if (config_.open_model && c.step == 0 && now - intended_ns > kLateNs) ++late_sends_;
+  if (config_.open_model && c.step == 0 && now - intended_ns > kLateSendNs) ++late_sends_;
   c.intended_ns = intended_ns;
   c.sent_ns = now;
   const std::string& fixed = static_requests_[c.step];
@@ -216,47 +205,9 @@ void Worker::do_read(Conn& c, std::int64_t now) {
   }
 }
 
-void Worker::count_second(std::int64_t now, bool error, std::int64_t latency_ns, bool recorded) {
-  const std::int64_t s = now / 1'000'000'000;
-  if (s != second_) {
-    flush_second();
-    second_ = s;
-  }
-  ++second_point_.requests;
-  if (error) ++second_point_.errors;
-  if (recorded) second_hist_.record(latency_ns);
-}
-
-void Worker::flush_second() {
-  if (second_point_.requests == 0) return;
-  second_point_.latency = SparseHistogram::from(second_hist_);
-  {
-    std::lock_guard lock(series_mutex_);
-    flushed_[second_].merge(second_point_);
-  }
-  second_point_ = SeriesPoint{};
-  second_hist_.reset();
-}
-
 void Worker::complete(Conn& c, std::int64_t now) {
   const Step& step = config_.scenario->steps[c.step];
-  StepStats& stats = steps_[c.step];
-  const int status = c.parser.status_code();
-  const std::int64_t latency = now - c.intended_ns;
-  stats.latency.record(latency);
-  stats.service.record(now - c.sent_ns);
-  ++stats.requests;
-  ++requests_;
-  bool error = false;
-  if (status >= 500) {
-    ++stats.errors[static_cast<int>(ErrorKind::kStatus5xx)];
-    error = true;
-  } else if (status >= 400) {
-    ++stats.errors[static_cast<int>(ErrorKind::kStatus4xx)];
-    error = true;
-  }
-  if (error) ++errors_;
-  count_second(now, error, latency, true);
+  tally_.answered(c.step, c.parser.status_code(), c.intended_ns, c.sent_ns, now);
   for (const auto& capture : step.captures) {
     c.variables[capture.name] = capture_json(c.body, capture.json_path);
   }
@@ -266,12 +217,7 @@ void Worker::complete(Conn& c, std::int64_t now) {
 }
 
 void Worker::fail(Conn& c, ErrorKind kind, std::int64_t now) {
-  StepStats& stats = steps_[c.step];
-  ++stats.requests;
-  ++stats.errors[static_cast<int>(kind)];
-  ++requests_;
-  ++errors_;
-  count_second(now, true, 0, false);
+  tally_.failed(c.step, kind, now);
   close_conn(c);
   after_request(c, false, now);
 }
@@ -329,7 +275,7 @@ void Worker::release_arrivals(std::int64_t now) {
       Conn& c = conns_[idle_.back()];
       idle_.pop_back();
       start_request(c, next_arrival_ns_, now);
-    } else if (pending_.size() < kMaxPending) {
+    } else if (pending_.size() < kMaxPendingArrivals) {
       pending_.push_back(next_arrival_ns_);
     } else {
       ++dropped_sends_;
@@ -405,10 +351,7 @@ void Worker::run(const std::atomic<bool>& stop) {
       check_timeouts(now);
       next_scan = now + kTimeoutScanNs;
     }
-    if (now / 1'000'000'000 != second_) {
-      flush_second();
-      second_ = now / 1'000'000'000;
-    }
+    tally_.tick(now);
     publish();
     std::int64_t wake = std::min(next_arrival_ns_, next_scan);
     if (!draining_) wake = std::min(wake, end_ns_);
@@ -433,7 +376,7 @@ void Worker::run(const std::atomic<bool>& stop) {
   // Arrivals that never found a connection were not sent: dropped, not hidden.
   dropped_sends_ += static_cast<std::int64_t>(pending_.size());
   pending_.clear();
-  flush_second();
+  tally_.flush_second();
   for (auto& c : conns_) close_conn(c);
   publish();
 }

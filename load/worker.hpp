@@ -5,66 +5,38 @@
 // counted outcome of its request.
 #pragma once
 
-#include <sys/socket.h>
-
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <deque>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
-#include "load/http_request.hpp"
+#include "load/load_worker.hpp"
+#include "load/outcome_tally.hpp"
 #include "load/response_parser.hpp"
-#include "load/scenario.hpp"
-#include "load/schedule.hpp"
-#include "load/step_stats.hpp"
 
 namespace neuro::load {
 
-struct WorkerConfig {
-  const Scenario* scenario = nullptr;
-  sockaddr_storage address{};
-  socklen_t address_size = 0;
-  TargetUrl target;
-  std::string auth_header;   // substituted, may be empty
-  Variables base_variables;  // captured by the auth step
-  bool open_model = false;
-  std::vector<double> user_starts_s;  // closed model
-  std::int64_t iterations = 0;        // closed model, per user; 0 = unlimited
-  RateCurve curve;                    // open model
-  Lane lane;
-  int connections = 1;  // open model pool size
-  double duration_s = 0;
-  double think_time_s = 0;
-  double timeout_s = 10;
-  std::chrono::steady_clock::time_point start;
-};
-
-class Worker {
+class Worker final : public LoadWorker {
  public:
   explicit Worker(WorkerConfig config);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // The thread body: returns when the duration ends, every user finished its iterations, or
-  // `stop` is set.
-  void run(const std::atomic<bool>& stop);
+  void run(const std::atomic<bool>& stop) override;
 
-  // Safe from any thread while run() goes on.
-  std::int64_t live_requests() const { return live_requests_.load(std::memory_order_relaxed); }
-  std::int64_t live_errors() const { return live_errors_.load(std::memory_order_relaxed); }
-  std::int64_t live_users() const { return live_users_.load(std::memory_order_relaxed); }
-  Series take_series();  // the seconds completed so far, moved out
+  std::int64_t live_requests() const override { return tally_.live_requests(); }
+  std::int64_t live_errors() const override { return tally_.live_errors(); }
+  std::int64_t live_users() const override { return tally_.live_users(); }
+  Series take_series() override { return tally_.take_series(); }
 
-  // After run().
-  const std::vector<StepStats>& steps() const { return steps_; }
-  std::int64_t late_sends() const { return late_sends_; }
-  std::int64_t dropped_sends() const { return dropped_sends_; }
-  std::int64_t open_connections_peak() const { return connections_peak_; }
+  const std::vector<StepStats>& steps() const override { return tally_.steps(); }
+  std::int64_t late_sends() const override { return late_sends_; }
+  std::int64_t dropped_sends() const override { return dropped_sends_; }
+  std::int64_t open_connections_peak() const override { return connections_peak_; }
+  std::map<std::string, std::int64_t> responses_by_http_version() const override {
+    return {{"1.1", tally_.answered_total()}};
+  }
 
  private:
   struct Conn;
@@ -82,8 +54,6 @@ class Worker {
   void end_iteration(Conn& c, bool ok, std::int64_t now);
   void take_arrival(Conn& c, std::int64_t now);
   void close_conn(Conn& c);
-  void count_second(std::int64_t now, bool error, std::int64_t latency_ns, bool recorded);
-  void flush_second();
   void schedule(Conn& c, std::int64_t at_ns);
   void release_arrivals(std::int64_t now);
   void check_timeouts(std::int64_t now);
@@ -103,19 +73,10 @@ class Worker {
   bool draining_ = false;
   int epoll_fd_ = -1;
   std::vector<char> read_buffer_;
-  std::vector<StepStats> steps_;
+  OutcomeTally tally_;
 
-  // Current second of the series, flushed into flushed_ under the mutex.
-  std::int64_t second_ = 0;
-  SeriesPoint second_point_;
-  common::LatencyHistogram second_hist_{common::LatencyHistogram::kOneHourNs,
-                                        kSeriesSignificantDigits};
-  std::mutex series_mutex_;
-  Series flushed_;
-
-  std::int64_t requests_ = 0, errors_ = 0, users_running_ = 0, finished_users_ = 0;
+  std::int64_t users_running_ = 0, finished_users_ = 0;
   std::int64_t late_sends_ = 0, dropped_sends_ = 0, connections_open_ = 0, connections_peak_ = 0;
-  std::atomic<std::int64_t> live_requests_{0}, live_errors_{0}, live_users_{0};
 };
 
 }  // namespace neuro::load

@@ -99,12 +99,12 @@ void write_steps(const LoadResult& r, std::ostream& out) {
   }
   out << "</tbody></table>\n<h2>Errors by kind</h2>\n<table id=\"errors\"><thead><tr>"
          "<th>Step</th><th>connect</th><th>read</th><th>write</th><th>timeout</th>"
-         "<th>4xx</th><th>5xx</th><th>total</th></tr></thead><tbody>";
+         "<th>4xx</th><th>5xx</th><th>tls</th><th>total</th></tr></thead><tbody>";
   for (const StepResult& s : r.steps) {
     const ErrorCounts& e = s.errors;
     out << "<tr class=\"step-errors\">" << td(html_escape(s.name));
     for (const std::int64_t n :
-         {e.connect, e.read, e.write, e.timeout, e.status_4xx, e.status_5xx, e.total()}) {
+         {e.connect, e.read, e.write, e.timeout, e.status_4xx, e.status_5xx, e.tls, e.total()}) {
       out << td(std::to_string(n));
     }
     out << "</tr>";

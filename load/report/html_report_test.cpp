@@ -47,12 +47,13 @@ TEST_P(HtmlReportFixture, StepTablesMatchTheIndependentComputation) {
       const double exact = want["raw_ms"][kPercentileKeys[k]].get<double>();
       EXPECT_NEAR(std::stod(rows[i][4 + k]), exact, exact * 1e-3 + 1e-3) << kPercentileKeys[k];
     }
-    const char* const kinds[] = {"connect", "read", "write", "timeout", "status_4xx", "status_5xx"};
-    ASSERT_EQ(errors[i].size(), 8u);
-    for (std::size_t k = 0; k < 6; ++k) {
-      EXPECT_EQ(errors[i][1 + k], std::to_string(want["errors"][kinds[k]].get<long>())) << kinds[k];
+    const char* const kinds[] = {"connect",    "read",       "write", "timeout",
+                                 "status_4xx", "status_5xx", "tls"};
+    ASSERT_EQ(errors[i].size(), 9u);
+    for (std::size_t k = 0; k < 7; ++k) {
+      EXPECT_EQ(errors[i][1 + k], std::to_string(want["errors"].value(kinds[k], 0L))) << kinds[k];
     }
-    EXPECT_EQ(errors[i][7], std::to_string(want["errors_total"].get<long>()));
+    EXPECT_EQ(errors[i][8], std::to_string(want["errors_total"].get<long>()));
   }
   const auto service = table_rows(html, "<table id=\"steps\"", "class=\"service\"");
   std::size_t with_service = 0;

@@ -51,6 +51,7 @@ ErrorCounts read_errors(const ObjectReader& r) {
   e.timeout = r.count("timeout");
   e.status_4xx = r.count("status_4xx");
   e.status_5xx = r.count("status_5xx");
+  if (r.maybe("tls")) e.tls = r.count("tls");
   return e;
 }
 

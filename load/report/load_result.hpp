@@ -16,7 +16,10 @@ inline constexpr const char* kSchema = "neuroperf-load/1";
 
 struct ErrorCounts {
   std::int64_t connect = 0, read = 0, write = 0, timeout = 0, status_4xx = 0, status_5xx = 0;
-  std::int64_t total() const { return connect + read + write + timeout + status_4xx + status_5xx; }
+  std::int64_t tls = 0;  // libcurl engine only; absent from documents that predate it
+  std::int64_t total() const {
+    return connect + read + write + timeout + status_4xx + status_5xx + tls;
+  }
 };
 
 struct StepResult {

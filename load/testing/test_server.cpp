@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,24 +13,31 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "load/testing/tls_identity.hpp"
+#ifdef NEURO_TEST_SERVER_HTTP2
+#include "load/testing/h2_session.hpp"
+#endif
+
 namespace neuro::load::testing {
 namespace {
 
-bool send_all(int fd, const std::string& data) {
-  std::size_t sent = 0;
-  while (sent < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<std::size_t>(n);
+std::string http1_response(const TestAnswer& a) {
+  if (a.chunked) {
+    // The body in two chunks, so that the client's chunked decoding is exercised.
+    const std::string first = a.body.substr(0, a.body.size() / 2);
+    const std::string second = a.body.substr(first.size());
+    auto chunk = [](const std::string& data) {
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+      return size + data + "\r\n";
+    };
+    return "HTTP/1.1 " + std::to_string(a.status) + " X\r\nTransfer-Encoding: chunked\r\n\r\n" +
+           chunk(first) + chunk(second) + "0\r\n\r\n";
   }
-  return true;
-}
-
-std::string response(int status, const std::string& body, bool close = false) {
-  return "HTTP/1.1 " + std::to_string(status) +
-         " X\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nContent-Type: application/json\r\n" + (close ? "Connection: close\r\n" : "") +
-         "\r\n" + body;
+  return "HTTP/1.1 " + std::to_string(a.status) +
+         " X\r\nContent-Length: " + std::to_string(a.body.size()) +
+         "\r\nContent-Type: application/json\r\n" + (a.close ? "Connection: close\r\n" : "") +
+         "\r\n" + a.body;
 }
 
 std::string header(const std::string& head, const std::string& name) {
@@ -44,8 +53,22 @@ std::string header(const std::string& head, const std::string& name) {
 
 }  // namespace
 
+bool TestServer::http2_supported() {
+#ifdef NEURO_TEST_SERVER_HTTP2
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::string TestServer::cert_file() const { return tls_ ? tls_->cert_file() : std::string(); }
+
 TestServer::TestServer(TestServerOptions options)
     : options_(options), started_(std::chrono::steady_clock::now()) {
+  if (options_.http2 && !http2_supported()) {
+    throw std::runtime_error("test server: built without libnghttp2, no HTTP/2");
+  }
+  if (options_.tls) tls_ = std::make_unique<TlsIdentity>(options_.http2);
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
   ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -98,87 +121,96 @@ void TestServer::hold_if_stalled() const {
   }
 }
 
+TestAnswer TestServer::respond(const TestRequest& request) {
+  hold_if_stalled();
+  TestAnswer a = answer(request);
+  ++(a.reset ? resets_ : responses_);
+  return a;
+}
+
 void TestServer::serve(int fd) {
-  std::string buffer;
-  char chunk[65536];
-  bool open = true;
-  while (open && !stopping_) {
-    std::size_t head_end;
-    while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) {
-        open = false;
-        break;
+  // SSL_write to a client that went away raises SIGPIPE (plain sends use MSG_NOSIGNAL):
+  // blocked in this thread, it becomes a failed write instead of the end of the test.
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+  SSL* ssl = nullptr;
+  bool http2 = false;
+  if (tls_) {
+    ssl = SSL_new(tls_->context());
+    SSL_set_fd(ssl, fd);
+  }
+  {
+    Channel channel(fd, ssl);
+    // A client that refuses the certificate ends the handshake: nothing to serve.
+    if (!ssl || SSL_accept(ssl) == 1) {
+      std::string buffer;
+      if (ssl) {
+        const unsigned char* protocol = nullptr;
+        unsigned int size = 0;
+        SSL_get0_alpn_selected(ssl, &protocol, &size);
+        http2 = size == 2 && std::memcmp(protocol, "h2", 2) == 0;
+      } else if (options_.http2) {
+        // h2c with prior knowledge starts with the connection preface "PRI * HTTP/2.0".
+        char chunk[4096];
+        const ssize_t n = channel.read(chunk, sizeof chunk);
+        if (n > 0) buffer.assign(chunk, static_cast<std::size_t>(n));
+        http2 = buffer.rfind("PRI ", 0) == 0;
       }
-      buffer.append(chunk, static_cast<std::size_t>(n));
-    }
-    if (!open) break;
-    const std::string head = buffer.substr(0, head_end + 2);
-    const auto length_text = header(head, "content-length");
-    const std::size_t body_size = length_text.empty() ? 0 : std::stoul(length_text);
-    while (buffer.size() < head_end + 4 + body_size) {
-      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) {
-        open = false;
-        break;
+#ifdef NEURO_TEST_SERVER_HTTP2
+      if (http2) {
+        serve_http2(channel, buffer, [this](const TestRequest& r) { return respond(r); });
       }
-      buffer.append(chunk, static_cast<std::size_t>(n));
+#endif
+      if (!http2) serve_http1(channel, std::move(buffer));
     }
-    if (!open) break;
-    buffer.erase(0, head_end + 4 + body_size);
-    const auto sp1 = head.find(' ');
-    const auto sp2 = head.find(' ', sp1 + 1);
-    const std::string method = head.substr(0, sp1);
-    const std::string path = head.substr(sp1 + 1, sp2 - sp1 - 1);
-    hold_if_stalled();
-    std::string out;
-    if (path == "/reset") {
-      const linger hard{1, 0};  // close with RST
-      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-      ++resets_;
-      break;
-    } else if (path == "/ok") {
-      out = response(200, "ok");
-    } else if (path.rfind("/delay/", 0) == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::stol(path.substr(7))));
-      out = response(200, "ok");
-    } else if (path.rfind("/status/", 0) == 0) {
-      out = response(std::stoi(path.substr(8)), "status");
-    } else if (path == "/close") {
-      out = response(200, "bye", true);
-      open = false;
-    } else if (path == "/chunked") {
-      out =
-          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n "
-          "world\r\n0\r\n\r\n";
-    } else if (path == "/token") {
-      out = response(200, R"({"access_token": "abc123", "user": {"id": 7}})");
-    } else if (path == "/auth") {
-      out = header(head, "authorization") == "Bearer abc123" ? response(200, "yes")
-                                                             : response(401, "no");
-    } else if (path.rfind("/items/", 0) == 0) {
-      const std::string id = path.substr(7);
-      const bool digits = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
-      out = digits ? response(200, "{\"id\": \"" + id + "\"}") : response(404, "bad id");
-    } else if (path.rfind("/check/", 0) == 0) {
-      const std::string rest = path.substr(7);
-      const auto slash = rest.find('/');
-      const bool same =
-          slash != std::string::npos && rest.substr(0, slash) == rest.substr(slash + 1);
-      out = response(same ? 200 : 400, same ? "same" : "different");
-    } else if (path == "/create" && method == "POST") {
-      out = response(200, "{\"id\": 42, \"bytes\": " + std::to_string(body_size) + "}");
-    } else {
-      out = response(404, "not found");
-    }
-    if (!send_all(fd, out)) break;
-    ++responses_;
   }
   {
     std::lock_guard lock(mutex_);
     open_fds_.erase(std::find(open_fds_.begin(), open_fds_.end(), fd));
   }
   ::close(fd);
+}
+
+void TestServer::serve_http1(Channel& channel, std::string buffer) {
+  char chunk[65536];
+  bool open = true;
+  while (open && !stopping_) {
+    std::size_t head_end;
+    while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos) {
+      const ssize_t n = channel.read(chunk, sizeof chunk);
+      if (n <= 0) return;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    const std::string head = buffer.substr(0, head_end + 2);
+    const auto length_text = header(head, "content-length");
+    const std::size_t body_size = length_text.empty() ? 0 : std::stoul(length_text);
+    while (buffer.size() < head_end + 4 + body_size) {
+      const ssize_t n = channel.read(chunk, sizeof chunk);
+      if (n <= 0) return;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+    buffer.erase(0, head_end + 4 + body_size);
+    const auto sp1 = head.find(' ');
+    const auto sp2 = head.find(' ', sp1 + 1);
+    TestRequest request;
+    request.method = head.substr(0, sp1);
+    request.path = head.substr(sp1 + 1, sp2 - sp1 - 1);
+    request.authorization = header(head, "authorization");
+    request.body_size = body_size;
+    // Counted once on the wire (HTTP/2 counts when the answer is submitted, in respond()).
+    hold_if_stalled();
+    const TestAnswer a = answer(request);
+    if (a.reset) {
+      channel.reset_on_close();
+      ++resets_;
+      return;
+    }
+    if (!channel.write_all(http1_response(a))) return;
+    ++responses_;
+    open = !a.close;
+  }
 }
 
 }  // namespace neuro::load::testing

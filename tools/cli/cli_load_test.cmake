@@ -26,6 +26,37 @@ if(NOT schema STREQUAL "neuroperf-load/1")
   message(FATAL_ERROR "result.json: schema '${schema}'")
 endif()
 
+# https:// runs on the libcurl engine; --insecure accepts the server's self-signed
+# certificate, and without it every request is a counted TLS error (the run itself goes on;
+# a failed first step ends its iteration, so 80 of the 160 requests are sent).
+expect(0 "160 requests, 0 errors.*-> PASS"
+       "${SERVER}" --tls "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target {URL} --quiet
+       --insecure --out "${WORK}/tls")
+file(READ "${WORK}/tls/result.json" result)
+string(JSON engine GET "${result}" engine name)
+string(JSON http1 GET "${result}" engine responses_by_http_version 1.1)
+if(NOT engine STREQUAL "libcurl" OR NOT http1 EQUAL 160)
+  message(FATAL_ERROR "tls/result.json: engine '${engine}', HTTP/1.1 answers '${http1}'")
+endif()
+expect(1 "80 requests, 80 errors.*-> FAIL"
+       "${SERVER}" --tls "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target {URL} --quiet
+       --out "${WORK}/tls-verify")
+# --http2 negotiates h2 through ALPN (skipped when the test server has no HTTP/2).
+execute_process(COMMAND "${SERVER}" --tls --http2 "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml"
+                        --target {URL} --quiet --insecure --http2 --out "${WORK}/h2"
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(rc EQUAL 0)
+  file(READ "${WORK}/h2/result.json" result)
+  string(JSON h2 GET "${result}" engine responses_by_http_version 2)
+  if(NOT h2 EQUAL 160)
+    message(FATAL_ERROR "h2/result.json: HTTP/2 answers '${h2}', expected 160")
+  endif()
+elseif(NOT rc EQUAL 77)
+  message(FATAL_ERROR "--http2 run: exit ${rc} (${err})")
+endif()
+expect(2 "unknown option '--http3'"
+       "${NEUROPERF}" load --http3 1 "${SCENARIOS}/smoke.yaml")
+
 # Shards merge into the whole run's counts.
 expect(0 "PASS" "${SERVER}" "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target {URL}
        --quiet --shard 0/2 --out "${WORK}/s0")

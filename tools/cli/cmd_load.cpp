@@ -31,9 +31,11 @@ using nlohmann::json;
 
 constexpr const char* kLoadUsage =
     "usage: neuroperf load SCENARIO.yaml [--target URL] [--out DIR] [--threads N]\n"
-    "                      [--target-pid PID] [--shard i/N] [--quiet]\n"
+    "                      [--target-pid PID] [--shard i/N] [--http2] [--insecure] [--quiet]\n"
     "Runs the scenario and writes DIR/result.json, DIR/report.html and DIR/summary.md\n"
-    "(DIR defaults to reports/load-<UTC time>). Exit 0 pass, 1 a threshold failed,\n"
+    "(DIR defaults to reports/load-<UTC time>). https:// targets and --http2 (or http: \"2\")\n"
+    "run on libcurl, slower per core than the plain HTTP/1.1 engine; --insecure skips\n"
+    "certificate verification (tls_verify: false). Exit 0 pass, 1 a threshold failed,\n"
     "2 bad scenario or usage, 3 the target could not be reached.\n";
 
 int integer(const std::string& flag, const std::string& text, int min) {
@@ -128,6 +130,7 @@ std::string default_out_dir() {
 
 int run_load(const Args& args) {
   std::string scenario_path, target, out_dir;
+  bool http2 = false, insecure = false;
   load::RunOptions options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -135,8 +138,8 @@ int run_load(const Args& args) {
       std::cout << kLoadUsage;
       return 0;
     }
-    if (a == "--quiet") {
-      options.quiet = true;
+    if (a == "--quiet" || a == "--http2" || a == "--insecure") {
+      (a == "--quiet" ? options.quiet : a == "--http2" ? http2 : insecure) = true;
       continue;
     }
     if (a.rfind("--", 0) == 0) {
@@ -171,7 +174,9 @@ int run_load(const Args& args) {
     files.rlim_cur = files.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &files);
   }
-  const auto scenario = load::load_scenario(scenario_path, target);
+  auto scenario = load::load_scenario(scenario_path, target);
+  if (http2) scenario.http2 = true;
+  if (insecure) scenario.tls_verify = false;
   if (out_dir.empty()) out_dir = default_out_dir();
   std::filesystem::create_directories(out_dir);
   const json doc = load::run_load(scenario, options);

@@ -1,6 +1,7 @@
 // Test helper for cli_load_test.cmake: starts the load test server (load/testing) and runs a
 // command with {URL} replaced by its address and {PID} by this process id, then exits with
 // the command's status. CMake scripts cannot keep a server in the background; this can.
+// Leading --tls and --http2 start the server in those modes (HTTPS, HTTP/2).
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,13 +15,32 @@
 extern char** environ;
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fputs("usage: load_cli_server COMMAND [ARGS...] ({URL}, {PID} are replaced)\n", stderr);
+  neuro::load::testing::TestServerOptions options;
+  int first = 1;
+  for (; first < argc; ++first) {
+    const std::string flag = argv[first];
+    if (flag == "--tls") {
+      options.tls = true;
+    } else if (flag == "--http2") {
+      options.http2 = true;
+    } else {
+      break;
+    }
+  }
+  if (first >= argc) {
+    std::fputs(
+        "usage: load_cli_server [--tls] [--http2] COMMAND [ARGS...] ({URL}, {PID} are "
+        "replaced)\n",
+        stderr);
     return 2;
   }
-  neuro::load::testing::TestServer server;
+  if (options.http2 && !neuro::load::testing::TestServer::http2_supported()) {
+    std::fputs("load_cli_server: built without libnghttp2: no HTTP/2 (skipped)\n", stderr);
+    return 77;
+  }
+  neuro::load::testing::TestServer server(options);
   std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) {
+  for (int i = first; i < argc; ++i) {
     std::string a = argv[i];
     for (const auto& [key, value] :
          {std::pair<std::string, std::string>{"{URL}", server.url()},
