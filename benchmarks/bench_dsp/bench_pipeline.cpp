@@ -16,6 +16,11 @@ void BM_Pipeline(benchmark::State& state) {
   const dsp::Pipeline pipeline(options, 1000.0);
   const auto& in = eeg_block(channels, samples);
   dsp::PipelineResult result;
+  // One untimed block first, as the engine's block after block reuses its result buffers: at
+  // 64 x 600,000 a 300 ms iteration runs once per repetition, and without this each repetition
+  // timed the first touch of a fresh 154 MB buffer, which on these VMs takes 0-400 ms more
+  // (repetitions of the same build split into two modes, 280 and 500-750 ms).
+  pipeline.run(in, result);
   for (auto _ : state) {
     pipeline.run(in, result);
     benchmark::DoNotOptimize(result.features.data());
