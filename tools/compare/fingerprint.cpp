@@ -46,12 +46,17 @@ std::vector<std::string> fingerprint_differences(const Fingerprint& baseline,
   return out;
 }
 
+namespace {
+
+// The one-minute load average per CPU at the start of the run; 0 when the context lacks either.
 double load_per_cpu(const std::map<std::string, std::string>& context) {
   const std::string load = field(context, "load_avg");  // "[1.5,0.8,0.3]"
   const double cpus = std::atof(field(context, "num_cpus").c_str());
   if (load.size() < 2 || load.front() != '[' || !(cpus > 0)) return 0.0;
   return std::atof(load.c_str() + 1) / cpus;
 }
+
+}  // namespace
 
 std::vector<std::string> run_warnings(const std::map<std::string, std::string>& context,
                                       const std::string& origin) {

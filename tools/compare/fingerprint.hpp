@@ -22,9 +22,6 @@ Fingerprint fingerprint_of(const std::map<std::string, std::string>& context);
 std::vector<std::string> fingerprint_differences(const Fingerprint& baseline,
                                                  const Fingerprint& current);
 
-// The one-minute load average per CPU at the start of the run; 0 when the context lacks either.
-double load_per_cpu(const std::map<std::string, std::string>& context);
-
 // Conditions that make timings of this run doubtful: CPU frequency scaling, load above the number
 // of cores, a debug build of the code or of the benchmark library.
 std::vector<std::string> run_warnings(const std::map<std::string, std::string>& context,

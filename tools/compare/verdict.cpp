@@ -7,7 +7,6 @@
 #include <optional>
 
 #include "engine/common/errors.hpp"
-#include "tools/compare/fingerprint.hpp"
 #include "tools/compare/mann_whitney.hpp"
 #include "tools/compare/sample_stats.hpp"
 
@@ -217,29 +216,29 @@ std::optional<MachineSpeed> measure_machine_speed(const ResultSet& baseline,
   return std::nullopt;
 }
 
-// Beyond these a run's machine was oversubscribed: runnable threads queued for the CPUs, and
-// wall time measured the queue as much as the code. 1.5 load per CPU leaves room for our own
-// 2-thread benchmarks on a 2-CPU machine (load ~2); a parallel build beside them reached 1.8-2.5
-// per CPU here.
-constexpr double kMaxLoadPerCpu = 1.5;
-constexpr double kMinCalibrationCpuShare = 0.9;
+// Below this a run's machine was oversubscribed: calibration/machine_speed, one thread of pure
+// computation, had a CPU for less than this share of its wall time (CPU time / real time, mean
+// of its repetitions: contention that comes and goes still lowers the mean). Quiet runs here
+// measure 0.99-1.00; runs beside a -j2 build 0.81-0.93. The load average is no evidence: our
+// own 20-writer and 30-client benchmarks leave it at 11-13 on 2 CPUs for the next run.
+constexpr double kMinCalibrationCpuShare = 0.95;
 
 // Why `set`'s machine was oversubscribed, or "" when nothing says it was.
 std::string oversubscription(const ResultSet& set, const ThresholdsConfig& config) {
-  char text[160];
-  if (const double per_cpu = load_per_cpu(set.context); per_cpu > kMaxLoadPerCpu) {
-    std::snprintf(text, sizeof text, "load average %.1f per CPU at the start", per_cpu);
-    return text;
-  }
   for (const auto& r : set.benchmarks) {
     if (!is_calibration(config, r.name) || r.cpu_time_ns.size() != r.real_time_ns.size()) continue;
-    std::vector<double> shares;
+    double sum = 0.0;
+    std::size_t n = 0;
     for (std::size_t i = 0; i < r.cpu_time_ns.size(); ++i) {
-      if (r.real_time_ns[i] > 0) shares.push_back(r.cpu_time_ns[i] / r.real_time_ns[i]);
+      if (r.real_time_ns[i] > 0) {
+        sum += std::min(1.0, r.cpu_time_ns[i] / r.real_time_ns[i]);
+        ++n;
+      }
     }
-    if (!shares.empty() && median(shares) < kMinCalibrationCpuShare) {
+    if (n > 0 && sum / static_cast<double>(n) < kMinCalibrationCpuShare) {
+      char text[160];
       std::snprintf(text, sizeof text, "%s had a CPU for %.0f %% of its wall time", r.name.c_str(),
-                    median(shares) * 100.0);
+                    sum / static_cast<double>(n) * 100.0);
       return text;
     }
   }
