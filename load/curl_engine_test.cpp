@@ -67,7 +67,10 @@ executor: {type: constant-users, users: 3, iterations: 10}
   const auto& s = doc["steps"];
   EXPECT_EQ(errors_of(s[0], "status_4xx"), 30);
   EXPECT_EQ(errors_of(s[1], "status_5xx"), 30);
-  EXPECT_EQ(errors_of(s[2], "read"), 30);
+  // A reset is a read error, or a write error when it reaches libcurl while it is still sending
+  // (TLS records of a retried request in flight): seen in about 1 run in 10.
+  EXPECT_EQ(errors_of(s[2], "read") + errors_of(s[2], "write"), 30) << s[2]["errors"].dump();
+  EXPECT_GE(errors_of(s[2], "read"), 25) << s[2]["errors"].dump();
   // libcurl retries once, on a fresh connection, a request whose reused connection died before
   // any byte of the answer (it cannot be turned off); only the final outcome is counted.
   EXPECT_GE(server.resets(), 30);
