@@ -206,34 +206,20 @@ void CurlWorker::end_iteration(User& u, bool ok, std::int64_t now) {
 }
 
 void CurlWorker::take_arrival(User& u, std::int64_t now) {
-  if (!pending_.empty()) {
-    const std::int64_t intended = pending_.front();
-    pending_.pop_front();
-    return start_request(u, intended, now);
+  if (const auto intended = arrivals_.take(static_cast<std::uint32_t>(&u - users_.data()))) {
+    return start_request(u, *intended, now);
   }
   u.phase = Phase::kIdle;
-  idle_.push_back(static_cast<std::uint32_t>(&u - users_.data()));
 }
 
 void CurlWorker::release_arrivals(std::int64_t now) {
-  while (next_arrival_ns_ <= now) {
-    if (!idle_.empty()) {
-      User& u = users_[idle_.back()];
-      idle_.pop_back();
-      start_request(u, next_arrival_ns_, now);
-    } else if (pending_.size() < kMaxPendingArrivals) {
-      pending_.push_back(next_arrival_ns_);
-    } else {
-      ++dropped_sends_;
-    }
-    next_arrival_k_ += config_.lane.stride();
-    const auto t = config_.curve.time_of(next_arrival_k_);
-    next_arrival_ns_ = t ? static_cast<std::int64_t>(*t * 1e9) : INT64_MAX;
-  }
+  arrivals_.release(now, [&](std::uint32_t slot, std::int64_t intended) {
+    start_request(users_[slot], intended, now);
+  });
 }
 
 bool CurlWorker::busy() const {
-  if (!pending_.empty()) return true;
+  if (arrivals_.has_pending()) return true;
   for (const auto& u : users_) {
     if (u.phase == Phase::kInFlight) return true;
   }
@@ -271,10 +257,7 @@ void CurlWorker::run(const std::atomic<bool>& stop) {
     u.variables = config_.base_variables;
   }
   if (config_.open_model) {
-    for (std::size_t i = users_.size(); i-- > 0;) idle_.push_back(static_cast<std::uint32_t>(i));
-    next_arrival_k_ = config_.lane.first();
-    const auto t = config_.curve.time_of(next_arrival_k_);
-    next_arrival_ns_ = t ? static_cast<std::int64_t>(*t * 1e9) : INT64_MAX;
+    arrivals_.start(config_.curve, config_.lane, users_.size());
   } else {
     for (std::size_t i = 0; i < users_.size(); ++i) {
       schedule(users_[i], static_cast<std::int64_t>(config_.user_starts_s[i] * 1e9));
@@ -309,7 +292,7 @@ void CurlWorker::run(const std::atomic<bool>& stop) {
     }
     tally_.tick(now);
     publish();
-    std::int64_t wake = std::min({next_arrival_ns_, curl_timer_ns_, now + kMaxWaitNs});
+    std::int64_t wake = std::min({arrivals_.next_ns(), curl_timer_ns_, now + kMaxWaitNs});
     if (!draining_) wake = std::min(wake, end_ns_);
     if (!draining_ && !timers_.empty()) wake = std::min(wake, timers_.front().first);
     const std::int64_t wait_ns = std::max<std::int64_t>(0, wake - now);
@@ -335,8 +318,7 @@ void CurlWorker::run(const std::atomic<bool>& stop) {
     if (n > 0) collect_finished();
   }
   // Arrivals that never found a user were not sent: dropped, not hidden.
-  dropped_sends_ += static_cast<std::int64_t>(pending_.size());
-  pending_.clear();
+  arrivals_.drop_pending();
   tally_.flush_second();
   for (auto& u : users_) {
     if (u.phase == Phase::kInFlight) {

@@ -10,11 +10,11 @@
 #include <curl/curl.h>
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "load/arrival_queue.hpp"
 #include "load/curl_easy.hpp"
 #include "load/load_worker.hpp"
 #include "load/outcome_tally.hpp"
@@ -37,7 +37,7 @@ class CurlWorker final : public LoadWorker {
 
   const std::vector<StepStats>& steps() const override { return tally_.steps(); }
   std::int64_t late_sends() const override { return late_sends_; }
-  std::int64_t dropped_sends() const override { return dropped_sends_; }
+  std::int64_t dropped_sends() const override { return arrivals_.dropped(); }
   std::int64_t open_connections_peak() const override { return connections_peak_; }
   std::map<std::string, std::int64_t> responses_by_http_version() const override;
 
@@ -70,11 +70,8 @@ class CurlWorker final : public LoadWorker {
   int epoll_fd_ = -1;
   std::int64_t curl_timer_ns_ = INT64_MAX;  // when libcurl wants its timeout action
   std::vector<User> users_;                 // sized once: libcurl holds pointers into it
-  std::vector<std::uint32_t> idle_;         // open model: users waiting for an arrival
-  std::deque<std::int64_t> pending_;        // open model: arrivals waiting for a user
+  ArrivalQueue arrivals_;                   // open model
   std::vector<std::pair<std::int64_t, std::uint32_t>> timers_;  // min-heap (wake ns, user)
-  std::int64_t next_arrival_k_ = 0;
-  std::int64_t next_arrival_ns_ = INT64_MAX;
   std::int64_t end_ns_ = 0;
   std::int64_t timeout_ns_ = 0;
   bool draining_ = false;
@@ -82,7 +79,7 @@ class CurlWorker final : public LoadWorker {
   std::map<long, std::int64_t> responses_by_version_;  // CURL_HTTP_VERSION_* -> answers
 
   std::int64_t users_running_ = 0, finished_users_ = 0;
-  std::int64_t late_sends_ = 0, dropped_sends_ = 0, connections_open_ = 0, connections_peak_ = 0;
+  std::int64_t late_sends_ = 0, connections_open_ = 0, connections_peak_ = 0;
 };
 
 }  // namespace neuro::load

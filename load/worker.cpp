@@ -260,34 +260,20 @@ void Worker::end_iteration(Conn& c, bool ok, std::int64_t now) {
 }
 
 void Worker::take_arrival(Conn& c, std::int64_t now) {
-  if (!pending_.empty()) {
-    const std::int64_t intended = pending_.front();
-    pending_.pop_front();
-    return start_request(c, intended, now);
+  if (const auto intended = arrivals_.take(static_cast<std::uint32_t>(&c - conns_.data()))) {
+    return start_request(c, *intended, now);
   }
   c.phase = Phase::kIdle;
-  idle_.push_back(static_cast<std::uint32_t>(&c - conns_.data()));
 }
 
 void Worker::release_arrivals(std::int64_t now) {
-  while (next_arrival_ns_ <= now) {
-    if (!idle_.empty()) {
-      Conn& c = conns_[idle_.back()];
-      idle_.pop_back();
-      start_request(c, next_arrival_ns_, now);
-    } else if (pending_.size() < kMaxPendingArrivals) {
-      pending_.push_back(next_arrival_ns_);
-    } else {
-      ++dropped_sends_;
-    }
-    next_arrival_k_ += config_.lane.stride();
-    const auto t = config_.curve.time_of(next_arrival_k_);
-    next_arrival_ns_ = t ? static_cast<std::int64_t>(*t * 1e9) : INT64_MAX;
-  }
+  arrivals_.release(now, [&](std::uint32_t slot, std::int64_t intended) {
+    start_request(conns_[slot], intended, now);
+  });
 }
 
 bool Worker::busy() const {
-  if (!pending_.empty()) return true;
+  if (arrivals_.has_pending()) return true;
   for (const auto& c : conns_) {
     if (c.phase == Phase::kConnecting || c.phase == Phase::kWriting || c.phase == Phase::kReading) {
       return true;
@@ -310,13 +296,8 @@ void Worker::run(const std::atomic<bool>& stop) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (config_.open_model) {
     conns_.resize(static_cast<std::size_t>(std::max(1, config_.connections)));
-    for (std::size_t i = conns_.size(); i-- > 0;) {
-      conns_[i].variables = config_.base_variables;
-      idle_.push_back(static_cast<std::uint32_t>(i));
-    }
-    next_arrival_k_ = config_.lane.first();
-    const auto t = config_.curve.time_of(next_arrival_k_);
-    next_arrival_ns_ = t ? static_cast<std::int64_t>(*t * 1e9) : INT64_MAX;
+    for (auto& c : conns_) c.variables = config_.base_variables;
+    arrivals_.start(config_.curve, config_.lane, conns_.size());
   } else {
     conns_.resize(config_.user_starts_s.size());
     for (std::size_t i = 0; i < conns_.size(); ++i) {
@@ -353,7 +334,7 @@ void Worker::run(const std::atomic<bool>& stop) {
     }
     tally_.tick(now);
     publish();
-    std::int64_t wake = std::min(next_arrival_ns_, next_scan);
+    std::int64_t wake = std::min(arrivals_.next_ns(), next_scan);
     if (!draining_) wake = std::min(wake, end_ns_);
     if (!draining_ && !timers_.empty()) wake = std::min(wake, timers_.front().first);
     const std::int64_t wait_ns = std::max<std::int64_t>(0, wake - now);
@@ -374,8 +355,7 @@ void Worker::run(const std::atomic<bool>& stop) {
     }
   }
   // Arrivals that never found a connection were not sent: dropped, not hidden.
-  dropped_sends_ += static_cast<std::int64_t>(pending_.size());
-  pending_.clear();
+  arrivals_.drop_pending();
   tally_.flush_second();
   for (auto& c : conns_) close_conn(c);
   publish();

@@ -6,10 +6,10 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
+#include "load/arrival_queue.hpp"
 #include "load/load_worker.hpp"
 #include "load/outcome_tally.hpp"
 #include "load/response_parser.hpp"
@@ -32,7 +32,7 @@ class Worker final : public LoadWorker {
 
   const std::vector<StepStats>& steps() const override { return tally_.steps(); }
   std::int64_t late_sends() const override { return late_sends_; }
-  std::int64_t dropped_sends() const override { return dropped_sends_; }
+  std::int64_t dropped_sends() const override { return arrivals_.dropped(); }
   std::int64_t open_connections_peak() const override { return connections_peak_; }
   std::map<std::string, std::int64_t> responses_by_http_version() const override {
     return {{"1.1", tally_.answered_total()}};
@@ -63,11 +63,8 @@ class Worker final : public LoadWorker {
   WorkerConfig config_;
   std::vector<std::string> static_requests_;
   std::vector<Conn> conns_;
-  std::vector<std::uint32_t> idle_;   // open model: connections waiting for an arrival
-  std::deque<std::int64_t> pending_;  // open model: arrivals waiting for a connection
+  ArrivalQueue arrivals_;                                       // open model
   std::vector<std::pair<std::int64_t, std::uint32_t>> timers_;  // min-heap (wake ns, conn)
-  std::int64_t next_arrival_k_ = 0;
-  std::int64_t next_arrival_ns_ = INT64_MAX;
   std::int64_t end_ns_ = 0;
   std::int64_t timeout_ns_ = 0;
   bool draining_ = false;
@@ -76,7 +73,7 @@ class Worker final : public LoadWorker {
   OutcomeTally tally_;
 
   std::int64_t users_running_ = 0, finished_users_ = 0;
-  std::int64_t late_sends_ = 0, dropped_sends_ = 0, connections_open_ = 0, connections_peak_ = 0;
+  std::int64_t late_sends_ = 0, connections_open_ = 0, connections_peak_ = 0;
 };
 
 }  // namespace neuro::load
