@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "engine/common/errors.hpp"
@@ -286,6 +287,59 @@ thresholds: ['p95 < 10s']
   }
   EXPECT_EQ(requests, doc["totals"]["requests"].get<std::int64_t>());
   EXPECT_EQ(requests, 30);
+}
+
+TEST(Engine, ASeriesOverItsBudgetCoarsensAndKeepsEveryRequest) {
+  // A budget of 40 buckets holds a second or two of this run: the series ends with points of
+  // 2 s or more, each one resolution, and still adds up to the totals.
+  TestServer server;
+  RunOptions options;
+  options.series_bucket_budget = 40;
+  const auto doc = run(R"(steps: [{path: /delay/1}]
+executor: {type: constant-rate, rate: 200, duration: 5s, max_connections: 8}
+)",
+                       server, options);
+  ASSERT_FALSE(doc["series"].empty());
+  const auto width = doc["series"][0]["dt_s"].get<std::int64_t>();
+  EXPECT_GE(width, 2);
+  std::int64_t requests = 0;
+  for (const auto& p : doc["series"]) {
+    EXPECT_EQ(p["dt_s"], width);
+    EXPECT_EQ(p["t_s"].get<std::int64_t>() % width, 0);
+    EXPECT_EQ(p["latency"]["count"], p["requests"]);
+    EXPECT_DOUBLE_EQ(p["rate"].get<double>(), 200.0);  // the mean of a constant rate
+    requests += p["requests"].get<std::int64_t>();
+  }
+  EXPECT_EQ(requests, doc["totals"]["requests"].get<std::int64_t>());
+  EXPECT_EQ(requests, 1000);
+}
+
+TEST(Engine, SeriesPointsCarryTheUsersStartedAndTheirMeanOncePointsCoarsen) {
+  // 4 users ramped up over 2 s start at 0, 0.5, 1 and 1.5 s: 3 have started by the end of
+  // second 0, all 4 from second 1 on. With 2-second points the first holds their mean, 3.5.
+  TestServer server;
+  const std::string yaml = R"(steps: [{path: /delay/20}]
+executor: {type: constant-users, users: 4, ramp_up: 2s, duration: 4s}
+)";
+  const auto seconds = run(yaml, server);
+  std::map<std::int64_t, std::int64_t> users;
+  for (const auto& p : seconds["series"]) {
+    users[p["t_s"].get<std::int64_t>()] = p["users"].get<std::int64_t>();
+  }
+  EXPECT_EQ(users[0], 3);
+  EXPECT_EQ(users[1], 4);
+  EXPECT_EQ(users[3], 4);
+  RunOptions coarse;
+  coarse.series_bucket_budget = 1;  // every point alone is over it: coarsen to 2 s and beyond
+  const auto doc = run(yaml, server, coarse);
+  ASSERT_FALSE(doc["series"].empty());
+  const auto width = doc["series"][0]["dt_s"].get<std::int64_t>();
+  ASSERT_GE(width, 2);
+  // The first point covers seconds 0 .. width-1 of the 4-second run: 3, then 4 users.
+  const auto covered = std::min<std::int64_t>(width, 4);
+  const double mean = (3.0 + 4.0 * static_cast<double>(covered - 1)) / static_cast<double>(covered);
+  EXPECT_EQ(doc["series"][0]["users"], std::llround(mean));
+  EXPECT_TRUE(doc["series"][0]["rate"].is_null());
 }
 
 }  // namespace

@@ -167,5 +167,61 @@ TEST(MergeDocuments, RefusesMismatchedShards) {
                common::InvalidArgument);
 }
 
+// A series point of `dt` seconds at `t` with the given latencies (1 request each).
+json series_point(std::int64_t t, std::int64_t dt, const std::vector<std::int64_t>& ns,
+                  json users) {
+  LatencyHistogram h(LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
+  for (auto v : ns) h.record(v);
+  return {{"t_s", t},
+          {"dt_s", dt},
+          {"requests", static_cast<std::int64_t>(ns.size())},
+          {"errors", 1},
+          {"users", users},
+          {"rate", nullptr},
+          {"latency", SparseHistogram::from(h).to_json()}};
+}
+
+// Each shard coarsens its own series when it outgrows the budget: shards of one run may come
+// with 1- and 2-second points, and the merge brings them all to 2 seconds.
+TEST(MergeDocuments, SeriesOfDifferentResolutionsMeetAtTheCoarser) {
+  json a = shard_doc(0, 2, {1000}, 0), b = shard_doc(1, 2, {1000}, 0);
+  a["series"] = json::array({series_point(0, 1, {1000, 2000}, 10), series_point(1, 1, {3000}, 20),
+                             series_point(3, 1, {7000}, 40)});
+  a["series"][1].erase("dt_s");  // as documents before dt_s: one second
+  b["series"] = json::array({series_point(0, 2, {4000, 5000}, 6), series_point(2, 2, {6000}, 8)});
+  const json merged = merge_documents({a, b}, {"a", "b"});
+  const auto& series = merged["series"];
+  ASSERT_EQ(series.size(), 2u);
+  EXPECT_EQ(series[0]["t_s"], 0);
+  EXPECT_EQ(series[0]["dt_s"], 2);
+  EXPECT_EQ(series[0]["requests"], 5);  // a's seconds 0 and 1, b's point 0
+  EXPECT_EQ(series[0]["errors"], 3);
+  // Users: a ran 15 on average over [0, 2) (10 then 20), b ran 6: 21 in all.
+  EXPECT_EQ(series[0]["users"], 21);
+  // Second 3 of a alone: its 40 users over the one second a saw, plus b's 8.
+  EXPECT_EQ(series[1]["users"], 48);
+  LatencyHistogram whole(LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
+  for (std::int64_t v : {1000, 2000, 3000, 4000, 5000}) whole.record(v);
+  EXPECT_EQ(SparseHistogram::from_json(series[0]["latency"], "m").buckets,
+            SparseHistogram::from(whole).buckets);
+}
+
+TEST(MergeDocuments, RefusesSeriesPointsOfBadWidth) {
+  json a = shard_doc(0, 2, {1000}, 0), b = shard_doc(1, 2, {1000}, 0);
+  b["series"] = json::array({series_point(0, 3, {1000}, 1)});
+  EXPECT_THROW(
+      {
+        try {
+          merge_documents({a, b}, {"a.json", "b.json"});
+        } catch (const common::InvalidArgument& e) {
+          EXPECT_STREQ(e.what(), "b.json: $.series[0].dt_s: expected a power of two >= 1, got 3");
+          throw;
+        }
+      },
+      common::InvalidArgument);
+  b["series"] = json::array({series_point(2, 4, {1000}, 1)});
+  EXPECT_THROW(merge_documents({a, b}, {"a.json", "b.json"}), common::InvalidArgument);
+}
+
 }  // namespace
 }  // namespace neuro::load

@@ -5,6 +5,7 @@
 
 #include "engine/common/errors.hpp"
 #include "load/result_document.hpp"
+#include "load/series_merge.hpp"
 #include "load/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -23,12 +24,6 @@ std::vector<Threshold> thresholds_of(const json& doc) {
 
 SparseHistogram hist(const json& j, const std::string& where) {
   return SparseHistogram::from_json(j, where);
-}
-
-json add_nullable(const json& a, const json& b) {
-  if (a.is_null()) return b;
-  if (b.is_null()) return a;
-  return a.get<double>() + b.get<double>();
 }
 
 json merge_stress(const std::vector<json>& docs, const std::vector<std::string>& origins,
@@ -185,30 +180,7 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
     out["engine"]["responses_by_http_version"] = versions;
   }
 
-  std::map<std::int64_t, json> series;
-  for (std::size_t d = 0; d < docs.size(); ++d) {
-    for (const auto& p : docs[d]["series"]) {
-      const auto t = p.at("t_s").get<std::int64_t>();
-      auto it = series.find(t);
-      if (it == series.end()) {
-        series[t] = p;
-        continue;
-      }
-      json& m = it->second;
-      m["requests"] = m["requests"].get<std::int64_t>() + p["requests"].get<std::int64_t>();
-      m["errors"] = m["errors"].get<std::int64_t>() + p["errors"].get<std::int64_t>();
-      m["users"] = add_nullable(m["users"], p["users"]);
-      m["rate"] = add_nullable(m["rate"], p["rate"]);
-      auto h = hist(m["latency"], "series");
-      h.merge(hist(p["latency"], origins[d] + ": $.series[].latency"));
-      m["latency"] = h.to_json();
-    }
-  }
-  out["series"] = json::array();
-  for (auto& [t, p] : series) {
-    if (!p["users"].is_null()) p["users"] = static_cast<std::int64_t>(p["users"].get<double>());
-    out["series"].push_back(std::move(p));
-  }
+  out["series"] = merge_series(docs, origins);
 
   // Resources: shard 0's host view, the target view of whichever shard watched it, and every
   // shard's samples kept apart (they come from different machines).

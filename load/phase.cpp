@@ -52,19 +52,8 @@ std::string failing_threshold(const Scenario& s, const PhaseResult& r, std::int6
 
 }  // namespace
 
-int users_started(const PhasePlan& plan, double t_s) {
-  int n = 0;
-  for (int t = 0; t < plan.threads; ++t) {
-    const Lane lane{plan.shard_index, plan.shard_count, t, plan.threads};
-    for (double start : user_start_times(plan.users, plan.ramp_up_s, lane)) {
-      if (start <= t_s) ++n;
-    }
-  }
-  return n;
-}
-
 PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const PhasePlan& plan,
-                      Progress& progress) {
+                      Progress& progress, SeriesStore& series) {
   PhaseResult result;
   // A short delay so that every thread is up before the first scheduled send.
   const auto start = Clock::now() + std::chrono::milliseconds(20);
@@ -108,11 +97,15 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   }
   SparseHistogram cumulative;
   double last_sample_s = 0;
-  auto drain = [&] {
+  const auto offset_s = static_cast<std::int64_t>(std::lround(plan.t_offset_s));
+  SeriesPoint last_second;  // what the progress line shows: the second before the tick
+  auto drain = [&](std::int64_t shown_second) {
+    last_second = SeriesPoint{};
     for (auto& w : workers) {
       for (auto& [second, point] : w->take_series()) {
         cumulative.merge(point.latency);
-        result.series[second].merge(point);
+        if (second == shown_second) last_second.merge(point);
+        series.add(offset_s + second, point);
       }
     }
   };
@@ -127,7 +120,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     sampler.sample(elapsed);
     last_sample_s = elapsed;
     result.target = sampler.target();
-    drain();
+    drain(tick - 1);
     std::int64_t requests = 0, errors = 0, users = 0;
     for (auto& w : workers) {
       requests += w->live_requests();
@@ -145,9 +138,9 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
       std::snprintf(load, sizeof load, "%lld users", static_cast<long long>(users));
     }
     line.load = load;
-    if (const auto it = result.series.find(tick - 1); it != result.series.end()) {
-      line.rps = static_cast<double>(it->second.requests);
-      line.p95_ms = static_cast<double>(it->second.latency.to_histogram().percentile_ns(95)) / 1e6;
+    if (last_second.requests > 0) {
+      line.rps = static_cast<double>(last_second.requests);
+      line.p95_ms = static_cast<double>(last_second.latency.to_histogram().percentile_ns(95)) / 1e6;
     }
     line.requests = requests;
     line.errors = errors;
@@ -170,7 +163,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   // The tail since the last tick (and the only sample of a run shorter than a second).
   const double end_s = std::chrono::duration<double>(Clock::now() - start).count();
   if (end_s - last_sample_s >= 0.2) sampler.sample(end_s);
-  drain();
+  drain(-1);
   result.steps.resize(scenario.steps.size());
   for (auto& w : workers) {
     for (std::size_t i = 0; i < result.steps.size(); ++i) result.steps[i].merge(w->steps()[i]);

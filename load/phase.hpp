@@ -15,6 +15,7 @@
 #include "load/resources.hpp"
 #include "load/scenario.hpp"
 #include "load/schedule.hpp"
+#include "load/series_store.hpp"
 #include "load/step_stats.hpp"
 
 namespace neuro::load {
@@ -45,7 +46,6 @@ struct PhasePlan {
 
 struct PhaseResult {
   std::vector<StepStats> steps;
-  Series series;  // seconds since the phase started
   std::vector<HostSample> host;
   std::vector<TargetSample> target;
   bool target_alive = true;
@@ -60,11 +60,9 @@ struct PhaseResult {
 };
 
 // The thread bodies of one phase: the libcurl engine when the scenario needs TLS or HTTP/2
-// (Scenario::uses_libcurl), else the faster epoll engine.
+// (Scenario::uses_libcurl), else the faster epoll engine. Each completed second goes into
+// `series` at plan.t_offset_s + its second, as it completes: the run's one copy of the series.
 PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const PhasePlan& plan,
-                      Progress& progress);
-
-// Closed-model users of the shard started by t_s (for the series and progress).
-int users_started(const PhasePlan& plan, double t_s);
+                      Progress& progress, SeriesStore& series);
 
 }  // namespace neuro::load

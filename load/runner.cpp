@@ -11,6 +11,7 @@
 #include "load/curl_exchange.hpp"
 #include "load/phase.hpp"
 #include "load/result_document.hpp"
+#include "load/result_writer.hpp"
 
 namespace neuro::load {
 namespace {
@@ -91,17 +92,10 @@ json target_json(const std::vector<TargetSample>& samples, double offset) {
   return out;
 }
 
-// One second of the run's series. Phases overlap at their boundaries (the tail of one stage
-// drains while the next starts), so a second may get points from two phases: they merge.
-struct SeriesSecond {
-  SeriesPoint point;
-  json users = nullptr, rate = nullptr;  // the later phase's: it is the one scheduling then
-};
-
 // Everything the phases produced, concatenated on one time axis.
 struct Accumulated {
   std::vector<StepStats> steps;
-  std::map<std::int64_t, SeriesSecond> series;
+  std::vector<PhasePlan> phases;  // in order, for the series' users and rate
   std::map<std::string, std::int64_t> responses_by_http_version;
   json host = json::array();
   json target = json::array();
@@ -115,19 +109,7 @@ struct Accumulated {
 void add_phase(Accumulated& acc, const PhaseResult& r, const PhasePlan& plan) {
   if (acc.steps.empty()) acc.steps.resize(r.steps.size());
   for (std::size_t i = 0; i < r.steps.size(); ++i) acc.steps[i].merge(r.steps[i]);
-  for (const auto& [second, point] : r.series) {
-    const double t = static_cast<double>(second);
-    json users = nullptr, rate = nullptr;
-    if (plan.open_model) {
-      rate = plan.curve.rate_at(t + 0.5) / plan.shard_count;
-    } else {
-      users = users_started(plan, t + 1);
-    }
-    SeriesSecond& at = acc.series[static_cast<std::int64_t>(std::lround(plan.t_offset_s)) + second];
-    at.point.merge(point);
-    at.users = users;
-    at.rate = rate;
-  }
+  acc.phases.push_back(plan);
   for (const auto& [version, n] : r.responses_by_http_version) {
     acc.responses_by_http_version[version] += n;
   }
@@ -148,15 +130,53 @@ void add_phase(Accumulated& acc, const PhaseResult& r, const PhasePlan& plan) {
   }
 }
 
-json series_json(const std::map<std::int64_t, SeriesSecond>& series) {
-  json out = json::array();
-  for (const auto& [t, s] : series) {
-    out.push_back({{"t_s", t},
-                   {"requests", s.point.requests},
-                   {"errors", s.point.errors},
-                   {"users", s.users},
-                   {"rate", s.rate},
-                   {"latency", s.point.latency.to_json()}});
+// Users (closed model) or scheduled rate (open model, this shard's share) of each point: the
+// mean over the seconds it covers, each second taking the phase that schedules then (the later
+// one where a stress stage's tail and the next stage share a second).
+std::map<std::int64_t, SeriesAnnotation> annotate(const SeriesStore& series,
+                                                  const std::vector<PhasePlan>& phases,
+                                                  double duration_s) {
+  std::map<std::int64_t, SeriesAnnotation> out;
+  if (phases.empty()) return out;
+  // Every user's start time per phase, sorted: users started by a second is one binary search
+  // (walking them all for every second of a long run with many users would take minutes).
+  std::vector<std::vector<double>> starts(phases.size());
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    for (int t = 0; t < phases[i].threads; ++t) {
+      const Lane lane{phases[i].shard_index, phases[i].shard_count, t, phases[i].threads};
+      for (double start : user_start_times(phases[i].users, phases[i].ramp_up_s, lane)) {
+        starts[i].push_back(start);
+      }
+    }
+    std::sort(starts[i].begin(), starts[i].end());
+  }
+  const auto run_end = static_cast<std::int64_t>(std::ceil(duration_s));
+  for (const auto& [t, point] : series.points()) {
+    // The last point may reach past the end of the run: only the seconds inside count.
+    const std::int64_t end = std::max(t + 1, std::min(t + series.resolution_s(), run_end));
+    double users = 0, rate = 0;
+    for (std::int64_t second = t; second < end; ++second) {
+      std::size_t phase = 0;
+      for (std::size_t i = 0; i < phases.size(); ++i) {
+        if (std::lround(phases[i].t_offset_s) <= second) phase = i;
+      }
+      const PhasePlan& plan = phases[phase];
+      const double local = static_cast<double>(second - std::lround(plan.t_offset_s));
+      if (plan.open_model) {
+        rate += plan.curve.rate_at(local + 0.5) / plan.shard_count;
+      } else {
+        const auto& s = starts[phase];
+        users += static_cast<double>(std::upper_bound(s.begin(), s.end(), local + 1) - s.begin());
+      }
+    }
+    SeriesAnnotation a;
+    const auto n = static_cast<double>(end - t);
+    if (phases.front().open_model) {
+      a.rate = rate / n;
+    } else {
+      a.users = std::llround(users / n);
+    }
+    out[t] = a;
   }
   return out;
 }
@@ -208,7 +228,7 @@ void parse_shard(const std::string& text, int* index, int* count) {
   *count = n;
 }
 
-json run_load(const Scenario& s, const RunOptions& o) {
+LoadRun execute_load(const Scenario& s, const RunOptions& o) {
   const Prepared prepared = prepare(s);
   const Executor& e = s.executor;
   Progress progress(o.progress, o.quiet);
@@ -221,6 +241,7 @@ json run_load(const Scenario& s, const RunOptions& o) {
   base.planned_total_s = planned_duration_s(e);
   base.abort_on_fail = s.abort_on_fail;
   Accumulated acc;
+  SeriesStore series(o.series_bucket_budget);
   json stress = nullptr;
   const std::string started_at = utc_now();
   if (e.kind == ExecutorKind::kStress) {
@@ -234,7 +255,7 @@ json run_load(const Scenario& s, const RunOptions& o) {
       plan.connections = (default_connections(e, rate) + o.shard_count - 1) / o.shard_count;
       plan.t_offset_s = offset;
       plan.abort_on_fail = false;  // a stress run is meant to break thresholds
-      const PhaseResult r = run_phase(s, prepared, plan, progress);
+      const PhaseResult r = run_phase(s, prepared, plan, progress, series);
       add_phase(acc, r, plan);
       auto stage = stage_json(s, r, plan, rate / o.shard_count, acc.target);
       const bool passed = stage["passed"].get<bool>();
@@ -260,7 +281,7 @@ json run_load(const Scenario& s, const RunOptions& o) {
       plan.ramp_up_s = e.ramp_up_s;
       plan.iterations = e.iterations;
     }
-    add_phase(acc, run_phase(s, prepared, plan, progress), plan);
+    add_phase(acc, run_phase(s, prepared, plan, progress, series), plan);
   }
   progress.finish();
 
@@ -291,7 +312,6 @@ json run_load(const Scenario& s, const RunOptions& o) {
       {"requests", requests},
       {"errors", errors},
       {"rps", acc.duration_s > 0 ? static_cast<double>(requests) / acc.duration_s : 0.0}};
-  doc["series"] = series_json(acc.series);
   doc["resources"] = {{"host", acc.host}, {"target", acc.target}};
   json warnings = json::array();
   const int threads = base.threads;
@@ -357,7 +377,18 @@ json run_load(const Scenario& s, const RunOptions& o) {
   doc["aborted"] = acc.aborted;
   doc["abort_reason"] = acc.abort_reason.empty() ? json(nullptr) : json(acc.abort_reason);
   doc["passed"] = passed && !acc.aborted;
-  return doc;
+  auto annotations = annotate(series, acc.phases, acc.duration_s);
+  return LoadRun{std::move(doc), std::move(series), std::move(annotations)};
+}
+
+json run_load(const Scenario& scenario, const RunOptions& options) {
+  LoadRun run = execute_load(scenario, options);
+  json series = json::array();
+  for (const auto& [t, point] : run.series.points()) {
+    series.push_back(series_point_json(t, run.series.resolution_s(), point, run.annotations[t]));
+  }
+  run.document["series"] = std::move(series);
+  return std::move(run.document);
 }
 
 }  // namespace neuro::load

@@ -183,7 +183,10 @@ void write_client(const LoadResult& r, std::ostream& out) {
 }  // namespace
 
 void write_html_report(const nlohmann::json& result, std::ostream& out) {
-  const LoadResult r = parse_load_result(result);
+  write_html_report(parse_load_result(result), out);
+}
+
+void write_html_report(const LoadResult& r, std::ostream& out) {
   // Rendered whole before writing, so a failure leaves `out` untouched.
   std::ostringstream page;
   page << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -73,6 +73,10 @@ StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
 SeriesPoint read_point(const ObjectReader& r, HistogramParser& hists) {
   SeriesPoint p;
   p.t_s = r.count("t_s");
+  if (const json* v = r.maybe("dt_s")) {
+    p.dt_s = as_count(*v, r.at("dt_s"));
+    if (p.dt_s < 1) fail(r.at("dt_s"), "expected a positive integer, got 0");
+  }
   p.requests = r.count("requests");
   p.errors = r.count("errors");
   if (const json* v = r.maybe("users")) p.users = as_count(*v, r.at("users"));
@@ -145,16 +149,13 @@ Threshold read_threshold(const ObjectReader& r) {
   return t;
 }
 
-}  // namespace
-
-LoadResult parse_load_result(const json& document) {
+LoadResult parse_except_series(const json& document, HistogramParser& hists) {
   const ObjectReader doc(document, "");
   const std::string schema = doc.string("schema");
   if (schema != kSchema) {
     fail("schema", "expected \"" + std::string(kSchema) + "\", got \"" + schema + "\"");
   }
   LoadResult out;
-  HistogramParser hists;
   {
     const ObjectReader sc(doc.get("scenario"), "scenario");
     out.scenario_name = sc.string("name");
@@ -184,16 +185,6 @@ LoadResult parse_load_result(const json& document) {
   for_each_element(doc.get("steps"), "steps", [&](const json& e, const std::string& path) {
     out.steps.push_back(read_step(ObjectReader(e, path), hists));
   });
-  for_each_element(doc.get("series"), "series", [&](const json& e, const std::string& path) {
-    out.series.push_back(read_point(ObjectReader(e, path), hists));
-    // Chart windows merge neighbouring seconds, which needs one layout for the whole series.
-    const HistogramData& first = out.series.front().latency;
-    const HistogramData& last = out.series.back().latency;
-    if (last.highest_ns != first.highest_ns ||
-        last.significant_digits != first.significant_digits) {
-      fail(path + ".latency", "histogram layout differs from series[0].latency");
-    }
-  });
   if (const json* v = doc.maybe("resources")) read_resources(ObjectReader(*v, "resources"), out);
   if (const json* v = doc.maybe("client")) out.client = read_client(ObjectReader(*v, "client"));
   if (const json* v = doc.maybe("open_model")) {
@@ -215,6 +206,37 @@ LoadResult parse_load_result(const json& document) {
   if (const json* v = doc.maybe("aborted")) out.aborted = as_bool(*v, "aborted");
   out.abort_reason = doc.string_or("abort_reason", "");
   out.passed = doc.boolean("passed");
+  return out;
+}
+
+}  // namespace
+
+LoadResult parse_load_result(const json& document) {
+  HistogramParser hists;
+  LoadResult out = parse_except_series(document, hists);
+  for_each_element(ObjectReader(document, "").get("series"), "series",
+                   [&](const json& e, const std::string& path) {
+                     out.series.push_back(read_point(ObjectReader(e, path), hists));
+                     // Chart windows merge neighbouring seconds, which needs one layout for the
+                     // whole series.
+                     const HistogramData& first = out.series.front().latency;
+                     const HistogramData& last = out.series.back().latency;
+                     if (last.highest_ns != first.highest_ns ||
+                         last.significant_digits != first.significant_digits) {
+                       fail(path + ".latency", "histogram layout differs from series[0].latency");
+                     }
+                     if (out.series.back().dt_s != out.series.front().dt_s) {
+                       fail(path + ".dt_s",
+                            "differs from series[0].dt_s (one resolution per series)");
+                     }
+                   });
+  return out;
+}
+
+LoadResult parse_load_result(const json& document, std::vector<SeriesPoint> series) {
+  HistogramParser hists;
+  LoadResult out = parse_except_series(document, hists);
+  out.series = std::move(series);
   return out;
 }
 

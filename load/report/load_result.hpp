@@ -33,6 +33,7 @@ struct StepResult {
 
 struct SeriesPoint {
   std::int64_t t_s = 0;
+  std::int64_t dt_s = 1;  // seconds the point covers (long runs coarsen; absent in old documents)
   std::int64_t requests = 0;
   std::int64_t errors = 0;
   std::optional<std::int64_t> users;  // closed model
@@ -117,5 +118,8 @@ struct LoadResult {
 // Throws neuro::common::InvalidArgument naming the JSON path of the first problem. Fields the
 // schema marks "| null" may also be absent; unknown fields are ignored (writers may add some).
 LoadResult parse_load_result(const nlohmann::json& document);
+// The same for a document without "series" and the series given apart (the runner streams a
+// long run's series to disk instead of holding it as JSON); `series` is taken as it is.
+LoadResult parse_load_result(const nlohmann::json& document, std::vector<SeriesPoint> series);
 
 }  // namespace neuro::load_report

@@ -105,7 +105,10 @@ void write_warnings(const LoadResult& r, std::ostream& out) {
 }  // namespace
 
 void write_markdown_summary(const nlohmann::json& result, std::ostream& out) {
-  const LoadResult r = parse_load_result(result);
+  write_markdown_summary(parse_load_result(result), out);
+}
+
+void write_markdown_summary(const LoadResult& r, std::ostream& out) {
   std::ostringstream md;
   write_header(r, md);
   write_steps(r, md);

@@ -5,10 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "load/report/load_result.hpp"
+
 namespace neuro::load_report {
 
 // Renders a "neuroperf-load/1" result document. Throws neuro::common::InvalidArgument naming
 // the JSON path when the document is malformed; nothing is written then.
 void write_markdown_summary(const nlohmann::json& result, std::ostream& out);
+// The same from a result already read.
+void write_markdown_summary(const LoadResult& result, std::ostream& out);
 
 }  // namespace neuro::load_report

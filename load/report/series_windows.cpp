@@ -39,7 +39,8 @@ std::vector<std::pair<std::size_t, std::size_t>> seconds_of(
 }
 
 std::size_t series_window_seconds(const std::vector<SeriesPoint>& series) {
-  return window_size(seconds_of(series).size());
+  const auto dt = series.empty() ? 1 : static_cast<std::size_t>(series.front().dt_s);
+  return window_size(seconds_of(series).size()) * dt;
 }
 
 std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series) {
@@ -52,7 +53,9 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series)
                                 series.front().latency.significant_digits);
   for (std::size_t start = 0; start < seconds.size(); start += w) {
     const std::size_t end = std::min(seconds.size(), start + w);
-    const double n_seconds = static_cast<double>(end - start);
+    // Every point of a series covers dt_s seconds (parse_load_result checks they agree).
+    const double n_seconds =
+        static_cast<double>((end - start) * static_cast<std::size_t>(series.front().dt_s));
     SeriesWindow win;
     win.t_s = series[seconds[start].first].t_s;
     Mean users, rate;

@@ -1,5 +1,5 @@
-// The per-second series cut into windows for charts: a long soak has more seconds than a chart
-// has pixels, so consecutive seconds are merged (histograms merged exactly, counts averaged).
+// The series cut into windows for charts: a long soak has more points than a chart has pixels,
+// so consecutive points are merged (histograms merged exactly, counts averaged per second).
 #pragma once
 
 #include <cstdint>
@@ -13,21 +13,22 @@ namespace neuro::load_report {
 // Charts draw at most this many points per line: ~1.5 px each on an 880 px wide chart.
 inline constexpr std::size_t kMaxChartPoints = 600;
 
-// Seconds per window for n points: 1 up to kMaxChartPoints, then ceil(n / kMaxChartPoints).
+// Points per window for n points: 1 up to kMaxChartPoints, then ceil(n / kMaxChartPoints).
 std::size_t window_size(std::size_t n);
 
 struct SeriesWindow {
-  std::int64_t t_s = 0;               // of the window's first point
-  double rps = 0.0;                   // mean requests per point (points are seconds)
-  double errors_per_s = 0.0;          // likewise
-  std::optional<double> users, rate;  // means of the points that have them
+  std::int64_t t_s = 0;                                // of the window's first point
+  double rps = 0.0;                                    // requests per second over the window
+  double errors_per_s = 0.0;                           // likewise
+  std::optional<double> users, rate;                   // means of the points that have them
   std::optional<std::int64_t> p50_ns, p95_ns, p99_ns;  // none when the window saw no response
 };
 
-// Consecutive points with the same t_s are one second (a phase boundary inside a second);
-// windows hold window_size(seconds) consecutive seconds (the last may hold fewer).
+// Consecutive points with the same t_s are one point split in two (a phase boundary inside a
+// second, in documents written before the runner merged them); windows hold
+// window_size(points) consecutive points (the last may hold fewer), each point dt_s seconds.
 std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series);
-// The window length series_windows uses for `series`, in seconds.
+// The window length series_windows uses for `series`, in seconds (points per window x dt_s).
 std::size_t series_window_seconds(const std::vector<SeriesPoint>& series);
 
 }  // namespace neuro::load_report

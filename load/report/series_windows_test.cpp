@@ -57,6 +57,28 @@ TEST(SeriesWindows, PointsOfOneSecondAreMerged) {
   EXPECT_EQ(series_window_seconds(series), 1u);
 }
 
+// A long run's series comes coarsened (points of dt_s seconds): rates are per second of time
+// covered, and the window length is in seconds.
+TEST(SeriesWindows, PointsCoveringSeveralSecondsGiveRatesPerSecond) {
+  std::vector<SeriesPoint> series = {point(0, 2, {1000, 2000, 3000, 4000}), point(4, 0, {5000})};
+  for (auto& p : series) p.dt_s = 4;
+  const auto w = series_windows(series);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_DOUBLE_EQ(w[0].rps, 1.0);  // 4 requests over 4 s
+  EXPECT_DOUBLE_EQ(w[0].errors_per_s, 0.5);
+  EXPECT_EQ(w[1].t_s, 4);
+  EXPECT_DOUBLE_EQ(w[1].rps, 0.25);
+  EXPECT_EQ(series_window_seconds(series), 4u);
+  // 1,000 points of 4 s: windows of 2 points, 8 s.
+  std::vector<SeriesPoint> many;
+  for (std::int64_t t = 0; t < 4000; t += 4) {
+    many.push_back(point(t, 0, {1000}));
+    many.back().dt_s = 4;
+  }
+  EXPECT_EQ(series_window_seconds(many), 8u);
+  EXPECT_DOUBLE_EQ(series_windows(many)[0].rps, 0.25);
+}
+
 TEST(SeriesWindows, LongRunsAreMergedIntoWindows) {
   std::vector<SeriesPoint> series;
   for (std::int64_t t = 0; t < 1201; ++t) series.push_back(point(t, t % 2, {1000 + t}));

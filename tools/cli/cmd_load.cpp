@@ -11,15 +11,18 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "engine/common/errors.hpp"
 #include "load/result_document.hpp"
+#include "load/result_writer.hpp"
 #include "load/runner.hpp"
 #include "load/scenario.hpp"
 #include "tools/cli/commands.hpp"
 #ifdef NEURO_HAVE_LOAD_REPORT
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
+#include "load/report/series_windows.hpp"
 #endif
 
 namespace neuro::cli {
@@ -51,6 +54,14 @@ int integer(const std::string& flag, const std::string& text, int min) {
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
+  if (!out.flush()) throw InvalidArgument(path.string() + ": cannot write");
+}
+
+// A result document, its series streamed point by point (load/result_writer.hpp).
+template <typename Document>
+void write_result_file(const std::filesystem::path& path, Document&& document) {
+  std::ofstream out(path, std::ios::binary);
+  load::write_result(out, std::forward<Document>(document));
   if (!out.flush()) throw InvalidArgument(path.string() + ": cannot write");
 }
 
@@ -88,6 +99,37 @@ void render(const json& doc, const std::string& html, const std::string& markdow
   }
 #endif
 }
+
+#ifdef NEURO_HAVE_LOAD_REPORT
+// The report's view of a finished run without making its series JSON: the store is coarsened
+// to what a chart draws (it was written to result.json already) and moved point by point.
+load_report::LoadResult report_view(load::LoadRun& run) {
+  run.series.coarsen_to(load_report::kMaxChartPoints);
+  const std::int64_t dt = run.series.resolution_s();
+  std::vector<load_report::SeriesPoint> series;
+  auto points = run.series.take_points();
+  for (auto it = points.begin(); it != points.end(); it = points.erase(it)) {
+    const auto& [t, p] = *it;
+    load_report::SeriesPoint out;
+    out.t_s = t;
+    out.dt_s = dt;
+    out.requests = p.requests;
+    out.errors = p.errors;
+    const auto& a = run.annotations[t];
+    out.users = a.users;
+    out.rate = a.rate;
+    out.latency.significant_digits = p.latency.significant_digits;
+    out.latency.highest_ns = p.latency.highest_ns;
+    out.latency.count = p.latency.count;
+    out.latency.min_ns = p.latency.min_ns;
+    out.latency.max_ns = p.latency.max_ns;
+    out.latency.sum_ns = p.latency.sum_ns;
+    out.latency.buckets.assign(p.latency.buckets.begin(), p.latency.buckets.end());
+    series.push_back(std::move(out));
+  }
+  return load_report::parse_load_result(run.document, std::move(series));
+}
+#endif
 
 std::string verdict_line(const json& doc) {
   std::ostringstream s;
@@ -179,12 +221,20 @@ int run_load(const Args& args) {
   if (insecure) scenario.tls_verify = false;
   if (out_dir.empty()) out_dir = default_out_dir();
   std::filesystem::create_directories(out_dir);
-  const json doc = load::run_load(scenario, options);
+  load::LoadRun run = load::execute_load(scenario, options);
   const std::filesystem::path dir(out_dir);
-  write_file(dir / "result.json", doc.dump(1) + "\n");
+  write_result_file(dir / "result.json", std::as_const(run));
 #ifdef NEURO_HAVE_LOAD_REPORT
-  render(doc, (dir / "report.html").string(), (dir / "summary.md").string());
+  {
+    const auto view = report_view(run);
+    std::ostringstream html, md;
+    load_report::write_html_report(view, html);
+    write_file(dir / "report.html", html.str());
+    load_report::write_markdown_summary(view, md);
+    write_file(dir / "summary.md", md.str());
+  }
 #endif
+  const json& doc = run.document;
   print_failures(doc);
   std::cerr << "neuroperf load: " << verdict_line(doc) << " (results in " << out_dir << ")\n";
   return doc["passed"].get<bool>() ? 0 : common::to_int(ExitCode::kThresholdFailed);
@@ -210,10 +260,13 @@ int run_merge(const Args& args) {
   if (out.empty()) throw InvalidArgument("--out MERGED.json is required");
   std::vector<json> docs;
   for (const auto& path : inputs) docs.push_back(read_json(path));
-  const json merged = load::merge_documents(docs, inputs);
-  write_file(out, merged.dump(1) + "\n");
-  std::cerr << "neuroperf merge: " << inputs.size() << " shards: " << verdict_line(merged) << "\n";
-  return merged["passed"].get<bool>() ? 0 : common::to_int(ExitCode::kThresholdFailed);
+  json merged = load::merge_documents(docs, inputs);
+  const std::string verdict = verdict_line(merged);
+  const bool passed = merged["passed"].get<bool>();
+  docs.clear();
+  write_result_file(out, std::move(merged));
+  std::cerr << "neuroperf merge: " << inputs.size() << " shards: " << verdict << "\n";
+  return passed ? 0 : common::to_int(ExitCode::kThresholdFailed);
 }
 
 int run_report(const Args& args) {
