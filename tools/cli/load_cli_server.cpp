@@ -1,12 +1,15 @@
 // Test helper for cli_load_test.cmake: starts the load test server (load/testing) and runs a
 // command with {URL} replaced by its address and {PID} by this process id, then exits with
 // the command's status. CMake scripts cannot keep a server in the background; this can.
-// Leading --tls and --http2 start the server in those modes (HTTPS, HTTP/2).
+// Leading --tls and --http2 start the server in those modes (HTTPS, HTTP/2); --stall P:S holds
+// every response during the first S ms of each P ms (the coordinated-omission scenario, used by
+// scripts/anchors/load_coordinated_omission.sh).
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -23,14 +26,25 @@ int main(int argc, char** argv) {
       options.tls = true;
     } else if (flag == "--http2") {
       options.http2 = true;
+    } else if (flag == "--stall" && first + 1 < argc) {
+      const std::string v = argv[++first];
+      const auto colon = v.find(':');
+      options.stall_period_ms = std::atoll(v.substr(0, colon).c_str());
+      options.stall_ms = colon == std::string::npos ? 0 : std::atoll(v.substr(colon + 1).c_str());
+      if (options.stall_period_ms <= 0 || options.stall_ms <= 0 ||
+          options.stall_ms >= options.stall_period_ms) {
+        std::fprintf(stderr, "load_cli_server: --stall: expected PERIOD_MS:STALL_MS, got '%s'\n",
+                     v.c_str());
+        return 2;
+      }
     } else {
       break;
     }
   }
   if (first >= argc) {
     std::fputs(
-        "usage: load_cli_server [--tls] [--http2] COMMAND [ARGS...] ({URL}, {PID} are "
-        "replaced)\n",
+        "usage: load_cli_server [--tls] [--http2] [--stall PERIOD_MS:STALL_MS] COMMAND [ARGS...] "
+        "({URL}, {PID} are replaced)\n",
         stderr);
     return 2;
   }
