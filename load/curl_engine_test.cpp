@@ -124,6 +124,32 @@ TEST(CurlEngine, ConnectFailuresAreCountedNotFatal) {
   EXPECT_EQ(worker.live_errors(), 6);
 }
 
+// As Engine.AThreadWakingAfterTheEndLosesNoArrival: a thread that first wakes after the end of
+// its run sends every arrival scheduled before it (late) or counts it dropped.
+TEST(CurlEngine, AThreadWakingAfterTheEndLosesNoArrival) {
+  TestServer server({.tls = true});
+  const Scenario scenario = parse_scenario(
+      "steps: [{path: /ok}]\nexecutor: {type: constant-rate, rate: 100, duration: 1s}\n", "t.yaml",
+      server.url());
+  WorkerConfig c;
+  c.scenario = &scenario;
+  c.target = parse_target_url(server.url());
+  c.transport.tls_verify = false;
+  c.open_model = true;
+  c.curve = RateCurve(100, {{1.0, 100}});
+  c.lane = Lane{0, 1, 0, 1};
+  c.connections = 4;
+  c.duration_s = 1;
+  c.timeout_s = 5;
+  c.start = std::chrono::steady_clock::now() - std::chrono::seconds(2);
+  CurlWorker worker(c);
+  std::atomic<bool> stop{false};
+  worker.run(stop);
+  const std::int64_t sent = worker.steps()[0].requests;
+  EXPECT_EQ(sent + worker.dropped_sends(), 100);
+  EXPECT_EQ(sent, server.responses());
+}
+
 TEST(CurlEngine, VerificationRefusesASelfSignedCertificateUnlessTrusted) {
   TestServer server({.tls = true});
   const std::string steps =

@@ -267,12 +267,13 @@ void CurlWorker::run(const std::atomic<bool>& stop) {
   bool pwait2 = true;
   while (!stop.load(std::memory_order_relaxed)) {
     std::int64_t now = now_ns();
+    // Arrivals due by now first, as in the epoll engine (a late wake-up must not lose them).
+    if (config_.open_model) release_arrivals(now);
     // As in the epoll engine: at the end no new work starts and what is in flight (or queued)
     // gets up to one timeout to finish.
     if (now >= end_ns_ && !draining_) draining_ = true;
     if (draining_ && (!busy() || now >= end_ns_ + timeout_ns_)) break;
     if (!config_.open_model && finished_users_ == static_cast<std::int64_t>(users_.size())) break;
-    if (config_.open_model) release_arrivals(now);
     while (!draining_ && !timers_.empty() && timers_.front().first <= now) {
       const auto [at, index] = timers_.front();
       std::pop_heap(timers_.begin(), timers_.end(), later);

@@ -10,10 +10,12 @@
 #include <thread>
 
 #include "engine/common/errors.hpp"
+#include "load/blocking_client.hpp"
 #include "load/result_document.hpp"
 #include "load/runner.hpp"
 #include "load/scenario.hpp"
 #include "load/testing/test_server.hpp"
+#include "load/worker.hpp"
 
 namespace neuro::load {
 namespace {
@@ -142,6 +144,38 @@ executor: {type: constant-rate, rate: 400, duration: 1500ms, max_connections: 8}
   EXPECT_EQ(server.responses(), 600);
   EXPECT_FALSE(doc["steps"][0]["service_time"].is_null());
   EXPECT_LE(server.connections(), 8 + 1);  // the pool and the reachability probe
+}
+
+// A load thread whose first wake-up comes after the end of its run (a loaded machine) still
+// sends every arrival scheduled before the end, late, or counts it as dropped: none may vanish
+// from the counts. Here the run ended a second before the thread starts.
+TEST(Engine, AThreadWakingAfterTheEndLosesNoArrival) {
+  TestServer server;
+  const Scenario scenario = parse_scenario(R"(steps: [{path: /ok}]
+executor: {type: constant-rate, rate: 100, duration: 1s}
+)",
+                                           "test.yaml", server.url());
+  const ResolvedTarget target = resolve_target(scenario.target);
+  WorkerConfig c;
+  c.scenario = &scenario;
+  c.address = target.address;
+  c.address_size = target.address_size;
+  c.target = target.url;
+  c.transport = transport_of(scenario);
+  c.open_model = true;
+  c.curve = RateCurve(100, {{1.0, 100}});
+  c.lane = Lane{0, 1, 0, 1};
+  c.connections = 4;
+  c.duration_s = 1;
+  c.timeout_s = 5;
+  c.start = std::chrono::steady_clock::now() - std::chrono::seconds(2);
+  Worker worker(std::move(c));
+  std::atomic<bool> stop{false};
+  worker.run(stop);
+  const std::int64_t sent = worker.steps()[0].requests;
+  EXPECT_EQ(sent + worker.dropped_sends(), 100);
+  EXPECT_EQ(sent, server.responses());
+  EXPECT_EQ(worker.late_sends(), sent);  // every one of them, a second or more late
 }
 
 TEST(Engine, ShardsTogetherRunExactlyTheWholeRun) {

@@ -312,10 +312,13 @@ void Worker::run(const std::atomic<bool>& stop) {
     std::int64_t now = now_ns();
     // At the end no new work starts, and what is in flight (or queued, open model) gets up to
     // one timeout to finish, so that counts do not depend on where the clock cut them.
+    // Arrivals due by now first: a thread that wakes after the end (a loaded machine) still owes
+    // the ones scheduled before it a send, late, or a drop; deciding the run is over first would
+    // lose them from every count.
+    if (config_.open_model) release_arrivals(now);
     if (now >= end_ns_ && !draining_) draining_ = true;
     if (draining_ && (!busy() || now >= end_ns_ + timeout_ns_)) break;
     if (!config_.open_model && finished_users_ == static_cast<std::int64_t>(conns_.size())) break;
-    if (config_.open_model) release_arrivals(now);
     while (!draining_ && !timers_.empty() && timers_.front().first <= now) {
       const auto [at, index] = timers_.front();
       std::pop_heap(timers_.begin(), timers_.end(), later);
