@@ -36,14 +36,16 @@ json series_point_json(std::int64_t t_s, std::int64_t dt_s, const SeriesPoint& p
           {"latency", point.latency.to_json()}};
 }
 
+void for_each_series_point(const LoadRun& run, const std::function<void(const json&)>& each) {
+  for (const auto& [t, point] : run.series.points()) {
+    const auto a = run.annotations.find(t);
+    each(series_point_json(t, run.series.resolution_s(), point,
+                           a == run.annotations.end() ? SeriesAnnotation{} : a->second));
+  }
+}
+
 void write_result(std::ostream& out, const LoadRun& run) {
-  write_with_series(out, run.document, [&](auto&& write) {
-    for (const auto& [t, point] : run.series.points()) {
-      const auto a = run.annotations.find(t);
-      write(series_point_json(t, run.series.resolution_s(), point,
-                              a == run.annotations.end() ? SeriesAnnotation{} : a->second));
-    }
-  });
+  write_with_series(out, run.document, [&](auto&& write) { for_each_series_point(run, write); });
 }
 
 void write_result(std::ostream& out, json document) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -16,6 +17,10 @@ namespace neuro::load {
 // POINT of docs/load-results-schema.md: the requests that ended in [t_s, t_s + dt_s).
 nlohmann::json series_point_json(std::int64_t t_s, std::int64_t dt_s, const SeriesPoint& point,
                                  const SeriesAnnotation& annotation);
+
+// Calls `each(point_json)` for every point of the run's series, in time order.
+void for_each_series_point(const LoadRun& run,
+                           const std::function<void(const nlohmann::json&)>& each);
 
 // The run's document with its series, each point made and written in turn.
 void write_result(std::ostream& out, const LoadRun& run);

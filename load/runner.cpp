@@ -384,9 +384,7 @@ LoadRun execute_load(const Scenario& s, const RunOptions& o) {
 json run_load(const Scenario& scenario, const RunOptions& options) {
   LoadRun run = execute_load(scenario, options);
   json series = json::array();
-  for (const auto& [t, point] : run.series.points()) {
-    series.push_back(series_point_json(t, run.series.resolution_s(), point, run.annotations[t]));
-  }
+  for_each_series_point(run, [&](const json& point) { series.push_back(point); });
   run.document["series"] = std::move(series);
   return std::move(run.document);
 }

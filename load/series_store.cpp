@@ -15,15 +15,10 @@ void SeriesStore::add(std::int64_t second, const SeriesPoint& point) {
   SeriesPoint& at = points_[second - second % resolution_s_];
   buckets_ -= at.latency.buckets.size();
   at.merge(point);
-  fit(at);
   buckets_ += at.latency.buckets.size();
   // One point alone may exceed the budget; merging cannot shrink it further.
   while (buckets_ > bucket_budget_ && points_.size() > 1) coarsen();
 }
-
-// A merge leaves room for both inputs' buckets, about twice what the merged point keeps (the
-// seconds of a point share most buckets): give it back, or the budget holds only in name.
-void SeriesStore::fit(SeriesPoint& point) { point.latency.buckets.shrink_to_fit(); }
 
 void SeriesStore::coarsen_to(std::size_t max_points) {
   while (points_.size() > max_points && points_.size() > 1) coarsen();
@@ -48,7 +43,6 @@ void SeriesStore::coarsen() {
     }
     buckets_ -= target->second.latency.buckets.size() + it->second.latency.buckets.size();
     target->second.merge(it->second);
-    fit(target->second);
     buckets_ += target->second.latency.buckets.size();
     it = points_.erase(it);
   }

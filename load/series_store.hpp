@@ -35,7 +35,6 @@ class SeriesStore {
 
  private:
   void coarsen();  // one doubling
-  static void fit(SeriesPoint& point);
 
   std::size_t bucket_budget_;
   std::int64_t resolution_s_ = 1;

@@ -86,6 +86,8 @@ expect(1 "threshold 'p99 < 100ms' failed: observed 2[0-9][0-9]\\.[0-9]+ ms"
        "${SERVER}" --stall 1000:300 "${NEUROPERF}" load "${WORK}/stall.yaml" --target {URL}
        --quiet --out "${WORK}/stall")
 expect(2 "--stall: expected PERIOD_MS:STALL_MS, got '5:9'" "${SERVER}" --stall 5:9 "${NEUROPERF}")
+expect(2 "--stall: expected PERIOD_MS:STALL_MS, got '1000:3x'" "${SERVER}" --stall 1000:3x
+       "${NEUROPERF}")
 
 # Bad input is exit 2 with file:line: field; an unreachable target is exit 3.
 file(WRITE "${WORK}/bad.yaml" "target: http://127.0.0.1:1\nsteps: [{path: nope}]\n"

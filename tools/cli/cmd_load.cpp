@@ -101,32 +101,24 @@ void render(const json& doc, const std::string& html, const std::string& markdow
 }
 
 #ifdef NEURO_HAVE_LOAD_REPORT
-// The report's view of a finished run without making its series JSON: the store is coarsened
-// to what a chart draws (it was written to result.json already) and moved point by point.
+// The report's view of a finished run without making its whole series JSON: the store is
+// coarsened to what a chart draws (result.json has the full series already), then each point
+// goes through the report's own parser and checks, one at a time.
 load_report::LoadResult report_view(load::LoadRun& run) {
   run.series.coarsen_to(load_report::kMaxChartPoints);
-  const std::int64_t dt = run.series.resolution_s();
   std::vector<load_report::SeriesPoint> series;
-  auto points = run.series.take_points();
-  for (auto it = points.begin(); it != points.end(); it = points.erase(it)) {
-    const auto& [t, p] = *it;
+  load_report::HistogramParser histograms;
+  load::for_each_series_point(run, [&](const json& p) {
     load_report::SeriesPoint out;
-    out.t_s = t;
-    out.dt_s = dt;
-    out.requests = p.requests;
-    out.errors = p.errors;
-    const auto& a = run.annotations[t];
-    out.users = a.users;
-    out.rate = a.rate;
-    out.latency.significant_digits = p.latency.significant_digits;
-    out.latency.highest_ns = p.latency.highest_ns;
-    out.latency.count = p.latency.count;
-    out.latency.min_ns = p.latency.min_ns;
-    out.latency.max_ns = p.latency.max_ns;
-    out.latency.sum_ns = p.latency.sum_ns;
-    out.latency.buckets.assign(p.latency.buckets.begin(), p.latency.buckets.end());
+    out.t_s = p["t_s"].get<std::int64_t>();
+    out.dt_s = p["dt_s"].get<std::int64_t>();
+    out.requests = p["requests"].get<std::int64_t>();
+    out.errors = p["errors"].get<std::int64_t>();
+    if (!p["users"].is_null()) out.users = p["users"].get<std::int64_t>();
+    if (!p["rate"].is_null()) out.rate = p["rate"].get<double>();
+    out.latency = histograms.parse(p["latency"], "series[].latency");
     series.push_back(std::move(out));
-  }
+  });
   return load_report::parse_load_result(run.document, std::move(series));
 }
 #endif

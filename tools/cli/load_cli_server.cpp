@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -28,11 +28,13 @@ int main(int argc, char** argv) {
       options.http2 = true;
     } else if (flag == "--stall" && first + 1 < argc) {
       const std::string v = argv[++first];
-      const auto colon = v.find(':');
-      options.stall_period_ms = std::atoll(v.substr(0, colon).c_str());
-      options.stall_ms = colon == std::string::npos ? 0 : std::atoll(v.substr(colon + 1).c_str());
-      if (options.stall_period_ms <= 0 || options.stall_ms <= 0 ||
-          options.stall_ms >= options.stall_period_ms) {
+      const char* end = v.data() + v.size();
+      const auto period = std::from_chars(v.data(), end, options.stall_period_ms);
+      const bool colon = period.ec == std::errc() && period.ptr != end && *period.ptr == ':';
+      const auto stall = colon ? std::from_chars(period.ptr + 1, end, options.stall_ms)
+                               : std::from_chars_result{end, std::errc::invalid_argument};
+      if (stall.ec != std::errc() || stall.ptr != end || options.stall_period_ms <= 0 ||
+          options.stall_ms <= 0 || options.stall_ms >= options.stall_period_ms) {
         std::fprintf(stderr, "load_cli_server: --stall: expected PERIOD_MS:STALL_MS, got '%s'\n",
                      v.c_str());
         return 2;
