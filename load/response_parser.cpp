@@ -34,6 +34,7 @@ std::string_view header_value(std::string_view line, std::size_t name_size) {
 void ResponseParser::reset(bool head_request, std::string* body_sink) noexcept {
   state_ = State::kStatusLine;
   line_size_ = 0;
+  header_bytes_ = 0;
   remaining_ = 0;
   content_length_ = -1;
   status_code_ = 0;
@@ -173,6 +174,14 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t size, 
     const void* nl = std::memchr(data + i, '\n', size - i);
     const std::size_t end =
         nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : size;
+    if (state_ == State::kStatusLine || state_ == State::kHeaderLine ||
+        state_ == State::kTrailerLine) {
+      header_bytes_ += end - i + (nl ? 1 : 0);
+      if (header_bytes_ > kMaxHeaderBytes) {
+        *used = end;
+        return Status::kError;
+      }
+    }
     const std::size_t n = std::min(end - i, kLineCapacity - line_size_);
     std::memcpy(line_ + line_size_, data + i, n);
     line_size_ += n;

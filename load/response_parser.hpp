@@ -27,6 +27,10 @@ class ResponseParser {
   bool keep_alive() const noexcept { return keep_alive_; }
   bool started() const noexcept { return started_; }
 
+  // A status line plus headers longer than this is a malformed response (wrk's parser stops at
+  // the same 80 KiB): a hostile or broken server cannot make a connection buffer without end.
+  static constexpr std::size_t kMaxHeaderBytes = 80 * 1024;
+
  private:
   enum class State {
     kStatusLine,
@@ -47,6 +51,7 @@ class ResponseParser {
 
   static constexpr std::size_t kLineCapacity = 256;
   State state_ = State::kStatusLine;
+  std::size_t header_bytes_ = 0;  // status, header and trailer lines so far
   char line_[kLineCapacity];
   std::size_t line_size_ = 0;
   std::int64_t remaining_ = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace neuro::load {
@@ -114,6 +115,34 @@ TEST(ResponseParser, MalformedIsAnError) {
   const std::string cut = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
   EXPECT_EQ(p.feed(cut.data(), cut.size(), &used), Status::kIncomplete);
   EXPECT_EQ(p.on_eof(), Status::kError);  // the peer closed mid-body
+}
+
+// A 2 MB header (one line or many, fed in small pieces) is an error, not an endless buffer; the
+// same response with headers just under the bound is read as usual.
+TEST(ResponseParser, HeadersPastTheBoundAreAnError) {
+  const auto feed_in_pieces = [](const std::string& wire) {
+    ResponseParser p;
+    p.reset();
+    for (std::size_t at = 0; at < wire.size();) {
+      std::size_t used = 0;
+      const std::size_t n = std::min<std::size_t>(1000, wire.size() - at);
+      const auto status = p.feed(wire.data() + at, n, &used);
+      if (status != Status::kIncomplete) return status;
+      at += used;
+    }
+    return Status::kIncomplete;
+  };
+  const std::string one_line =
+      "HTTP/1.1 200 OK\r\nX-Big: " + std::string(2'000'000, 'a') + "\r\nContent-Length: 0\r\n\r\n";
+  EXPECT_EQ(feed_in_pieces(one_line), Status::kError);
+  std::string many = "HTTP/1.1 200 OK\r\n";
+  while (many.size() < 2'000'000) many += "X-Header: " + std::string(100, 'b') + "\r\n";
+  EXPECT_EQ(feed_in_pieces(many + "Content-Length: 0\r\n\r\n"), Status::kError);
+  std::string near = "HTTP/1.1 200 OK\r\n";
+  while (near.size() < ResponseParser::kMaxHeaderBytes - 200) {
+    near += "X-Header: " + std::string(100, 'b') + "\r\n";
+  }
+  EXPECT_EQ(feed_in_pieces(near + "Content-Length: 0\r\n\r\n"), Status::kComplete);
 }
 
 }  // namespace
