@@ -18,7 +18,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;margin:6px 0}th,td{padding:3px 9px;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f6f6f6}
 .verdict{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:600}
-.pass{background:#1a7f37}.fail{background:#cf222e}.warn{color:#9a6700}
+.pass{background:#1a7f37}.fail{background:#cf222e}.none{background:#6e7781}.warn{color:#9a6700}
 td.pass,td.fail{color:#fff}
 svg.chart{width:100%;height:auto;background:#fff}svg .grid{stroke:#e5e5e5}
 svg text{font-size:11px;fill:#555}svg .legend{fill:#222}figure{margin:12px 0}
@@ -33,7 +33,10 @@ std::string pass_cell(bool passed) { return passed ? td("pass", "pass") : td("FA
 
 void write_summary(const LoadResult& r, std::ostream& out) {
   out << "<h1>" << html_escape(r.scenario_name) << "</h1>\n<p><span class=\"verdict "
-      << (r.passed ? "pass\">PASSED" : "fail\">FAILED") << "</span></p>\n<dl>"
+      << (r.aborted || !r.passed ? "fail\">FAILED"
+          : r.judged()           ? "pass\">PASSED"
+                                 : "none\">NOT JUDGED (no thresholds)")
+      << "</span></p>\n<dl>"
       << "<dt>Scenario file</dt><dd>" << html_escape(r.scenario_file) << "</dd>"
       << "<dt>Executor</dt><dd>" << html_escape(r.executor) << "</dd>"
       << "<dt>Target</dt><dd>" << html_escape(r.target) << "</dd>"

@@ -113,6 +113,10 @@ struct LoadResult {
   bool aborted = false;
   std::string abort_reason;
   bool passed = false;
+
+  // Whether anything judged the run: thresholds, a stress search or a soak's leak check. A run
+  // with none "passes" by default, which says nothing; reports say "not judged" instead.
+  bool judged() const { return !thresholds.empty() || stress.has_value() || soak.has_value(); }
 };
 
 // Throws neuro::common::InvalidArgument naming the JSON path of the first problem. Fields the

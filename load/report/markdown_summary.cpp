@@ -10,8 +10,11 @@ namespace neuro::load_report {
 namespace {
 
 void write_header(const LoadResult& r, std::ostream& out) {
-  out << "## " << (r.passed ? "✅ Load test passed" : "❌ Load test failed") << ": "
-      << markdown_escape(r.scenario_name) << "\n\n";
+  out << "## "
+      << (r.aborted || !r.passed ? "❌ Load test failed"
+          : r.judged()           ? "✅ Load test passed"
+                                 : "⚪ Load test not judged (no thresholds)")
+      << ": " << markdown_escape(r.scenario_name) << "\n\n";
   out << markdown_escape(r.executor.empty() ? std::string("load") : r.executor) << " against "
       << markdown_escape(r.target) << ", " << fixed(r.duration_s, 1) << " s";
   if (r.shard_count > 1) out << ", shard " << r.shard_index << " of " << r.shard_count;

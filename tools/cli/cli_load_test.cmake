@@ -41,6 +41,18 @@ endif()
 expect(1 "80 requests, 80 errors.*-> FAIL"
        "${SERVER}" --tls "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml" --target {URL} --quiet
        --out "${WORK}/tls-verify")
+# A run without thresholds is not judged: it says so instead of PASS, and warns when requests
+# failed (every one does here: the self-signed certificate is refused).
+file(READ "${SCENARIOS}/smoke.yaml" smoke)
+string(REGEX REPLACE "thresholds:.*" "" unjudged "${smoke}")
+file(WRITE "${WORK}/unjudged.yaml" "${unjudged}")
+expect(0 "80 of 80 requests failed, and no threshold judges them.*-> not judged \\(no thresholds\\)"
+       "${SERVER}" --tls "${NEUROPERF}" load "${WORK}/unjudged.yaml" --target {URL} --quiet
+       --out "${WORK}/unjudged")
+file(READ "${WORK}/unjudged/summary.md" unjudged_md)
+if(NOT unjudged_md MATCHES "not judged")
+  message(FATAL_ERROR "unjudged/summary.md does not say 'not judged'")
+endif()
 # --http2 negotiates h2 through ALPN (skipped when the test server has no HTTP/2).
 execute_process(COMMAND "${SERVER}" --tls --http2 "${NEUROPERF}" load "${SCENARIOS}/smoke.yaml"
                         --target {URL} --quiet --insecure --http2 --out "${WORK}/h2"

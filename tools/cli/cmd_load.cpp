@@ -14,16 +14,14 @@
 #include <utility>
 
 #include "engine/common/errors.hpp"
+#include "load/report/html_report.hpp"
+#include "load/report/markdown_summary.hpp"
+#include "load/report/series_windows.hpp"
 #include "load/result_document.hpp"
 #include "load/result_writer.hpp"
 #include "load/runner.hpp"
 #include "load/scenario.hpp"
 #include "tools/cli/commands.hpp"
-#ifdef NEURO_HAVE_LOAD_REPORT
-#include "load/report/html_report.hpp"
-#include "load/report/markdown_summary.hpp"
-#include "load/report/series_windows.hpp"
-#endif
 
 namespace neuro::cli {
 namespace {
@@ -75,9 +73,8 @@ json read_json(const std::string& path) {
   return doc;
 }
 
-// Writes the HTML report and the markdown summary when the report library is built.
+// Writes the HTML report and/or the markdown summary ("-": stdout).
 void render(const json& doc, const std::string& html, const std::string& markdown) {
-#ifdef NEURO_HAVE_LOAD_REPORT
   if (!html.empty()) {
     std::ostringstream out;
     load_report::write_html_report(doc, out);
@@ -92,15 +89,8 @@ void render(const json& doc, const std::string& html, const std::string& markdow
       write_file(markdown, out.str());
     }
   }
-#else
-  (void)doc;
-  if (!html.empty() || !markdown.empty()) {
-    throw common::Error(ExitCode::kBadInput, "this build has no load/report (HTML, markdown)");
-  }
-#endif
 }
 
-#ifdef NEURO_HAVE_LOAD_REPORT
 // The report's view of a finished run without making its whole series JSON: the store is
 // coarsened to what a chart draws (result.json has the full series already), then each point
 // goes through the report's own parser and checks, one at a time.
@@ -121,7 +111,12 @@ load_report::LoadResult report_view(load::LoadRun& run) {
   });
   return load_report::parse_load_result(run.document, std::move(series));
 }
-#endif
+
+// Whether anything judged the run (thresholds, a stress search, a soak's leak check); without
+// that a run "passes" by default, which must not read as a verdict.
+bool judged(const json& doc) {
+  return !doc["thresholds"].empty() || !doc["stress"].is_null() || !doc["soak"].is_null();
+}
 
 std::string verdict_line(const json& doc) {
   std::ostringstream s;
@@ -134,7 +129,10 @@ std::string verdict_line(const json& doc) {
                                                : doc["stress"]["knee_rate"].dump())
       << " req/s";
   }
-  s << " -> " << (doc["passed"].get<bool>() ? "PASS" : "FAIL");
+  s << " -> "
+    << (!doc["passed"].get<bool>() ? "FAIL"
+        : judged(doc)              ? "PASS"
+                                   : "not judged (no thresholds)");
   return s.str();
 }
 
@@ -148,6 +146,12 @@ void print_failures(const json& doc) {
   }
   for (const auto& w : doc["client"]["warnings"]) {
     std::cerr << "neuroperf load: warning: " << w.get<std::string>() << "\n";
+  }
+  const auto errors = doc["totals"]["errors"].get<std::int64_t>();
+  if (!judged(doc) && errors > 0) {
+    std::cerr << "neuroperf load: warning: " << errors << " of "
+              << doc["totals"]["requests"].get<std::int64_t>()
+              << " requests failed, and no threshold judges them (add e.g. error_rate < 1%)\n";
   }
 }
 
@@ -216,7 +220,6 @@ int run_load(const Args& args) {
   load::LoadRun run = load::execute_load(scenario, options);
   const std::filesystem::path dir(out_dir);
   write_result_file(dir / "result.json", std::as_const(run));
-#ifdef NEURO_HAVE_LOAD_REPORT
   {
     const auto view = report_view(run);
     std::ostringstream html, md;
@@ -225,7 +228,6 @@ int run_load(const Args& args) {
     load_report::write_markdown_summary(view, md);
     write_file(dir / "summary.md", md.str());
   }
-#endif
   const json& doc = run.document;
   print_failures(doc);
   std::cerr << "neuroperf load: " << verdict_line(doc) << " (results in " << out_dir << ")\n";
