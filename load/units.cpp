@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "load/byte_units.hpp"
+
 namespace neuro::load {
 namespace {
 
@@ -45,10 +47,10 @@ std::optional<double> parse_bytes(const std::string& text) {
   const auto v = split_unit(text);
   if (!v) return std::nullopt;
   const auto& [value, unit] = *v;
-  if (unit.empty() || unit == "B") return value;
-  if (unit == "KB" || unit == "KiB") return value * 1024;
-  if (unit == "MB" || unit == "MiB") return value * 1024 * 1024;
-  if (unit == "GB" || unit == "GiB") return value * 1024 * 1024 * 1024;
+  if (unit.empty()) return value;
+  for (const auto& u : kByteUnits) {
+    if (unit == u.name || unit == u.alias) return value * u.bytes;
+  }
   return std::nullopt;
 }
 

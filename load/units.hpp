@@ -10,7 +10,8 @@ namespace neuro::load {
 std::optional<double> parse_plain_number(const std::string& text);
 // Seconds; a bare number is seconds.
 std::optional<double> parse_duration_s(const std::string& text);
-// Bytes; KB/MB/GB are powers of 1024; a bare number is bytes.
+// Bytes; KB/MB/GB/TB (or KiB/MiB/GiB/TiB) are powers of 1024 (load/byte_units.hpp); a bare
+// number is bytes.
 std::optional<double> parse_bytes(const std::string& text);
 
 }  // namespace neuro::load

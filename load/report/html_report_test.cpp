@@ -189,7 +189,7 @@ TEST(HtmlReport, ThresholdsVerdictsAndWarnings) {
   EXPECT_EQ(stress_thresholds[1][3], "2.00 GB");
 
   const std::string soak = render(load_fixture("soak_leak.json"));
-  EXPECT_NE(soak.find("50.00 kB/s (180.00 MB per hour). Growth over the run: 65.00 MB (leak "
+  EXPECT_NE(soak.find("50.00 KB/s (175.78 MB per hour). Growth over the run: 65.00 MB (leak "
                       "threshold 50.00 MB). "),
             std::string::npos);
   EXPECT_NE(soak.find("<dd>merged from 2</dd>"), std::string::npos);

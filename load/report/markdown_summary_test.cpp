@@ -139,7 +139,7 @@ TEST(MarkdownSummary, StressSoakAndOpenModel) {
       << stress;
 
   const std::string soak = render("soak_leak.json");
-  EXPECT_NE(soak.find("Target RSS trend 50.00 kB/s: ⚠️ **suspected leak**"), std::string::npos);
+  EXPECT_NE(soak.find("Target RSS trend 50.00 KB/s: ⚠️ **suspected leak**"), std::string::npos);
   EXPECT_NE(soak.find(", merged from 2 shards:"), std::string::npos);
   EXPECT_NE(
       soak.find(

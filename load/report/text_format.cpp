@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iterator>
 
+#include "load/byte_units.hpp"
+
 namespace neuro::load_report {
 
 std::string html_escape(const std::string& text) {
@@ -84,14 +86,14 @@ std::string compact(double value) {
 }
 
 std::string bytes(double value) {
-  static const char* const kUnits[] = {"B", "kB", "MB", "GB", "TB"};
+  // The largest unit of the scenario parser's table that keeps the number at 1 or more, so a
+  // "2GB" threshold prints as 2.00 GB.
   std::size_t u = 0;
-  double v = value;
-  while (std::abs(v) >= 1000.0 && u + 1 < std::size(kUnits)) {
-    v /= 1000.0;
+  while (u + 1 < std::size(load::kByteUnits) && std::abs(value) >= load::kByteUnits[u + 1].bytes) {
     ++u;
   }
-  return (u == 0 ? fixed(v, 0) : fixed(v, 2)) + " " + kUnits[u];
+  const double v = value / load::kByteUnits[u].bytes;
+  return (u == 0 ? fixed(v, 0) : fixed(v, 2)) + " " + std::string(load::kByteUnits[u].name);
 }
 
 }  // namespace neuro::load_report
