@@ -40,6 +40,10 @@ function(neuro_add_benchmark name)
   add_executable(${name} ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/benchmarks/common/calibration.cpp)
   neuro_target_options(${name})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} benchmark::benchmark)
+  # The run's context names the Google Benchmark library it was linked with, so the compare
+  # gate can tell Debian's package (which calls itself a debug build) from a real debug build.
+  get_target_property(benchmark_library benchmark::benchmark LOCATION)
+  target_compile_definitions(${name} PRIVATE NEURO_BENCHMARK_LIBRARY="${benchmark_library}")
   # Every benchmark executable lands in <build>/benchmarks/, wherever its CMakeLists.txt is, so
   # scripts and users find them all in one place (subfolders use <name>.dir as binary dir).
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/benchmarks)

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "benchmarks/common/fixed_iterations.hpp"
@@ -47,6 +48,13 @@ void BM_MachineSpeed(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MachineSpeed)->Name("calibration/machine_speed")->Apply(fixed_iterations_from_env);
+
+// Every executable carries this file, so the context of every run says which Google Benchmark
+// library measured it ("benchmark_library"), read by `neuroperf compare` (fingerprint.cpp).
+const bool kLibraryInContext = [] {
+  benchmark::AddCustomContext("benchmark_library", NEURO_BENCHMARK_LIBRARY);
+  return true;
+}();
 
 }  // namespace
 }  // namespace neuro::bench

@@ -123,9 +123,15 @@ CompareOutcome run_comparison(const CompareOptions& options) {
             pair.baseline.string() + ": another machine's baseline (" + d + ")";
         (options.allow_foreign_baseline ? comparison.warnings : outcome.foreign).push_back(line);
       }
-      for (const auto& w : run_warnings(base.context, base.origin))
-        comparison.warnings.push_back(w);
-      for (const auto& w : run_warnings(cur.context, cur.origin)) comparison.warnings.push_back(w);
+      for (const auto* set : {&base, &cur}) {
+        for (auto& w : run_warnings(set->context, set->origin)) {
+          // A warning about the tools rather than one file (the benchmark library) is said once.
+          if (std::find(comparison.warnings.begin(), comparison.warnings.end(), w) ==
+              comparison.warnings.end()) {
+            comparison.warnings.push_back(std::move(w));
+          }
+        }
+      }
     }
     Mode mode = options.mode;
     if (mode == Mode::kAuto) {

@@ -2,7 +2,10 @@
 // status, every exit-relevant situation, every output format, and the noise robustness of the
 // gate on a simulated same-build-vs-itself run.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -114,6 +117,42 @@ TEST(Compare, ForeignBaselineIsRefusedUnlessAllowed) {
   const auto allowed = run_comparison(o);
   EXPECT_TRUE(allowed.foreign.empty());
   EXPECT_EQ(allowed.comparison.warnings.size(), 2u);
+}
+
+// Debian's libbenchmark calls itself a debug build: the comparison says so once, explained, not
+// once per file; a library that really is a debug build is still named per file.
+TEST(Compare, TheDistributionsBenchmarkLibraryIsExplainedOnce) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("neuro_compare_library_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& library) {
+    const nlohmann::json doc = {
+        {"context",
+         {{"library_build_type", "debug"}, {"benchmark_library", library}, {"num_cpus", 2}}},
+        {"benchmarks",
+         {{{"name", "BM_A"},
+           {"run_name", "BM_A"},
+           {"run_type", "iteration"},
+           {"iterations", 10},
+           {"real_time", 2.0},
+           {"cpu_time", 1.0},
+           {"time_unit", "us"}}}}};
+    std::ofstream(dir / name) << doc.dump();
+    return dir / name;
+  };
+  CompareOptions o;
+  o.baseline = write("debian_base.json", "/usr/lib/x86_64-linux-gnu/libbenchmark.so.1.7.1");
+  o.current = write("debian_cur.json", "/usr/lib/x86_64-linux-gnu/libbenchmark.so.1.7.1");
+  const auto debian = run_comparison(o).comparison.warnings;
+  ASSERT_EQ(debian.size(), 1u);
+  EXPECT_NE(debian[0].find("Debian's package"), std::string::npos) << debian[0];
+  o.baseline = write("own_base.json", "/opt/benchmark/lib/libbenchmark.a");
+  o.current = write("own_cur.json", "/opt/benchmark/lib/libbenchmark.a");
+  const auto own = run_comparison(o).comparison.warnings;
+  ASSERT_EQ(own.size(), 2u);
+  EXPECT_NE(own[0].find("own_base.json: the benchmark library is a debug build"),
+            std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Compare, DirectoriesPairFilesAndUseTheirThresholds) {
