@@ -1,5 +1,5 @@
 // Scenario YAML -> Scenario. Every problem of the file is collected before anything is thrown,
-// so that one run lists them all with their lines (STYLE.md rule 9).
+// so that one run lists them all with their lines.
 #include <yaml-cpp/yaml.h>
 
 #include <cstring>

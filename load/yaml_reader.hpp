@@ -1,4 +1,4 @@
-// Shared by the scenario parser's files: problems collected with their line (STYLE.md rule 9)
+// Shared by the scenario parser's files: problems collected with their line
 // and readers of typed YAML fields that report their own problem and return a fallback.
 #pragma once
 

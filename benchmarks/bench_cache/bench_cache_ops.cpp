@@ -1,6 +1,6 @@
-// Cache operations of the spec, per value type (strings, JSON, 8 x 1,000 float32 chunks):
-// typed GET, SET with expiry and DEL, at pipeline depth 1, 10 and 100 (depth 10 is the spec's
-// 10-key pipeline), with 1 and 30 concurrent clients (one connection and thread each). One
+// The cache operations users measure, per value type (strings, JSON, 8 x 1,000 float32 chunks):
+// typed GET, SET with expiry and DEL, at pipeline depth 1, 10 and 100 (depth 10 is the usual
+// client's 10-key pipeline), with 1 and 30 concurrent clients (one connection and thread each). One
 // iteration is one round trip of `depth` commands, timed by our clock; its latency goes into
 // the histogram. Values are encoded (SET) or decoded (GET) inside the timed region, as the
 // engine would. (bench_cache_throughput.cpp has the redis-benchmark-shaped load.)

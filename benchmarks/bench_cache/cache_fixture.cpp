@@ -68,7 +68,8 @@ std::unique_ptr<ValueSet> make_value_set(ValueType type) {
         set->encoded.push_back(cache::encode_json(set->documents.back(), set->keys.back()));
         break;
       case ValueType::kChunk:
-        // The spec's 8 channels x 1,000 samples; a distinct block per key.
+        // 8 channels x 1,000 samples (one second of an 8-channel headset at 1 kHz); a distinct
+        // block per key.
         set->chunks.push_back(common::make_synthetic_eeg(8, 250.0, 4.0, 1 + i));
         set->encoded.push_back(cache::encode_chunk(set->chunks.back()));
         break;

@@ -1,4 +1,4 @@
-// What every bench_cache benchmark shares: the spec's value sets (1,000 keys each of strings,
+// What every bench_cache benchmark shares: the value sets users cache (1,000 keys each of strings,
 // JSON documents and 8 x 1,000 float32 chunks, plus 32-byte values for the redis-benchmark
 // comparison), a connection that turns a down server into SkipWithError, and latency
 // histograms merged across the benchmark's client threads.

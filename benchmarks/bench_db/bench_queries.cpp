@@ -1,6 +1,6 @@
 // Read latency on the 10 M-row query dataset (50 k under NEUROPERF_BENCH_SMOKE): range (last
 // hour, newest first, limit 1,000), aggregate (10 minutes per channel), and the newest value
-// per channel in the spec's DISTINCT ON form and the engine's LATERAL index probe. Each
+// per channel in the plain DISTINCT ON form and the engine's LATERAL index probe. Each
 // iteration is one query on the next session (round robin), "now" being its newest row.
 #include <benchmark/benchmark.h>
 

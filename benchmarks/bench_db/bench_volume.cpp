@@ -1,5 +1,5 @@
-// The spec's volume test: 500 users x 3 projects, 100 test sessions x 200 detection events,
-// and its four queries with 1 and 20 concurrent workers, each on its own connection. One
+// The validation platform's volume test: 500 users x 3 projects, 100 test sessions x 200 detection
+// events, and its four queries with 1 and 20 concurrent workers, each on its own connection. One
 // iteration is one query from every worker at once (manual time: the wall clock of the round);
 // per-query latencies go into per-worker histograms, merged.
 #include <benchmark/benchmark.h>

@@ -1,5 +1,5 @@
-// Write throughput at the spec's batch (1,000 timestamps x 8 channels = 8,000 samples) with 1,
-// 4 and 20 concurrent writers, each on its own connection and session: the four writers of the
+// Write throughput at the usual client's batch (1,000 timestamps x 8 channels = 8,000 samples) with
+// 1, 4 and 20 concurrent writers, each on its own connection and session: the four writers of the
 // narrow table, and the same samples packed as 8 chunks into eeg_chunks (COPY BINARY, and one
 // multi-row INSERT with binary parameters). One iteration is one batch from every writer at
 // once, timed by the wall clock (manual time); each batch's own latency goes into a per-writer

@@ -1,5 +1,6 @@
-// Filtering benchmarks: zero-phase band-pass (the spec's 0.5-50 Hz, order 4) over whole blocks,
-// and the streaming filter on 100 ms packets of each device profile (per-packet latency).
+// Filtering benchmarks: zero-phase band-pass (0.5-50 Hz, order 4: the usual EEG pre-processing
+// band) over whole blocks, and the streaming filter on 100 ms packets of each device profile
+// (per-packet latency).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// The whole per-block chain (filter -> artifacts -> features) at the spec's block sizes.
+// The whole per-block chain (filter -> artifacts -> features) at the block sizes of the DSP
+// benchmarks (32 x 30 s, 64 x 600 s).
 #include <benchmark/benchmark.h>
 
 #include "benchmarks/bench_dsp/bench_data.hpp"

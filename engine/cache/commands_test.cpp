@@ -35,7 +35,7 @@ std::optional<std::string> raw_get(Connection& redis, const std::string& key) {
 }
 
 SignalBlock eeg_with_specials() {
-  SignalBlock block = common::make_synthetic_eeg(8, 1000.0, 1.0, 11);  // the spec's 8 x 1,000
+  SignalBlock block = common::make_synthetic_eeg(8, 1000.0, 1.0, 11);  // 8 channels x 1,000 samples
   block.at(0, 0) = std::numeric_limits<float>::quiet_NaN();
   block.at(1, 1) = std::bit_cast<float>(std::uint32_t{0xffc0beef});  // NaN with sign and payload
   block.at(2, 2) = std::numeric_limits<float>::max();

@@ -1,5 +1,5 @@
-// The EEG devices of the spec: channel count and sample rate, used to size synthetic streams
-// and streaming benchmarks.
+// The EEG devices users stream from (OpenBCI Cyton, Emotiv EPOC, g.USBamp, ANT Neuro): channel
+// count and sample rate, used to size synthetic streams and streaming benchmarks.
 #pragma once
 
 #include <array>

@@ -1,4 +1,4 @@
-// Exit codes shared by every neuroperf tool and script (DESIGN.md section 4).
+// Exit codes shared by every neuroperf tool and script.
 #pragma once
 
 namespace neuro::common {

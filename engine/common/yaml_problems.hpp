@@ -1,6 +1,6 @@
 // Every problem of a YAML file, collected with its line, so one run lists them all as
-// `FILE:LINE: field: problem` (STYLE.md rule 9); the scenario parser and the thresholds config
-// both use it. Header-only: only targets that already link yaml-cpp include it.
+// `FILE:LINE: field: problem`, so one run lists them all; the scenario parser and the thresholds
+// config both use it. Header-only: only targets that already link yaml-cpp include it.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -35,7 +35,7 @@ class ZeroPhaseFilter {
   std::size_t padlen_;
 };
 
-// The spec's default pre-processing band: 0.5-50 Hz, order 4.
+// The default EEG pre-processing band: 0.5-50 Hz, order 4.
 inline constexpr double kDefaultLowHz = 0.5;
 inline constexpr double kDefaultHighHz = 50.0;
 inline constexpr int kDefaultOrder = 4;

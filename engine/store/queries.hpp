@@ -1,6 +1,6 @@
-// The spec's read queries over eeg_samples, as prepared statements with binary results: range
+// The read queries clients run over eeg_samples, as prepared statements with binary results: range
 // (newest first), per-channel aggregate over a window, and the newest value per channel in two
-// forms (the spec's DISTINCT ON and an index probe per channel).
+// forms (the plain DISTINCT ON and an index probe per channel).
 #pragma once
 
 #include <cstdint>
@@ -42,7 +42,7 @@ class SampleQueries {
   std::vector<ChannelStats> aggregate(std::int64_t session_id, std::int64_t now_us,
                                       std::int64_t window_us = kTenMinutesUs);
 
-  // The newest row of each channel of the session, by channel. The spec's form: DISTINCT ON
+  // The newest row of each channel of the session, by channel. The plain form: DISTINCT ON
   // (channel) ... ORDER BY channel, time DESC, which sorts the whole session.
   std::vector<TimedValue> latest_distinct_on(std::int64_t session_id);
   // Same answer from one (session_id, channel, time DESC) index probe per channel; the channels

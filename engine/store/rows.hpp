@@ -1,5 +1,5 @@
-// The rows the store writes: one sample per row (the spec's narrow table) and one packed chunk
-// per session, channel and time span (the engine's layout), made from a SignalBlock, plus the
+// The rows the store writes: one sample per row (the narrow table clients write) and one packed
+// chunk per session, channel and time span (the engine's layout), made from a SignalBlock, plus the
 // exact text forms of their values for SQL literals.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The sample schema: the spec's narrow table (eeg_samples: one value per row) and the engine's
+// The sample schema: the clients' narrow table (eeg_samples: one value per row) and the engine's
 // chunked table (eeg_chunks: one packed float32 chunk per session, channel and time span), time-
 // partitioned by TimescaleDB when the server has it, else by native declarative partitioning.
 #pragma once

@@ -1,5 +1,5 @@
-// The spec's volume test: users, their projects, test sessions and detection events; a
-// deterministic generator, a loader, and the four queries (user's projects, join, aggregation,
+// The validation platform's volume test: users, their projects, test sessions and detection events;
+// a deterministic generator, a loader, and the four queries (user's projects, join, aggregation,
 // pagination) as prepared statements.
 #pragma once
 

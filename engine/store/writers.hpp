@@ -12,7 +12,7 @@
 namespace neuro::store {
 
 enum class WriteMethod {
-  kRowInsert,       // one INSERT statement with literals per row: the spec's executemany
+  kRowInsert,       // one INSERT statement with literals per row: a Python client's executemany
   kMultiRowInsert,  // INSERT ... VALUES (...), (...) with binary parameters, 1,000 rows each
   kPipeline,        // one prepared INSERT per row, sent in libpq pipeline mode
   kCopyBinary,      // COPY ... FROM STDIN (FORMAT binary)
@@ -35,7 +35,7 @@ void copy_chunks(Connection& connection, std::span<const ChunkRow> chunks);
 
 // The same chunks as one prepared multi-row INSERT with binary parameters (up to 1,000 chunks
 // per statement, one transaction): a single round trip per batch where COPY needs two (COPY
-// start, then data and the result), which matters at the spec's small batches.
+// start, then data and the result), which matters at clients' small batches.
 void insert_chunks(Connection& connection, std::span<const ChunkRow> chunks);
 
 // Reads back every row of a session in binary form, ordered by channel then time.

@@ -263,7 +263,7 @@ class RowReader {
     if (r.name.empty()) fail("name", "a non-empty string", Json(r.name));
     if (!row_->has_run_name) r.run_name = r.name;
     // Google Benchmark 1.7 has only SkipWithError; our benchmarks whose service is down say
-    // "service unavailable: ..." there, and that is a skip (STYLE.md 3), not a failure.
+    // "service unavailable: ..." there: the dependency was down, so it is a skip, not a failure.
     if (row_->error && row_->error_message.starts_with(kServiceUnavailable)) {
       row_->error = false;
       row_->skipped = true;
