@@ -39,7 +39,6 @@ class Multiplexer {
   Result run(std::size_t total_ops, std::size_t depth, const AppendFn& append,
              const CheckFn& check);
 
-  std::size_t connection_count() const noexcept { return connections_.size(); }
 
  private:
   std::vector<Connection> connections_;

@@ -17,11 +17,6 @@ const common::LatencyHistogram& HistogramParser::layout(std::int64_t highest_ns,
   }
 }
 
-HistogramData parse_histogram(const nlohmann::json& value, const std::string& path) {
-  HistogramParser parser;
-  return parser.parse(value, path);
-}
-
 HistogramData HistogramParser::parse(const nlohmann::json& value, const std::string& path) {
   as_object(value, path);
   HistogramData h;

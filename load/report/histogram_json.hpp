@@ -42,7 +42,6 @@ class HistogramParser {
                                          const std::string& path);
   std::map<std::pair<std::int64_t, int>, common::LatencyHistogram> layouts_;
 };
-HistogramData parse_histogram(const nlohmann::json& value, const std::string& path);
 
 // Adds `data` to `hist` (same layout, else InvalidArgument). Buckets are recorded at their lower
 // bound, except that min_ns and max_ns are recorded as themselves, so bucket counts, min and max

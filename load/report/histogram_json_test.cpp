@@ -41,7 +41,7 @@ TEST(HistogramJson, RoundTripKeepsBucketsMinMaxAndPercentiles) {
       original.record(v);
       sum += static_cast<double>(v);
     }
-    const HistogramData data = parse_histogram(to_json(original, sum), "h");
+    const HistogramData data = HistogramParser().parse(to_json(original, sum), "h");
     const LatencyHistogram rebuilt = to_histogram(data);
     ASSERT_EQ(rebuilt.bucket_count(), original.bucket_count());
     for (std::size_t i = 0; i < original.bucket_count(); ++i) {
@@ -61,13 +61,14 @@ TEST(HistogramJson, RoundTripKeepsBucketsMinMaxAndPercentiles) {
 TEST(HistogramJson, SingleBucketKeepsMinAndMax) {
   LatencyHistogram one;
   one.record(5'000'123);
-  EXPECT_EQ(to_histogram(parse_histogram(to_json(one, 5'000'123.0), "h")).max_ns(), 5'000'123);
+  EXPECT_EQ(to_histogram(HistogramParser().parse(to_json(one, 5'000'123.0), "h")).max_ns(),
+            5'000'123);
   LatencyHistogram two;
   two.record(5'000'100);
   two.record(5'000'900);
   two.record(5'000'500);
   ASSERT_EQ(two.index_of(5'000'100), two.index_of(5'000'900));
-  const LatencyHistogram rebuilt = to_histogram(parse_histogram(to_json(two, 0.0), "h"));
+  const LatencyHistogram rebuilt = to_histogram(HistogramParser().parse(to_json(two, 0.0), "h"));
   EXPECT_EQ(rebuilt.count(), 3);
   EXPECT_EQ(rebuilt.min_ns(), 5'000'100);
   EXPECT_EQ(rebuilt.max_ns(), 5'000'900);
@@ -81,8 +82,8 @@ TEST(HistogramJson, MergingRebuiltHistogramsEqualsRecordingEverything) {
     all.record(v);
   }
   LatencyHistogram merged;
-  add_to(parse_histogram(to_json(a, 0.0), "a"), merged);
-  add_to(parse_histogram(to_json(b, 0.0), "b"), merged);
+  add_to(HistogramParser().parse(to_json(a, 0.0), "a"), merged);
+  add_to(HistogramParser().parse(to_json(b, 0.0), "b"), merged);
   for (const double p : {50.0, 90.0, 99.0, 99.9, 100.0}) {
     EXPECT_EQ(merged.percentile_ns(p), all.percentile_ns(p)) << p;
   }
@@ -93,12 +94,13 @@ TEST(HistogramJson, AddToRefusesAnotherLayout) {
   LatencyHistogram h(LatencyHistogram::kOneHourNs, 2);
   h.record(10);
   LatencyHistogram target;  // 3 digits
-  EXPECT_THROW(add_to(parse_histogram(to_json(h, 10.0), "h"), target), common::InvalidArgument);
+  EXPECT_THROW(add_to(HistogramParser().parse(to_json(h, 10.0), "h"), target),
+               common::InvalidArgument);
 }
 
 TEST(HistogramJson, EmptyHistogram) {
   const LatencyHistogram empty;
-  const HistogramData data = parse_histogram(to_json(empty, 0.0), "h");
+  const HistogramData data = HistogramParser().parse(to_json(empty, 0.0), "h");
   EXPECT_EQ(data.count, 0);
   EXPECT_EQ(to_histogram(data).percentile_ns(99.0), 0);
 }
