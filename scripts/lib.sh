@@ -101,7 +101,7 @@ neuro_use_bench_services() {
 }
 
 # neuro_help: prints the calling script's header comment (line 2 up to the first line that is
-# not a comment) without the leading '# ': the script's usage, for --help.
+# not a comment; shellcheck directives left out) without the leading '# ': its usage, for --help.
 neuro_help() {
-  awk 'NR == 1 { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$0"
+  awk 'NR == 1 || /^# shellcheck / { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$0"
 }
