@@ -26,7 +26,7 @@ neuro_build() {
   for t in "$@"; do targets+=(--target "$t"); done
   log "building ($preset) ${*:-all}"
   cmake --build "$dir" "${targets[@]}" -- -j"$(nproc)" >"$dir.build.log" 2>&1 ||
-    { grep -E 'error|Error' "$dir.build.log" | head -20 >&2; die 2 "build failed (log: $dir.build.log)"; }
+    { grep -m 20 -E 'error|Error' "$dir.build.log" >&2; die 2 "build failed (log: $dir.build.log)"; }
 }
 
 # The --benchmark_context value every run carries, so `neuroperf compare` can tell whether a
@@ -34,21 +34,74 @@ neuro_build() {
 neuro_benchmark_context() {
   local revision cpu compiler
   revision=$(git -C "$NEURO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1 | tr -d ',')
-  compiler=$(c++ --version 2>/dev/null | head -1 | tr -d ',')
+  # sed prints only the first match but reads to the end (`| head` could fail under pipefail).
+  cpu=$(lscpu 2>/dev/null | sed -n '/^Model name: */{s///;p;}' | sed -n '1p' | tr -d ',')
+  compiler=$(c++ --version 2>/dev/null | sed -n '1p' | tr -d ',')
   printf 'git_revision=%s,build_type=%s,cpu_model=%s,compiler=%s' "$revision" "${1:-release}" \
     "${cpu:-unknown}" "${compiler:-unknown}"
 }
 
-# neuro_use_services: when NEUROPERF_PG_URL or NEUROPERF_REDIS_URL is unset, starts the embedded
-# servers (scripts/services), exports their URLs, and stops them at exit when this script started
-# them (an EXIT trap: callers that need their own trap must chain it). Exits 3 when they cannot
-# be started.
+# neuro_on_exit COMMAND [ARG...]: runs the command (arguments as given now) when the script
+# exits, after every command registered later (last in, first out). One EXIT trap runs them all,
+# so a script's own clean-up and neuro_use_services' stop of the services do not replace each
+# other. A failing action does not stop the others.
+neuro_exit_actions=()
+neuro_on_exit() {
+  neuro_exit_actions+=("$(printf '%q ' "$@")")
+  trap neuro_run_exit_actions EXIT
+}
+neuro_run_exit_actions() {
+  local i
+  for ((i = ${#neuro_exit_actions[@]} - 1; i >= 0; i--)); do
+    eval "${neuro_exit_actions[i]}" || true
+  done
+}
+
+# neuro_use_services [pg] [redis] (default both): when the URL of a service named is unset
+# (NEUROPERF_PG_URL, NEUROPERF_REDIS_URL), starts the embedded servers (scripts/services),
+# exports the URLs that were unset (those given stay as they are), and stops the servers at exit
+# when this script started them. Exits 3 when they cannot be started.
 neuro_use_services() {
-  [[ -z ${NEUROPERF_PG_URL:-} || -z ${NEUROPERF_REDIS_URL:-} ]] || return 0
-  local were_up=1
+  local wanted=("$@") service missing=0
+  [[ ${#wanted[@]} -gt 0 ]] || wanted=(pg redis)
+  for service in "${wanted[@]}"; do
+    case $service in
+      pg) [[ -n ${NEUROPERF_PG_URL:-} ]] || missing=1 ;;
+      redis) [[ -n ${NEUROPERF_REDIS_URL:-} ]] || missing=1 ;;
+      *) die 2 "neuro_use_services: unknown service '$service' (pg, redis)" ;;
+    esac
+  done
+  [[ $missing -eq 1 ]] || return 0
+  local given_pg=${NEUROPERF_PG_URL:-} given_redis=${NEUROPERF_REDIS_URL:-} were_up=1
   "$NEURO_ROOT/scripts/services" status >/dev/null || were_up=0
   "$NEURO_ROOT/scripts/services" start >&2 || die 3 "could not start the embedded services"
-  [[ $were_up -eq 1 ]] || trap '"$NEURO_ROOT/scripts/services" stop' EXIT
+  [[ $were_up -eq 1 ]] || neuro_on_exit "$NEURO_ROOT/scripts/services" stop
   eval "$("$NEURO_ROOT/scripts/services" env)"
+  [[ -z $given_pg ]] || export NEUROPERF_PG_URL=$given_pg
+  [[ -z $given_redis ]] || export NEUROPERF_REDIS_URL=$given_redis
+}
+
+# neuro_bench_services NAME: the services a benchmark executable talks to (pg, redis), one per
+# line; nothing for those that need none. Callers: neuro_use_services $(neuro_bench_services X).
+neuro_bench_services() {
+  case $(basename "$1") in
+    bench_db) echo pg ;;
+    bench_cache) echo redis ;;
+  esac
+}
+
+# neuro_use_bench_services EXECUTABLE...: neuro_use_services for what these executables need
+# (nothing at all when none of them needs a service).
+neuro_use_bench_services() {
+  local exe services=()
+  for exe in "$@"; do
+    mapfile -t -O "${#services[@]}" services < <(neuro_bench_services "$exe")
+  done
+  [[ ${#services[@]} -eq 0 ]] || neuro_use_services "${services[@]}"
+}
+
+# neuro_help: prints the calling script's header comment (line 2 up to the first line that is
+# not a comment; shellcheck directives left out) without the leading '# ': its usage, for --help.
+neuro_help() {
+  awk 'NR == 1 || /^# shellcheck / { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$0"
 }

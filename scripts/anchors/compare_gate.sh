@@ -9,6 +9,9 @@
 # way `ctest -L bench` runs it (10 repetitions, random interleaving, min time 0.2 s): N + 1 runs
 # back to back, each compared with the one before, with baselines/thresholds.yaml; also prints
 # what the calibration benchmark saw and what the raw (--no-calibration) verdict would have been.
+#   scripts/anchors/compare_gate.sh --same-build BENCH [--trials N]
+# BENCH bench_db or bench_cache uses NEUROPERF_PG_URL / NEUROPERF_REDIS_URL, else the embedded
+# services (started, then stopped).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 trials=10
@@ -19,17 +22,19 @@ while [[ $# -gt 0 ]]; do
     --trials) trials=${2:?}; shift 2 ;;
     --callgrind-trials) callgrind_trials=${2:?}; shift 2 ;;
     --same-build) same_build=${2:?}; shift 2 ;;
-    *) die 2 "unknown argument '$1'" ;;
+    -h|--help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
 neuro_build release "${same_build:-bench_selftest}" neuroperf
 bench="$NEURO_ROOT/build/release/benchmarks/bench_selftest"
 neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
 tmp=$(mktemp -d -t neuroperf-gate.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+neuro_on_exit rm -rf "$tmp"
 
 if [[ -n $same_build ]]; then
   exe="$NEURO_ROOT/build/release/benchmarks/$same_build"
+  neuro_use_bench_services "$exe"
   config="$NEURO_ROOT/baselines/thresholds.yaml"
   flagged=0 raw_flagged=0
   for t in $(seq 0 "$trials"); do
@@ -59,7 +64,11 @@ run() {  # run OUT EXTRA_PERCENT
     --benchmark_min_time=0.1 --benchmark_enable_random_interleaving=true \
     --benchmark_out="$1" --benchmark_out_format=json >/dev/null 2>&1
 }
-flagged() { "$neuroperf" compare "$1" "$2" >/dev/null 2>&1 && echo 0 || { [[ $? -eq 1 ]] && echo 1 || echo E; }; }
+flagged() {  # flagged A B -> 0 (passed), 1 (flagged) or E (compare failed)
+  local code=0
+  "$neuroperf" compare "$1" "$2" >/dev/null 2>&1 || code=$?
+  case $code in 0 | 1) echo "$code" ;; *) echo E ;; esac
+}
 
 same=0 knob=0
 for t in $(seq "$trials"); do

@@ -71,6 +71,7 @@ theirs() {  # theirs URL -> "req/s cpu_us_per_request"
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median_of() { local values; read -ra values <<<"$1"; median "${values[@]}"; }  # "1 2 3 " -> 2
 
 declare -A rps cpu
 cases=("wrk http/1.1|theirs http://127.0.0.1:18080"
@@ -88,11 +89,11 @@ echo "| client ($users connections, 1 thread) | req/s | client CPU us/req | per 
 echo "|---|---:|---:|---:|"
 for c in "${cases[@]}"; do
   name=${c%%|*}
-  r=$(median ${rps[$name]}) u=$(median ${cpu[$name]})
+  r=$(median_of "${rps[$name]}") u=$(median_of "${cpu[$name]}")
   echo "$name req/s: ${rps[$name]}; cpu us/req: ${cpu[$name]}" >&2
   case $name in
-    *http/1.1*) base=$(median ${cpu["wrk http/1.1"]}) ;;
-    *) base=$(median ${cpu["wrk https/1.1"]}) ;;
+    *http/1.1*) base=$(median_of "${cpu["wrk http/1.1"]}") ;;
+    *) base=$(median_of "${cpu["wrk https/1.1"]}") ;;
   esac
   printf '| %s | %.0f | %.2f | %.2fx |\n' "$name" "$r" "$u" "$(echo "$base / $u" | bc -l)"
 done

@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -x $neuroperf ]] || { echo "load_soak_memory.sh: $neuroperf not built" >&2; exit 2; }
-source "$root/scripts/anchors/nginx_return_200.sh"
+source "$(dirname "$0")/nginx_return_200.sh"
 
 work=$(mktemp -d)
 out=${out:-$work/out}

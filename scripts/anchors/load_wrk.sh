@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -x $neuroperf ]] || { echo "load_wrk.sh: $neuroperf not built" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "load_wrk.sh: install wrk" >&2; exit 2; }
-source "$root/scripts/anchors/nginx_return_200.sh"
+source "$(dirname "$0")/nginx_return_200.sh"
 
 work=$(mktemp -d)
 trap 'kill "${nginx_pid:-}" 2>/dev/null; wait "${nginx_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT

@@ -27,6 +27,7 @@ http {
 }
 CONF
   taskset -c "$cpus" "$nginx" -p "$work" -c "$work/nginx.conf" &
+  # shellcheck disable=SC2034  # the function's result: read by the script that sourced this file
   nginx_pid=$!
   for _ in $(seq 50); do
     curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0

@@ -4,24 +4,30 @@
 #   - pgbench running one transaction of 8,000 single-row INSERTs (the spec's executemany
 #     baseline) with 1 client, and with 20 clients;
 #   - psql \copy of the same 8,000 rows (CSV) per COPY, repeated.
-# Prints rows/s for each. Uses NEUROPERF_PG_URL (default: the embedded server); works in its
-# own schema neuro_anchor, dropped at the end.
+# Prints rows/s for each. Uses NEUROPERF_PG_URL, else the embedded server (scripts/services:
+# started, and stopped at the end when this script started it); works in its own schema
+# neuro_anchor, dropped at the end.
 #   scripts/anchors/pg_write_anchor.sh [--seconds N]
+# Exit: 0 ok; 2 bad usage; 3 PostgreSQL could not be reached or started.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 seconds=10
 while [[ $# -gt 0 ]]; do
   case $1 in
     --seconds) seconds=${2:?}; shift 2 ;;
-    *) die 2 "unknown argument '$1'" ;;
+    -h|--help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
-url=${NEUROPERF_PG_URL:-postgresql://neuroperf@127.0.0.1:54329/neuroperf}
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+neuro_use_services pg
+url=$NEUROPERF_PG_URL
+pg_bin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 psql=("$pg_bin/psql" "$url" -v ON_ERROR_STOP=1 -qtA)
 "${psql[@]}" -c 'select 1' >/dev/null 2>&1 || die 3 "PostgreSQL at ${url} cannot be reached"
 tmp=$(mktemp -d -t neuroperf-pganchor.XXXXXX)
-trap 'rm -rf "$tmp"; "${psql[@]}" -c "DROP SCHEMA IF EXISTS neuro_anchor CASCADE" >/dev/null 2>&1 || true' EXIT
+drop_schema() { "${psql[@]}" -c 'DROP SCHEMA IF EXISTS neuro_anchor CASCADE' >/dev/null 2>&1; }
+neuro_on_exit drop_schema
+neuro_on_exit rm -rf "$tmp"
 
 "${psql[@]}" >/dev/null <<'SQL'
 SET client_min_messages = warning;

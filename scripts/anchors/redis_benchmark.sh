@@ -5,8 +5,9 @@
 #   redis-benchmark -c 1 -t get -d 32              vs   bench_cache BM_CacheGet/string depth 1.
 # Each run alternates which goes first; prints every run, the medians and our/their ratio.
 #   scripts/anchors/redis_benchmark.sh [--runs N] [--requests N] [--min-time S] [--bench PATH]
-# The server is NEUROPERF_REDIS_URL (default: the embedded one, which must be running:
-# scripts/services start). --bench uses an already built bench_cache instead of building it.
+# The server is NEUROPERF_REDIS_URL, else the embedded one (scripts/services: started, and
+# stopped at the end when this script started it). --bench uses an already built bench_cache
+# instead of building it.
 # Exit: 0 ok; 2 bad usage or build failure; 3 the server is not reachable.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
@@ -20,7 +21,8 @@ while [[ $# -gt 0 ]]; do
     --requests) requests=${2:?}; shift 2 ;;
     --min-time) min_time=${2:?}; shift 2 ;;
     --bench) bench=${2:?}; shift 2 ;;
-    *) die 2 "unknown argument '$1'" ;;
+    -h|--help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
 command -v redis-benchmark >/dev/null || die 2 "redis-benchmark not found (Debian package redis-tools)"
@@ -32,8 +34,8 @@ if [[ -z $bench ]]; then
 fi
 [[ -x $bench ]] || die 2 "bench_cache not found at '$bench'"
 
-url=${NEUROPERF_REDIS_URL:-redis://127.0.0.1:63799}
-export NEUROPERF_REDIS_URL=$url
+neuro_use_services redis
+url=$NEUROPERF_REDIS_URL
 # redis://[:password@]host[:port][/db] -> redis-benchmark's -h -p -a --dbnum.
 [[ $url =~ ^redis://((:([^@]*))@)?([^:/]+|\[[^]]+\])(:([0-9]+))?(/([0-9]*))?$ ]] ||
   die 2 "NEUROPERF_REDIS_URL '$url': expected redis://[:password@]host[:port][/db]"
@@ -43,11 +45,11 @@ password=${BASH_REMATCH[3]}
 db=${BASH_REMATCH[8]:-0}
 rb_args=(-h "$host" -p "$port" --dbnum "$db")
 [[ -n $password ]] && rb_args+=(-a "$password")
-redis-cli "${rb_args[@]/--dbnum/-n}" ping 2>/dev/null | grep -q PONG ||
+[[ $(redis-cli "${rb_args[@]/--dbnum/-n}" ping 2>/dev/null || true) == PONG ]] ||
   die 3 "$url: no answer to PING"
 
 tmp=$(mktemp -d -t neuroperf-redis-anchor.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+neuro_on_exit rm -rf "$tmp"
 
 # theirs: prints "get_rps set_rps"
 theirs() {

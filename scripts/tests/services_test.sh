@@ -12,7 +12,7 @@ export NEUROPERF_REDIS_PORT=$((56000 + RANDOM % 1000))
 trap '"$services" clean >/dev/null 2>&1 || true; rm -rf "$NEUROPERF_STATE_DIR"' EXIT
 
 fail() { echo "services_test: $*" >&2; exit 1; }
-listening() { ss -ltn "( sport = :$1 )" | grep -q LISTEN; }
+listening() { grep -q LISTEN <<<"$(ss -ltn "( sport = :$1 )")"; }
 psql_q() { psql "postgresql://neuroperf@127.0.0.1:$NEUROPERF_PG_PORT/neuroperf" -tAqc "$1"; }
 redis_q() { redis-cli -h 127.0.0.1 -p "$NEUROPERF_REDIS_PORT" "$@"; }
 
