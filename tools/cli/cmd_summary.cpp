@@ -13,6 +13,11 @@ namespace neuro::cli {
 int run_summary(const Args& args) {
   std::filesystem::path dir, out;
   for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "-h" || args[i] == "--help") {
+      std::cout << "usage: neuroperf summary DIR [--out FILE]\n"
+                   "Renders summary.md from DIR/bench_*.json (stdout without --out).\n";
+      return 0;
+    }
     if (args[i] == "--out" && i + 1 < args.size()) {
       out = args[++i];
     } else if (!args[i].starts_with("-") && dir.empty()) {

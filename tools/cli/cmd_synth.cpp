@@ -32,6 +32,13 @@ int run_synth(const Args& args) {
   std::string out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
+    if (flag == "-h" || flag == "--help") {
+      std::cout << "usage: neuroperf synth [--channels N] [--samples N] [--rate HZ] [--seed N] "
+                   "--out FILE\n"
+                   "Writes the suite's synthetic EEG (default 32 channels x 30000 samples at "
+                   "1000 Hz)\nas raw little-endian float32, channel-major.\n";
+      return 0;
+    }
     if (i + 1 >= args.size()) throw common::InvalidArgument(flag + ": missing value");
     const std::string& value = args[++i];
     if (flag == "--channels") {
