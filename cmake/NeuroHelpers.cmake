@@ -24,8 +24,11 @@ function(neuro_add_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     NEURO_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/fixtures")
+  # NO_PRETTY_VALUES: a parameterised case is named by its index or its name generator, not by
+  # its printed parameter (bytes or addresses that make 300-column lines and change per build).
   gtest_discover_tests(${name}
     TEST_PREFIX "${name}."
+    NO_PRETTY_VALUES
     PROPERTIES LABELS "${ARG_LABELS}"
     DISCOVERY_MODE PRE_TEST)
 endfunction()
