@@ -1,0 +1,320 @@
+#include "engine/server/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <limits>
+
+#include "engine/server/api_error.hpp"
+#include "engine/server/websocket_host.hpp"
+
+namespace neuro::server {
+
+void SessionRegistry::add(HttpSession* session, std::weak_ptr<HttpSession> weak) {
+  std::lock_guard lock(mutex_);
+  sessions_[session] = std::move(weak);
+}
+void SessionRegistry::remove(HttpSession* session) {
+  std::lock_guard lock(mutex_);
+  sessions_.erase(session);
+}
+std::vector<std::shared_ptr<HttpSession>> SessionRegistry::snapshot() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<HttpSession>> out;
+  for (const auto& [raw, weak] : sessions_) {
+    if (auto s = weak.lock()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+HttpSession::HttpSession(tcp::socket&& socket, ServerContext& server)
+    : stream_(std::move(socket)), server_(server) {}
+
+HttpSession::~HttpSession() {
+  server_.sessions.remove(this);
+  if (counted_) server_.metrics.connection_closed();
+}
+
+void HttpSession::run() {
+  server_.metrics.connection_opened();
+  counted_ = true;
+  server_.sessions.add(this, weak_from_this());
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (static_cast<std::size_t>(self->server_.metrics.open_connections()) >
+        self->server_.options.limits.max_connections) {
+      self->server_.metrics.connection_rejected();
+      self->keep_alive_ = false;
+      self->route_index_ = self->server_.metrics.unmatched();
+      self->started_ = std::chrono::steady_clock::now();
+      self->do_write(error_response(
+          http::status::service_unavailable,
+          "connection limit reached (" +
+              std::to_string(self->server_.options.limits.max_connections) + " open connections)"));
+      return;
+    }
+    self->do_read_header();
+  });
+}
+
+void HttpSession::close_if_idle() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->idle_) self->stream_.cancel();
+  });
+}
+
+void HttpSession::do_read_header() {
+  if (server_.draining.load()) return do_close();
+  header_parser_.emplace();
+  header_parser_->header_limit(static_cast<std::uint32_t>(server_.options.limits.header_bytes));
+  // The route's limit is applied after routing. Not boost::none: Beast 1.74 compares a
+  // Content-Length with an empty optional as greater and refuses every body.
+  header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+  body_parser_.reset();
+  stream_parser_.reset();
+  sink_.reset();
+  route_ = nullptr;
+  route_index_ = server_.metrics.unmatched();
+  idle_ = buffer_.size() == 0;
+  stream_.expires_after(server_.options.limits.idle_timeout);
+  http::async_read_header(
+      stream_, buffer_, *header_parser_,
+      beast::bind_front_handler(&HttpSession::on_read_header, shared_from_this()));
+}
+
+void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
+  idle_ = false;
+  started_ = std::chrono::steady_clock::now();
+  if (ec == http::error::header_limit) {
+    keep_alive_ = false;
+    return do_write(error_response(
+        http::status::request_header_fields_too_large,
+        "request header over " + std::to_string(server_.options.limits.header_bytes) + " bytes"));
+  }
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == beast::error::timeout || ec == net::error::connection_reset || ec == net::error::eof) {
+    return do_close();
+  }
+  if (ec) {
+    keep_alive_ = false;
+    return do_write(
+        error_response(http::status::bad_request, "malformed request: " + ec.message()));
+  }
+  const auto& header = header_parser_->get();
+  keep_alive_ = header.keep_alive() && !server_.draining.load();
+  request_ = RequestContext{};
+  request_.server = &server_;
+  request_.header = &header;
+  try {
+    split_target(to_sv(header.target()), request_.path, request_.query);
+  } catch (const ApiError& e) {
+    return reject(e.status(), e.what());
+  }
+  RouteMatch match = server_.router.match(header.method(), request_.path);
+  if (!match.route) {
+    if (match.path_known) {
+      return reject(http::status::method_not_allowed,
+                    std::string(header.method_string()) + " is not allowed on " + request_.path);
+    }
+    return reject(http::status::not_found, "no route for " + request_.path);
+  }
+  route_ = match.route;
+  route_index_ = match.index;
+  request_.params = std::move(match.params);
+
+  if (route_->auth_required) {
+    auto user = authenticate(route_->websocket);
+    if (!user) {
+      return reject(http::status::unauthorized,
+                    "missing, malformed, expired or forged bearer token");
+    }
+    request_.user = std::move(*user);
+  }
+  if (route_->websocket) return hand_over_websocket(request_.user);
+  if (route_->needs_store && !server_.health.postgres_up()) {
+    return reject(http::status::service_unavailable, "PostgreSQL is unreachable");
+  }
+  if (header.has_content_length() && header_parser_->content_length() &&
+      *header_parser_->content_length() > route_->body_limit_bytes) {
+    return reject(http::status::payload_too_large,
+                  "body of " + std::to_string(*header_parser_->content_length()) +
+                      " bytes is over this route's limit of " +
+                      std::to_string(route_->body_limit_bytes));
+  }
+  if (route_->body == BodyMode::kStreamed) {
+    try {
+      sink_ = route_->streamed(request_);
+    } catch (const std::exception& e) {
+      const ApiError error = to_api_error(e);
+      return reject(error.status(), error.what());
+    }
+    stream_parser_.emplace(std::move(*header_parser_));
+    stream_parser_->body_limit(route_->body_limit_bytes);
+    request_.header = &stream_parser_->get();
+    stream_buffer_.resize(1 << 20);
+    return do_read_stream();
+  }
+  body_parser_.emplace(std::move(*header_parser_));
+  body_parser_->body_limit(route_->body_limit_bytes);
+  request_.header = &body_parser_->get();
+  if (body_parser_->is_done())
+    return do_handle(std::make_shared<StringRequest>(body_parser_->release()));
+  do_read_body();
+}
+
+std::optional<std::string> HttpSession::authenticate(bool allow_query_token) {
+  const auto& header = *request_.header;
+  const auto it = header.find(http::field::authorization);
+  std::string_view token;
+  if (it != header.end()) {
+    const std::string_view value = to_sv(it->value());
+    if (value.size() > 7 && beast::iequals(beast::string_view(value.data(), 7), "Bearer "))
+      token = value.substr(7);
+  } else if (allow_query_token) {
+    if (const auto q = request_.query.find("token"); q != request_.query.end()) token = q->second;
+  }
+  if (token.empty()) return std::nullopt;
+  return server_.tokens.verify(token);
+}
+
+void HttpSession::hand_over_websocket(const std::string& user) {
+  if (!beast::websocket::is_upgrade(header_parser_->get())) {
+    return reject(http::status::upgrade_required, request_.path + " is a WebSocket route");
+  }
+  if (!server_.websocket || server_.draining.load()) {
+    return reject(http::status::service_unavailable, "WebSocket service not available");
+  }
+  server_.metrics.record(route_index_, 101, std::chrono::steady_clock::now() - started_);
+  stream_.expires_never();
+  server_.websocket->accept(std::move(stream_), header_parser_->release(), user);
+}
+
+void HttpSession::do_read_body() {
+  stream_.expires_after(server_.options.limits.body_timeout);
+  http::async_read(stream_, buffer_, *body_parser_,
+                   beast::bind_front_handler(&HttpSession::on_read_body, shared_from_this()));
+}
+
+void HttpSession::on_read_body(beast::error_code ec, std::size_t) {
+  if (ec == http::error::body_limit) {
+    keep_alive_ = false;
+    return do_write(error_response(
+        http::status::payload_too_large,
+        "body over this route's limit of " + std::to_string(route_->body_limit_bytes) + " bytes"));
+  }
+  if (ec) return do_close();  // the client went away or stalled mid-body: nothing to answer
+  do_handle(std::make_shared<StringRequest>(body_parser_->release()));
+}
+
+void HttpSession::do_read_stream() {
+  auto& body = stream_parser_->get().body();
+  body.data = stream_buffer_.data();
+  body.size = stream_buffer_.size();
+  stream_.expires_after(server_.options.limits.read_timeout);
+  http::async_read(stream_, buffer_, *stream_parser_,
+                   beast::bind_front_handler(&HttpSession::on_read_stream, shared_from_this()));
+}
+
+void HttpSession::on_read_stream(beast::error_code ec, std::size_t) {
+  if (ec == http::error::need_buffer) ec = {};
+  if (ec == http::error::body_limit) {
+    keep_alive_ = false;
+    sink_.reset();
+    return do_write(error_response(
+        http::status::payload_too_large,
+        "body over this route's limit of " + std::to_string(route_->body_limit_bytes) + " bytes"));
+  }
+  if (ec) {
+    sink_.reset();  // a truncated upload: the sink removes its partial file
+    return do_close();
+  }
+  const std::size_t got = stream_buffer_.size() - stream_parser_->get().body().size;
+  try {
+    if (got) sink_->write(std::string_view(stream_buffer_.data(), got));
+  } catch (const std::exception& e) {
+    sink_.reset();
+    keep_alive_ = false;
+    const ApiError error = to_api_error(e);
+    return do_write(error_response(error.status(), error.what()));
+  }
+  if (stream_parser_->is_done()) return do_finish_stream();
+  do_read_stream();
+}
+
+void HttpSession::do_finish_stream() {
+  stream_.expires_never();
+  net::post(server_.handler_pool, [self = shared_from_this()] {
+    StringResponse response;
+    try {
+      response = self->sink_->finish();
+    } catch (const std::exception& e) {
+      const ApiError error = to_api_error(e);
+      response = error_response(error.status(), error.what());
+    }
+    net::post(self->stream_.get_executor(), [self, r = std::move(response)]() mutable {
+      self->sink_.reset();
+      self->do_write(std::move(r));
+    });
+  });
+}
+
+namespace {
+StringResponse run_handler(const Route& route, RequestContext& request) {
+  try {
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    const ApiError error = to_api_error(e);
+    return error_response(error.status(), error.what());
+  }
+}
+}  // namespace
+
+void HttpSession::do_handle(std::shared_ptr<StringRequest> request) {
+  request_.request = request.get();
+  request_.header = request.get();
+  if (route_->execution == Execution::kInline) {
+    StringResponse response = run_handler(*route_, request_);
+    return do_write(std::move(response));
+  }
+  stream_.expires_never();
+  net::post(server_.handler_pool, [self = shared_from_this(), request] {
+    StringResponse response = run_handler(*self->route_, self->request_);
+    net::post(self->stream_.get_executor(),
+              [self, r = std::move(response)]() mutable { self->do_write(std::move(r)); });
+  });
+}
+
+void HttpSession::reject(http::status status, const std::string& detail) {
+  const auto& header = header_parser_->get();
+  if (header.chunked() ||
+      (header_parser_->content_length() && *header_parser_->content_length() > 0)) {
+    keep_alive_ = false;
+  }
+  do_write(error_response(status, detail));
+}
+
+void HttpSession::do_write(StringResponse response) {
+  response.version(11);
+  response.keep_alive(keep_alive_ && !server_.draining.load());
+  response.prepare_payload();
+  response_ = std::make_shared<StringResponse>(std::move(response));
+  stream_.expires_after(server_.options.limits.read_timeout);
+  http::async_write(stream_, *response_,
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                                              !response_->keep_alive()));
+}
+
+void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
+  server_.metrics.record(route_index_, response_->result_int(),
+                         std::chrono::steady_clock::now() - started_);
+  response_.reset();
+  if (ec || close) return do_close();
+  do_read_header();
+}
+
+void HttpSession::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace neuro::server

@@ -1,0 +1,65 @@
+// One HTTP/1.1 connection: reads a request header first (request_parser<empty_body>), routes
+// it, checks auth and the route's body limit, then reads the body into memory or streams it to
+// the route's sink, runs the handler (inline or on the handler pool) and writes the answer.
+// Everything runs on the connection's strand; do_x starts an operation, on_x completes it.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engine/server/beast.hpp"
+#include "engine/server/context.hpp"
+#include "engine/server/router.hpp"
+
+namespace neuro::server {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, ServerContext& server);
+  ~HttpSession();
+
+  void run();
+  // Called at drain: a connection waiting for its next request is closed now; one in the
+  // middle of a request closes after answering it.
+  void close_if_idle();
+
+ private:
+  void do_read_header();
+  void on_read_header(beast::error_code ec, std::size_t bytes);
+  void do_read_body();
+  void on_read_body(beast::error_code ec, std::size_t bytes);
+  void do_read_stream();
+  void on_read_stream(beast::error_code ec, std::size_t bytes);
+  void do_handle(std::shared_ptr<StringRequest> request);
+  void do_finish_stream();
+  void do_write(StringResponse response);
+  void on_write(bool close, beast::error_code ec, std::size_t bytes);
+  void do_close();
+
+  // Answers before the body was read: the connection is closed afterwards when a body follows,
+  // since its bytes would be read as the next request.
+  void reject(http::status status, const std::string& detail);
+  std::optional<std::string> authenticate(bool allow_query_token);
+  void hand_over_websocket(const std::string& user);
+
+  beast::tcp_stream stream_;
+  ServerContext& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> header_parser_;
+  std::optional<http::request_parser<http::string_body>> body_parser_;
+  std::optional<http::request_parser<http::buffer_body>> stream_parser_;
+  std::unique_ptr<BodySink> sink_;
+  std::vector<char> stream_buffer_;
+  RequestContext request_;
+  const Route* route_ = nullptr;
+  std::size_t route_index_ = 0;
+  bool keep_alive_ = true;
+  bool idle_ = false;
+  bool counted_ = false;
+  std::shared_ptr<StringResponse> response_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace neuro::server

@@ -1,0 +1,30 @@
+// The durable side of jobs: rows of api_jobs (kind, status, progress, params, result), the
+// work each kind runs (upload ingest + DSP pipeline, analyses), and resuming at start-up the
+// jobs a previous run left queued or running.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "engine/server/context.hpp"
+#include "engine/server/job_queue.hpp"
+
+namespace neuro::server {
+
+void set_job_status(ServerContext& server, const std::string& id, const std::string& status,
+                    double progress, const nlohmann::json* result = nullptr,
+                    const std::string* error = nullptr);
+
+// Queues the work of job `id` (kind "upload" or "analysis") on the server's job queue.
+void enqueue_job(ServerContext& server, const std::string& id, const std::string& kind);
+
+// Re-queues every job left queued or running; returns how many.
+int resume_jobs(ServerContext& server);
+
+// The work itself (jobs_upload.cpp, jobs_analysis.cpp).
+JobQueueOutcome run_upload_job(ServerContext& server, const std::string& id,
+                               const std::atomic<bool>& stopping);
+JobQueueOutcome run_analysis_job(ServerContext& server, const std::string& id,
+                                 const std::atomic<bool>& stopping);
+
+}  // namespace neuro::server
