@@ -9,9 +9,7 @@
 #include "engine/common/errors.hpp"
 #include "engine/server/auth.hpp"
 #include "engine/server/server.hpp"
-#ifdef NEURO_HAVE_WS_SERVICE
 #include "engine/server/websocket_host.hpp"
-#endif
 
 int main(int argc, char** argv) {
   using neuro::common::ExitCode;
@@ -42,11 +40,9 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     neuro::server::Server server(options);
-#ifdef NEURO_HAVE_WS_SERVICE
     neuro::server::ws::WebSocketService websocket(server.pg(), server.device_sessions(), {});
     const auto host = neuro::server::make_websocket_host(websocket);
     server.set_websocket(host.get());
-#endif
     server.start();
     std::fprintf(stderr, "neuroperf-server: listening on http://%s:%u (resumed %d jobs)\n",
                  options.host.c_str(), server.port(), server.resumed_jobs());

@@ -23,7 +23,7 @@ class WebSocketHost {
   virtual void shutdown(std::chrono::milliseconds deadline) = 0;
 };
 
-// Adapts the WebSocket library (engine/server/ws_bridge.cpp; built only when that library is).
+// Adapts the WebSocket library (engine/server/ws_bridge.cpp, linked into the server binary).
 std::unique_ptr<WebSocketHost> make_websocket_host(ws::WebSocketService& service);
 
 }  // namespace neuro::server

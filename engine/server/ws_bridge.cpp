@@ -1,4 +1,4 @@
-// The only place that calls into the WebSocket library: compiled when it is linked.
+// The only place that calls into the WebSocket library (linked into neuroperf-server only).
 #include "engine/server/websocket_host.hpp"
 
 namespace neuro::server {

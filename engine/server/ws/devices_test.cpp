@@ -1,0 +1,289 @@
+// /ws/devices through a loopback acceptor: register, data, ack, unregister; every acked packet
+// read back from PostgreSQL equal to the streaming filter applied to what was sent; a device
+// that never reads its acks; a live device followed on /ws/stream.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "engine/dsp/streaming_filter.hpp"
+#include "engine/server/ws/device_session.hpp"
+#include "engine/server/ws/messages.hpp"
+#include "engine/server/ws/ws_test_support.hpp"
+#include "engine/store/writers.hpp"
+
+namespace neuro::server::ws::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+class DevicesTest : public ServiceTest {
+ protected:
+  std::unique_ptr<WebSocketService> make_service(WebSocketOptions options = {}) {
+    return std::make_unique<WebSocketService>(*pool_, sessions_, options);
+  }
+  // Per channel, every stored sample of a session in time order.
+  std::vector<std::vector<float>> stored(std::int64_t session_id, std::size_t channels) {
+    store::Connection c(store::pg_url_from_env());
+    c.set_search_path(schema_);
+    std::vector<std::vector<float>> out(channels);
+    std::int64_t last_start = -1;
+    std::int32_t last_channel = -1;
+    for (const auto& chunk : store::read_chunks(c, session_id)) {
+      EXPECT_LT(static_cast<std::size_t>(chunk.channel), channels);
+      if (chunk.channel == last_channel) {
+        EXPECT_GT(chunk.chunk_start_us, last_start);
+      }
+      last_channel = chunk.channel;
+      last_start = chunk.chunk_start_us;
+      auto& to = out.at(static_cast<std::size_t>(chunk.channel));
+      to.insert(to.end(), chunk.samples.begin(), chunk.samples.end());
+    }
+    return out;
+  }
+};
+
+// channels x samples of random float32 microvolts, as the documents' clients send them.
+common::SignalBlock random_packet(std::mt19937& rng, std::size_t channels, std::size_t samples,
+                                  double rate) {
+  std::normal_distribution<float> noise(0.0f, 20.0f);
+  common::SignalBlock block(channels, samples, rate);
+  for (std::size_t i = 0; i < block.size(); ++i) block.data()[i] = noise(rng);
+  return block;
+}
+
+std::string data_message(const std::string& device, const common::SignalBlock& block, int id) {
+  json data = json::array();
+  for (std::size_t c = 0; c < block.channels(); ++c) {
+    const auto ch = block.channel(c);
+    data.push_back(std::vector<double>(ch.begin(), ch.end()));  // float32 -> double, as tolist()
+  }
+  return json{{"type", "data"},
+              {"device_id", device},
+              {"timestamp", epoch_seconds_now()},
+              {"data", data},
+              {"packet_id", id}}
+      .dump();
+}
+
+std::string register_message(const std::string& device, int channels, double rate) {
+  return json{{"type", "register"},
+              {"device_id", device},
+              {"device_type", "OpenBCI_Cyton"},
+              {"channels", channels},
+              {"sample_rate", rate}}
+      .dump();
+}
+
+// The reference: the same filter, fed the same packets, straight from engine/dsp.
+std::vector<std::vector<float>> reference(const std::vector<common::SignalBlock>& packets,
+                                          std::size_t channels, double rate) {
+  dsp::StreamingFilter filter(device_filter(rate), channels);
+  filter.reset(dsp::StreamingFilter::Start::kSteadyState);
+  std::vector<std::vector<float>> out(channels);
+  common::SignalBlock filtered;
+  for (const auto& p : packets) {
+    filter.process(p, filtered);
+    for (std::size_t c = 0; c < channels; ++c) {
+      const auto ch = filtered.channel(c);
+      out[c].insert(out[c].end(), ch.begin(), ch.end());
+    }
+  }
+  return out;
+}
+
+TEST_F(DevicesTest, RegisterDataAckUnregisterStoresTheFilteredPackets) {
+  auto service = make_service();
+  LoopbackServer server(*service);
+  Client device(server.port(), "/ws/devices");
+  device.send(register_message("cyton_1", 8, 250));
+  auto m = device.read();
+  ASSERT_TRUE(m);
+  auto j = json::parse(m->text);
+  ASSERT_EQ(j["type"], "registered") << m->text;
+  const std::int64_t session_id = std::stoll(j["session_id"].get<std::string>());
+  ASSERT_EQ(sessions_.opened.size(), 1u);
+  EXPECT_EQ(sessions_.opened[0].device_id, "cyton_1");
+
+  std::mt19937 rng(7);
+  std::vector<common::SignalBlock> sent;
+  constexpr int kPackets = 25;
+  for (int i = 0; i < kPackets; ++i) {
+    sent.push_back(random_packet(rng, 8, 25, 250.0));
+    device.send(data_message("cyton_1", sent.back(), i));
+    m = device.read();
+    ASSERT_TRUE(m);
+    j = json::parse(m->text);
+    ASSERT_EQ(j["type"], "ack") << m->text;
+    EXPECT_EQ(j["packet_id"], i);
+    EXPECT_NEAR(j["server_time"].get<double>(), epoch_seconds_now(), 1.0);
+  }
+  const auto live = service->live_devices();
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].device_id, "cyton_1");
+  EXPECT_EQ(live[0].channels, 8);
+  EXPECT_EQ(live[0].packets, kPackets);
+
+  device.send(R"({"type":"unregister","device_id":"cyton_1"})");
+  m = device.read_until("unregistered");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["packets"], kPackets);
+  EXPECT_TRUE(service->live_devices().empty());
+  const auto closed = sessions_.closed_now();
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0], std::make_pair(session_id, std::int64_t{kPackets}));
+
+  const auto stats = service->stats();
+  EXPECT_EQ(stats.packets_acked_total, kPackets);
+  EXPECT_EQ(stats.packets_stored_total, kPackets);
+  EXPECT_EQ(stats.device_sessions, 1);
+
+  const auto expect = reference(sent, 8, 250.0);
+  const auto got = stored(session_id, 8);
+  for (std::size_t c = 0; c < 8; ++c) {
+    ASSERT_EQ(got[c].size(), 25u * kPackets) << "channel " << c;
+    for (std::size_t s = 0; s < got[c].size(); ++s) {
+      ASSERT_EQ(got[c][s], expect[c][s]) << "channel " << c << " sample " << s;
+    }
+  }
+}
+
+TEST_F(DevicesTest, BadMessagesGetErrorsAndTheDeviceKeepsStreaming) {
+  auto service = make_service();
+  LoopbackServer server(*service);
+  Client device(server.port(), "/ws/devices");
+  const std::vector<std::string> bad = {
+      "{not json",
+      R"({"type":"data","device_id":"x","data":[[1]]})",  // before register
+      R"({"type":"launch"})",
+  };
+  for (const auto& text : bad) {
+    device.send(text);
+    const auto m = device.read();
+    ASSERT_TRUE(m);
+    EXPECT_EQ(json::parse(m->text)["type"], "error") << text;
+  }
+  device.send(register_message("d2", 2, 250));
+  ASSERT_TRUE(device.read_until("registered"));
+  device.send(R"({"type":"data","device_id":"d2","data":[[1,2],[3]],"packet_id":1})");
+  auto m = device.read();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["type"], "error");
+  device.send(register_message("d3", 2, 250));  // a second device on the same connection
+  m = device.read();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["type"], "error");
+  Client other(server.port(), "/ws/devices");
+  other.send(register_message("d2", 2, 250));  // the id is taken
+  m = other.read();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["type"], "error");
+  device.send(R"({"type":"data","device_id":"d2","data":[[1,2],[3,4]],"packet_id":"p"})");
+  m = device.read();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["packet_id"], "p");
+  EXPECT_EQ(service->stats().protocol_errors_total, 6);
+  EXPECT_EQ(service->stats().packets_acked_total, 1);
+  EXPECT_FALSE(device.closed());
+}
+
+TEST_F(DevicesTest, DeviceThatNeverReadsItsAcksIsNotStalledNorDropped) {
+  WebSocketOptions options;
+  options.max_queued_messages = 4;
+  auto service = make_service(options);
+  LoopbackServer server(*service, 1, 4096);
+  Client device(server.port(), "/ws/devices", /*reading=*/false, 4096);
+  device.send(register_message("ant_1", 32, 1000));
+  std::mt19937 rng(3);
+  std::vector<common::SignalBlock> sent;
+  // 100 packets of ~70 KB as the documents' clients send them, then many small ones, so that
+  // the acks (~60 bytes each) overflow the socket buffers and the queue.
+  constexpr int kLarge = 100;
+  constexpr int kPackets = 1500;
+  std::int64_t deepest = 0;
+  std::size_t samples_sent = 0;
+  for (int i = 0; i < kPackets; ++i) {
+    sent.push_back(random_packet(rng, 32, i < kLarge ? 100 : 1, 1000.0));
+    samples_sent += sent.back().samples();
+    const auto text = data_message("ant_1", sent.back(), i);
+    if (i == 0) {
+      EXPECT_GT(text.size(), 50'000u);
+    }
+    device.send(text);
+    deepest = std::max(deepest, service->stats().max_queue_depth);
+  }
+  // Every packet is acknowledged although no ack was read.
+  for (int wait = 0; wait < 100 && service->stats().packets_acked_total < kPackets; ++wait) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  const auto stats = service->stats();
+  EXPECT_EQ(stats.packets_acked_total, kPackets);
+  EXPECT_GT(stats.messages_dropped_total, 0);
+  EXPECT_LE(deepest, 4);
+  EXPECT_LE(stats.max_queue_depth, 4);
+  // Now read: the connection is still open; the newest acks arrive, then unregister's answer.
+  std::optional<int> last_ack;
+  device.send(R"({"type":"unregister"})");
+  for (;;) {
+    const auto m = device.read(milliseconds(5000));
+    ASSERT_TRUE(m) << "connection closed or silent";
+    const auto j = json::parse(m->text);
+    if (j["type"] == "ack") last_ack = j["packet_id"].get<int>();
+    if (j["type"] == "unregistered") {
+      EXPECT_EQ(j["packets"], kPackets);
+      break;
+    }
+  }
+  EXPECT_EQ(last_ack, kPackets - 1);
+  const auto expect = reference(sent, 32, 1000.0);
+  const auto got = stored(sessions_.closed_now().at(0).first, 32);
+  for (std::size_t c = 0; c < 32; ++c) {
+    ASSERT_EQ(got[c].size(), samples_sent);
+    ASSERT_EQ(got[c], expect[c]) << "channel " << c;
+  }
+}
+
+TEST_F(DevicesTest, LiveDeviceIsStreamedToItsFollowers) {
+  auto service = make_service();
+  LoopbackServer server(*service);
+  Client device(server.port(), "/ws/devices");
+  device.send(register_message("live_1", 4, 250));
+  ASSERT_TRUE(device.read_until("registered"));
+  Client follower(server.port(), "/ws/stream");
+  follower.send(R"({"type":"subscribe","device_id":"live_1","channels":["neural_data"]})");
+  auto m = follower.read_until("subscribed");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["source"], "device");
+  Client by_default(server.port(), "/ws/stream");  // names nothing: the live device
+  by_default.send(R"({"type":"subscribe"})");
+  m = by_default.read_until("subscribed");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["device"], "live_1");
+
+  std::mt19937 rng(11);
+  std::vector<common::SignalBlock> sent;
+  for (int i = 0; i < 5; ++i) {
+    sent.push_back(random_packet(rng, 4, 25, 250.0));
+    device.send(data_message("live_1", sent.back(), i));
+    ASSERT_TRUE(device.read_until("ack"));
+  }
+  const auto expect = reference(sent, 4, 250.0);
+  for (int i = 0; i < 5; ++i) {
+    m = follower.read_until("neural_data");
+    ASSERT_TRUE(m);
+    const auto j = json::parse(m->text);
+    EXPECT_EQ(j["seq"], i);
+    for (std::size_t c = 0; c < 4; ++c) {
+      for (std::size_t s = 0; s < 25; ++s) {
+        ASSERT_EQ(static_cast<float>(j["data"][c][s].get<double>()), expect[c][25 * i + s]);
+      }
+    }
+  }
+  device.send(R"({"type":"unregister"})");
+  ASSERT_TRUE(follower.read_until("stream_ended"));
+  EXPECT_FALSE(follower.closed());
+}
+
+}  // namespace
+}  // namespace neuro::server::ws::testing

@@ -1,0 +1,154 @@
+#include "engine/server/ws/messages.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "engine/common/errors.hpp"
+#include "engine/common/synthetic_eeg.hpp"
+#include "engine/server/ws/send_queue.hpp"
+
+namespace neuro::server::ws {
+namespace {
+
+using nlohmann::json;
+
+TEST(Messages, NeuralDataJsonCarriesEverySampleExactly) {
+  const auto block = common::make_synthetic_eeg(8, 250.0, 0.1, 3);
+  const auto parsed = json::parse(neural_data_json("openbci_cyton", 41, 1796000000.123456, block));
+  EXPECT_EQ(parsed["type"], "neural_data");
+  EXPECT_EQ(parsed["seq"], 41);
+  EXPECT_EQ(parsed["channels"], 8);
+  EXPECT_EQ(parsed["samples"], 25);
+  EXPECT_EQ(parsed["sample_rate"], 250.0);
+  EXPECT_EQ(parsed["device"], "openbci_cyton");
+  EXPECT_NEAR(parsed["timestamp"].get<double>(), 1796000000.123456, 1e-6);
+  ASSERT_EQ(parsed["data"].size(), 8u);
+  for (std::size_t c = 0; c < 8; ++c) {
+    ASSERT_EQ(parsed["data"][c].size(), 25u);
+    for (std::size_t s = 0; s < 25; ++s) {
+      EXPECT_EQ(static_cast<float>(parsed["data"][c][s].get<double>()), block.at(c, s));
+    }
+  }
+}
+
+TEST(Messages, LargestPacketStaysWellUnderOneMebibyte) {
+  // Worst case per value: "-1.1754944e-38" (14 bytes) plus a comma.
+  common::SignalBlock block(32, kMaxPacketValues / 32, 1000.0);
+  for (std::size_t i = 0; i < block.size(); ++i) block.data()[i] = -1.17549435e-38f;
+  EXPECT_LT(neural_data_json("x", 0, 0.0, block).size(), 600u * 1024u);
+}
+
+TEST(Messages, BinaryFrameHeaderAndPayload) {
+  const auto block = common::make_synthetic_eeg(4, 128.0, 0.1, 1);
+  const auto frame = neural_data_binary(7, 12.5, block);
+  ASSERT_EQ(frame.size(), kBinaryHeaderBytes + block.size_bytes());
+  EXPECT_EQ(frame.substr(0, 4), "NPD1");
+  std::uint32_t channels = 0, samples = 0;
+  std::uint64_t seq = 0;
+  double timestamp = 0, rate = 0;
+  std::memcpy(&channels, frame.data() + 4, 4);
+  std::memcpy(&samples, frame.data() + 8, 4);
+  std::memcpy(&seq, frame.data() + 16, 8);
+  std::memcpy(&timestamp, frame.data() + 24, 8);
+  std::memcpy(&rate, frame.data() + 32, 8);
+  EXPECT_EQ(channels, 4u);
+  EXPECT_EQ(samples, block.samples());
+  EXPECT_EQ(seq, 7u);
+  EXPECT_EQ(timestamp, 12.5);
+  EXPECT_EQ(rate, 128.0);
+  EXPECT_EQ(std::memcmp(frame.data() + kBinaryHeaderBytes, block.data(), block.size_bytes()), 0);
+}
+
+TEST(Messages, AckEchoesPacketIdAndErrorsAreJson) {
+  const auto ack = json::parse(ack_json(json(17), 1796000000.5));
+  EXPECT_EQ(ack["type"], "ack");
+  EXPECT_EQ(ack["packet_id"], 17);
+  EXPECT_DOUBLE_EQ(ack["server_time"].get<double>(), 1796000000.5);
+  EXPECT_EQ(json::parse(ack_json(json("p-1"), 0))["packet_id"], "p-1");
+  const auto error = json::parse(error_json("bad \"thing\"\n"));
+  EXPECT_EQ(error["type"], "error");
+  EXPECT_EQ(error["message"], "bad \"thing\"\n");
+}
+
+TEST(Messages, ParseClientMessageRejectsNonObjectsAndMissingType) {
+  EXPECT_THROW(parse_client_message("{nope"), common::InvalidArgument);
+  EXPECT_THROW(parse_client_message("[1,2]"), common::InvalidArgument);
+  EXPECT_THROW(parse_client_message(R"({"type":3})"), common::InvalidArgument);
+  EXPECT_EQ(parse_client_message(R"({"type":"subscribe"})").type, "subscribe");
+}
+
+TEST(Messages, SubscribeOptions) {
+  auto request = parse_subscribe(json::parse(R"({"channels":["signal_quality"],"format":"binary",
+                                                 "profile":"ant_neuro"})"));
+  EXPECT_FALSE(request.neural_data);
+  EXPECT_TRUE(request.signal_quality);
+  EXPECT_TRUE(request.binary);
+  EXPECT_EQ(request.profile, "ant_neuro");
+  EXPECT_THROW(parse_subscribe(json::parse(R"({"channels":["video"]})")), common::InvalidArgument);
+  EXPECT_THROW(parse_subscribe(json::parse(R"({"format":"xml"})")), common::InvalidArgument);
+  EXPECT_THROW(parse_subscribe(json::parse(R"({"device_id":"a","profile":"b"})")),
+               common::InvalidArgument);
+}
+
+TEST(Messages, RegisterAndDataValidation) {
+  const auto reg = parse_register(json::parse(
+      R"({"device_id":"d1","device_type":"OpenBCI_Cyton","channels":8,"sample_rate":250})"));
+  EXPECT_EQ(reg.channels, 8);
+  EXPECT_EQ(reg.sample_rate_hz, 250.0);
+  EXPECT_THROW(parse_register(json::parse(R"({"device_id":"d","channels":0,"sample_rate":250})")),
+               common::InvalidArgument);
+  EXPECT_THROW(parse_register(json::parse(R"({"device_id":"d","channels":8,"sample_rate":-1})")),
+               common::InvalidArgument);
+
+  const auto packet = parse_data(
+      json::parse(R"({"device_id":"d1","timestamp":12.5,"packet_id":3,"data":[[1,2],[3,4.5]]})"), 2,
+      250.0);
+  EXPECT_EQ(packet.block.channels(), 2u);
+  EXPECT_EQ(packet.block.samples(), 2u);
+  EXPECT_EQ(packet.block.at(1, 1), 4.5f);
+  EXPECT_EQ(packet.packet_id, 3);
+  EXPECT_EQ(packet.timestamp_s, 12.5);
+  try {
+    parse_data(json::parse(R"({"device_id":"d1","data":[[1,2]]})"), 2, 250.0);
+    FAIL() << "channel count mismatch accepted";
+  } catch (const common::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("registered 2"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_data(json::parse(R"({"device_id":"d1","data":[[1,2],[3]]})"), 2, 250.0),
+               common::InvalidArgument);
+  EXPECT_THROW(parse_data(json::parse(R"({"device_id":"d1","data":[[1,"x"],[3,4]]})"), 2, 250.0),
+               common::InvalidArgument);
+  EXPECT_THROW(parse_data(json::parse(R"({"device_id":"d1","data":[[1e300,2],[3,4]]})"), 2, 250.0),
+               common::InvalidArgument);
+}
+
+TEST(SendQueue, FullQueueDropsTheOldest) {
+  SendQueue queue(3);
+  auto message = [](int i) {
+    return OutMessage{std::make_shared<const std::string>(std::to_string(i))};
+  };
+  EXPECT_FALSE(queue.push(message(1)));
+  EXPECT_FALSE(queue.push(message(2)));
+  EXPECT_FALSE(queue.push(message(3)));
+  EXPECT_TRUE(queue.push(message(4)));
+  EXPECT_EQ(queue.size(), 3u);
+  EXPECT_EQ(*queue.pop().bytes, "2");
+  EXPECT_EQ(*queue.pop().bytes, "3");
+  EXPECT_EQ(*queue.pop().bytes, "4");
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST(Messages, QualityLabels) {
+  EXPECT_STREQ(quality_label(0.0), "flat");
+  EXPECT_STREQ(quality_label(20.0), "good");
+  EXPECT_STREQ(quality_label(200.0), "noisy");
+  EXPECT_STREQ(quality_label(1000.0), "bad");
+  const std::vector<double> rms{20.0, 0.1};
+  const auto parsed = json::parse(signal_quality_json("d", 2, 1.0, rms));
+  EXPECT_EQ(parsed["quality"], json::parse(R"(["good","flat"])"));
+  EXPECT_EQ(parsed["channels"], 2);
+}
+
+}  // namespace
+}  // namespace neuro::server::ws
