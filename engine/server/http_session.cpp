@@ -312,9 +312,30 @@ void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::do_close() {
+  // Half-close, then read and drop what the peer still sends until it closes too (or a
+  // second passes): closing with unread bytes would reset the connection, and the peer could
+  // lose the answer it has not read yet (e.g. a 413 sent before its body).
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.socket().close(ec);
+  if (ec) {
+    stream_.socket().close(ec);
+    return;
+  }
+  stream_buffer_.resize(64 * 1024);
+  stream_.expires_after(std::chrono::seconds(1));
+  do_drain();
+}
+
+void HttpSession::do_drain() {
+  stream_.async_read_some(net::buffer(stream_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) {
+                              beast::error_code ignored;
+                              self->stream_.socket().close(ignored);
+                              return;
+                            }
+                            self->do_drain();
+                          });
 }
 
 }  // namespace neuro::server

@@ -37,6 +37,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_write(StringResponse response);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);
   void do_close();
+  void do_drain();
 
   // Answers before the body was read: the connection is closed afterwards when a body follows,
   // since its bytes would be read as the next request.
