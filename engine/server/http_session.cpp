@@ -2,7 +2,9 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <functional>
 #include <limits>
 
 #include "engine/server/api_error.hpp"
@@ -151,14 +153,27 @@ void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
     stream_parser_->body_limit(route_->body_limit_bytes);
     request_.header = &stream_parser_->get();
     stream_buffer_.resize(1 << 20);
-    return do_read_stream();
+    return do_continue([this] { do_read_stream(); });
   }
   body_parser_.emplace(std::move(*header_parser_));
   body_parser_->body_limit(route_->body_limit_bytes);
   request_.header = &body_parser_->get();
   if (body_parser_->is_done())
     return do_handle(std::make_shared<StringRequest>(body_parser_->release()));
-  do_read_body();
+  do_continue([this] { do_read_body(); });
+}
+
+void HttpSession::do_continue(std::function<void()> next) {
+  // A client that sent "Expect: 100-continue" (curl does for large bodies) waits for this
+  // before sending the body, or a second without it.
+  if (!beast::iequals((*request_.header)[http::field::expect], "100-continue")) return next();
+  static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+  stream_.expires_after(server_.options.limits.read_timeout);
+  net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
+                   [self = shared_from_this(), next](beast::error_code ec, std::size_t) {
+                     if (ec) return self->do_close();
+                     next();
+                   });
 }
 
 std::optional<std::string> HttpSession::authenticate(bool allow_query_token) {
@@ -312,9 +327,30 @@ void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::do_close() {
+  // Half-close, then read and drop what the peer still sends until it closes too (or a
+  // second passes): closing with unread bytes would reset the connection, and the peer could
+  // lose the answer it has not read yet (e.g. a 413 sent before its body).
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.socket().close(ec);
+  if (ec) {
+    stream_.socket().close(ec);
+    return;
+  }
+  stream_buffer_.resize(64 * 1024);
+  stream_.expires_after(std::chrono::seconds(1));
+  do_drain();
+}
+
+void HttpSession::do_drain() {
+  stream_.async_read_some(net::buffer(stream_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) {
+                              beast::error_code ignored;
+                              self->stream_.socket().close(ignored);
+                              return;
+                            }
+                            self->do_drain();
+                          });
 }
 
 }  // namespace neuro::server

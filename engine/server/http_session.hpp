@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -28,6 +29,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   void do_read_header();
   void on_read_header(beast::error_code ec, std::size_t bytes);
+  void do_continue(std::function<void()> next);
   void do_read_body();
   void on_read_body(beast::error_code ec, std::size_t bytes);
   void do_read_stream();
@@ -37,6 +39,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_write(StringResponse response);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);
   void do_close();
+  void do_drain();
 
   // Answers before the body was read: the connection is closed afterwards when a body follows,
   // since its bytes would be read as the next request.

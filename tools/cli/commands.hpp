@@ -15,5 +15,6 @@ int run_synth(const Args& args);    // neuroperf synth ... --out FILE
 int run_load(const Args& args);     // neuroperf load SCENARIO.yaml [options]
 int run_merge(const Args& args);    // neuroperf merge A.json B.json ... --out M.json
 int run_report(const Args& args);   // neuroperf report RESULT.json [--html F] [--markdown F]
+int run_serve(const Args& args);    // neuroperf serve [options]: execs neuroperf-server
 
 }  // namespace neuro::cli

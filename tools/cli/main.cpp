@@ -27,7 +27,10 @@ constexpr const char* kUsage =
     "  merge A.json B.json ... --out M.json\n"
     "                             merge the result documents of shards exactly\n"
     "  report RESULT.json [--html FILE] [--markdown FILE]\n"
-    "                             render a load result (markdown on stdout by default)\n";
+    "                             render a load result (markdown on stdout by default)\n"
+    "  serve [--listen HOST:PORT] [--threads N] [--pg URL] [--redis URL] [--users FILE]\n"
+    "        [--data-dir DIR] [--demo-data|--no-demo-data]\n"
+    "                             run the engine server (see neuroperf serve --help)\n";
 
 }  // namespace
 
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
     if (command == "load") return neuro::cli::run_load(args);
     if (command == "merge") return neuro::cli::run_merge(args);
     if (command == "report") return neuro::cli::run_report(args);
+    if (command == "serve") return neuro::cli::run_serve(args);
     if (command == "-h" || command == "--help" || command == "help") {
       std::fputs(kUsage, stdout);
       return to_int(ExitCode::kOk);
