@@ -57,10 +57,11 @@ neuro_run_exit_actions() {
   done
 }
 
-# neuro_use_services [pg] [redis] (default both): when the URL of a service named is unset
-# (NEUROPERF_PG_URL, NEUROPERF_REDIS_URL), starts the embedded servers (scripts/services),
-# exports the URLs that were unset (those given stay as they are), and stops the servers at exit
-# when this script started them. Exits 3 when they cannot be started.
+# neuro_use_services [pg] [redis] [engine] (default pg redis): when the URL of a service named
+# is unset (NEUROPERF_PG_URL, NEUROPERF_REDIS_URL, NEUROPERF_TARGET_URL for the engine server),
+# starts the embedded services (scripts/services: PostgreSQL, Redis, and the engine server when
+# it is built), exports the URLs that were unset (those given stay as they are), and stops the
+# services at exit when this script started them. Exits 3 when they cannot be started.
 neuro_use_services() {
   local wanted=("$@") service missing=0
   [[ ${#wanted[@]} -gt 0 ]] || wanted=(pg redis)
@@ -68,17 +69,20 @@ neuro_use_services() {
     case $service in
       pg) [[ -n ${NEUROPERF_PG_URL:-} ]] || missing=1 ;;
       redis) [[ -n ${NEUROPERF_REDIS_URL:-} ]] || missing=1 ;;
-      *) die 2 "neuro_use_services: unknown service '$service' (pg, redis)" ;;
+      engine) [[ -n ${NEUROPERF_TARGET_URL:-} ]] || missing=1 ;;
+      *) die 2 "neuro_use_services: unknown service '$service' (pg, redis, engine)" ;;
     esac
   done
   [[ $missing -eq 1 ]] || return 0
-  local given_pg=${NEUROPERF_PG_URL:-} given_redis=${NEUROPERF_REDIS_URL:-} were_up=1
+  local given_pg=${NEUROPERF_PG_URL:-} given_redis=${NEUROPERF_REDIS_URL:-}
+  local given_target=${NEUROPERF_TARGET_URL:-} were_up=1
   "$NEURO_ROOT/scripts/services" status >/dev/null || were_up=0
   "$NEURO_ROOT/scripts/services" start >&2 || die 3 "could not start the embedded services"
   [[ $were_up -eq 1 ]] || neuro_on_exit "$NEURO_ROOT/scripts/services" stop
   eval "$("$NEURO_ROOT/scripts/services" env)"
   [[ -z $given_pg ]] || export NEUROPERF_PG_URL=$given_pg
   [[ -z $given_redis ]] || export NEUROPERF_REDIS_URL=$given_redis
+  [[ -z $given_target ]] || export NEUROPERF_TARGET_URL=$given_target
 }
 
 # neuro_bench_services NAME: the services a benchmark executable talks to (pg, redis), one per

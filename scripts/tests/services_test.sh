@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Integration test of scripts/services on its own state directory and ports (the suite's own
-# services are left alone): start, idempotence, data kept over stop/start, AOF mode, a stop that
-# leaves nothing listening, clean, usage errors.
+# services are left alone): start, idempotence, data kept over stop/start, AOF mode, the engine
+# server on both (when built: NEUROPERF_ENGINE_BIN, given by CTest), a stop that leaves nothing
+# listening, clean, usage errors.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 services="$root/scripts/services"
@@ -9,6 +10,9 @@ export NEUROPERF_STATE_DIR
 NEUROPERF_STATE_DIR=$(mktemp -d -t neuroperf-services-test.XXXXXX)
 export NEUROPERF_PG_PORT=$((55000 + RANDOM % 1000))
 export NEUROPERF_REDIS_PORT=$((56000 + RANDOM % 1000))
+export NEUROPERF_ENGINE_PORT=$((57000 + RANDOM % 1000))
+engine_built=0
+[[ -x ${NEUROPERF_ENGINE_BIN:-} ]] && engine_built=1
 trap '"$services" clean >/dev/null 2>&1 || true; rm -rf "$NEUROPERF_STATE_DIR"' EXIT
 
 fail() { echo "services_test: $*" >&2; exit 1; }
@@ -21,6 +25,16 @@ grep -q "postgres up   postgresql://neuroperf@127.0.0.1:$NEUROPERF_PG_PORT/neuro
   fail "start did not print the PostgreSQL URL: $out"
 grep -q "redis    up   redis://127.0.0.1:$NEUROPERF_REDIS_PORT" <<<"$out" ||
   fail "start did not print the Redis URL: $out"
+if [[ $engine_built -eq 1 ]]; then
+  grep -q "engine   up   http://127.0.0.1:$NEUROPERF_ENGINE_PORT" <<<"$out" ||
+    fail "start did not print the engine server's URL: $out"
+  health=$(curl -sf "http://127.0.0.1:$NEUROPERF_ENGINE_PORT/health") || fail "no /health answer"
+  # The engine server's own view of the two services it was started on.
+  grep -q '"postgres":"up"' <<<"$health" || fail "engine /health: $health"
+  grep -q '"redis":"up"' <<<"$health" || fail "engine /health: $health"
+else
+  grep -q "engine   not built" <<<"$out" || fail "start did not say the engine is not built: $out"
+fi
 "$services" start >/dev/null || fail "a second start is not idempotent"
 [[ $(psql_q 'select 41 + 1') == 42 ]] || fail "PostgreSQL does not answer queries"
 [[ $(redis_q ping) == PONG ]] || fail "Redis does not answer"
@@ -30,6 +44,8 @@ grep -q "redis    up   redis://127.0.0.1:$NEUROPERF_REDIS_PORT" <<<"$out" ||
 eval "$("$services" env)"
 [[ $NEUROPERF_PG_URL == "postgresql://neuroperf@127.0.0.1:$NEUROPERF_PG_PORT/neuroperf" ]] ||
   fail "env printed NEUROPERF_PG_URL=$NEUROPERF_PG_URL"
+[[ $NEUROPERF_TARGET_URL == "http://127.0.0.1:$NEUROPERF_ENGINE_PORT" ]] ||
+  fail "env printed NEUROPERF_TARGET_URL=$NEUROPERF_TARGET_URL"
 psql_q 'create table kept (v int); insert into kept values (7)' >/dev/null
 
 "$services" stop || fail "stop exited $?"
@@ -38,6 +54,7 @@ code=0
 [[ $code -eq 3 ]] || fail "status after stop exited $code, expected 3"
 listening "$NEUROPERF_PG_PORT" && fail "PostgreSQL still listens after stop"
 listening "$NEUROPERF_REDIS_PORT" && fail "Redis still listens after stop"
+listening "$NEUROPERF_ENGINE_PORT" && fail "the engine server still listens after stop"
 
 "$services" start --redis-aof >/dev/null || fail "start --redis-aof exited $?"
 [[ $(psql_q 'select v from kept') == 7 ]] || fail "PostgreSQL data did not survive stop/start"
@@ -53,4 +70,5 @@ code=0
 "$services" clean || fail "clean exited $?"
 [[ ! -e $NEUROPERF_STATE_DIR ]] || fail "clean left $NEUROPERF_STATE_DIR"
 listening "$NEUROPERF_PG_PORT" && fail "PostgreSQL still listens after clean"
+listening "$NEUROPERF_ENGINE_PORT" && fail "the engine server still listens after clean"
 echo "services_test: ok"
