@@ -167,7 +167,7 @@ TEST_F(StreamTest, OversizeMessageClosesWith1009) {
   LoopbackServer server(*service);
   Client client(server.port(), "/ws/stream");
   client.send(R"({"type":"subscribe","pad":")" + std::string(2000, 'x') + R"("})");
-  EXPECT_EQ(client.wait_closed(), 1009);
+  EXPECT_EQ(client.wait_closed(), 1009) << client.close_error();
 }
 
 TEST_F(StreamTest, SubscriberThatNeverReadsStaysBoundedAndOthersAreUnaffected) {
