@@ -11,17 +11,23 @@ die() {
   exit "$code"
 }
 
+# neuro_configure PRESET: configures build/PRESET once (nothing is built).
+neuro_configure() {
+  local preset=$1
+  local dir="$NEURO_ROOT/build/$preset"
+  [[ ! -f "$dir/build.ninja" ]] || return 0
+  log "configuring ($preset) in $dir"
+  mkdir -p "$NEURO_ROOT/build"
+  cmake --preset "$preset" -S "$NEURO_ROOT" >"$dir.configure.log" 2>&1 ||
+    { tail -20 "$dir.configure.log" >&2; die 2 "cmake configure failed (log: $dir.configure.log)"; }
+}
+
 # neuro_build PRESET [TARGET...]: configure once, then build (incrementally) with the preset.
 neuro_build() {
   local preset=$1
   shift
   local dir="$NEURO_ROOT/build/$preset"
-  if [[ ! -f "$dir/build.ninja" ]]; then
-    log "configuring ($preset) in $dir"
-    mkdir -p "$NEURO_ROOT/build"
-    cmake --preset "$preset" -S "$NEURO_ROOT" >"$dir.configure.log" 2>&1 ||
-      { tail -20 "$dir.configure.log" >&2; die 2 "cmake configure failed (log: $dir.configure.log)"; }
-  fi
+  neuro_configure "$preset"
   local targets=()
   for t in "$@"; do targets+=(--target "$t"); done
   log "building ($preset) ${*:-all}"
