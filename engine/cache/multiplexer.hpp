@@ -39,7 +39,6 @@ class Multiplexer {
   Result run(std::size_t total_ops, std::size_t depth, const AppendFn& append,
              const CheckFn& check);
 
-
  private:
   std::vector<Connection> connections_;
 };

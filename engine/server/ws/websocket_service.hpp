@@ -43,10 +43,10 @@ class DeviceSessions {
 
 // Counters for GET /metrics, read at any time from any thread.
 struct WebSocketStats {
-  std::int64_t stream_sessions = 0;     // open /ws/stream connections
-  std::int64_t device_sessions = 0;     // open /ws/devices connections
-  std::int64_t queued_messages = 0;     // messages waiting in all send queues now
-  std::int64_t max_queue_depth = 0;     // deepest single send queue now
+  std::int64_t stream_sessions = 0;  // open /ws/stream connections
+  std::int64_t device_sessions = 0;  // open /ws/devices connections
+  std::int64_t queued_messages = 0;  // messages waiting in all send queues now
+  std::int64_t max_queue_depth = 0;  // deepest single send queue now
   std::int64_t messages_sent_total = 0;
   std::int64_t messages_dropped_total = 0;  // dropped by a full send queue (slow reader)
   std::int64_t packets_acked_total = 0;
