@@ -154,6 +154,7 @@ void StreamHub::close_device(const std::shared_ptr<StreamTopic>& topic) {
   if (targets.subscribers.empty()) return;
   auto packet = std::make_shared<HubPacket>();
   packet->kind = HubPacket::Kind::kEnded;
+  packet->topic = topic.get();
   packet->json = std::make_shared<const std::string>(
       nlohmann::json{{"type", "stream_ended"}, {"device", topic->info().name}}.dump(
           -1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -166,6 +167,7 @@ void StreamHub::publish(StreamTopic& topic, const common::SignalBlock& block) {
   auto targets = topic.targets();
   if (!targets.subscribers.empty()) {
     auto packet = std::make_shared<HubPacket>();
+    packet->topic = &topic;
     if (targets.json) {
       packet->json = std::make_shared<const std::string>(
           neural_data_json(topic.info().name, seq, now_s, block));
@@ -194,6 +196,7 @@ void StreamHub::publish(StreamTopic& topic, const common::SignalBlock& block) {
   if (targets.subscribers.empty()) return;
   auto packet = std::make_shared<HubPacket>();
   packet->kind = HubPacket::Kind::kQuality;
+  packet->topic = &topic;
   packet->json = std::make_shared<const std::string>(
       signal_quality_json(topic.info().name, quality_seq, now_s, rms));
   for (auto& s : targets.subscribers) s->deliver(packet);

@@ -152,6 +152,7 @@ class Client {
 
   bool closed() const { return closed_; }
   int close_code() const { return close_code_; }
+  const std::string& close_error() const { return close_error_; }
   // Waits for the server's close frame; returns its code (-1 when none came).
   int wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     if (!reading_) {
@@ -181,7 +182,11 @@ class Client {
     ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
       if (ec) {
         closed_ = true;
-        close_code_ = ec == websocket::error::closed ? static_cast<int>(ws_.reason().code) : -1;
+        close_error_ = ec.message();
+        // The server's close frame counts even when the TCP teardown after it fails (a server
+        // that fails a connection may close its socket right after the frame).
+        const auto code = static_cast<int>(ws_.reason().code);
+        close_code_ = ec == websocket::error::closed || code != 0 ? code : -1;
         return;
       }
       inbox_.push_back({beast::buffers_to_string(buffer_.data()), ws_.got_binary(),
@@ -198,6 +203,7 @@ class Client {
   std::deque<Received> inbox_;
   bool closed_ = false;
   int close_code_ = -1;
+  std::string close_error_;
 };
 
 // Hands out store session ids and records what was closed.
