@@ -79,7 +79,6 @@ class StreamTopic {
   common::SignalBlock source;
   std::size_t cursor = 0;
   std::uint64_t packet_index = 0;
-  std::unique_ptr<boost::asio::steady_timer> timer;
   std::chrono::steady_clock::time_point next_tick;
 
  private:
@@ -154,6 +153,7 @@ void StreamHub::close_device(const std::shared_ptr<StreamTopic>& topic) {
   if (targets.subscribers.empty()) return;
   auto packet = std::make_shared<HubPacket>();
   packet->kind = HubPacket::Kind::kEnded;
+  packet->topic = topic.get();
   packet->json = std::make_shared<const std::string>(
       nlohmann::json{{"type", "stream_ended"}, {"device", topic->info().name}}.dump(
           -1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -166,6 +166,7 @@ void StreamHub::publish(StreamTopic& topic, const common::SignalBlock& block) {
   auto targets = topic.targets();
   if (!targets.subscribers.empty()) {
     auto packet = std::make_shared<HubPacket>();
+    packet->topic = &topic;
     if (targets.json) {
       packet->json = std::make_shared<const std::string>(
           neural_data_json(topic.info().name, seq, now_s, block));
@@ -194,6 +195,7 @@ void StreamHub::publish(StreamTopic& topic, const common::SignalBlock& block) {
   if (targets.subscribers.empty()) return;
   auto packet = std::make_shared<HubPacket>();
   packet->kind = HubPacket::Kind::kQuality;
+  packet->topic = &topic;
   packet->json = std::make_shared<const std::string>(
       signal_quality_json(topic.info().name, quality_seq, now_s, rms));
   for (auto& s : targets.subscribers) s->deliver(packet);
@@ -212,8 +214,11 @@ void StreamHub::remove_if_unused(const std::shared_ptr<StreamTopic>& topic) {
 
 namespace {
 
+// The timer belongs to the pending handler chain, not to the topic (which the hub's map also
+// holds): so it never outlives its io_context, whose destruction drops the pending handler.
+using Timer = std::shared_ptr<boost::asio::steady_timer>;
 void tick(const std::shared_ptr<StreamTopic>& topic, const std::weak_ptr<StreamHub>& weak_hub,
-          bool (*should_stop)(StreamHub&, const std::shared_ptr<StreamTopic>&));
+          bool (*should_stop)(StreamHub&, const std::shared_ptr<StreamTopic>&), const Timer& timer);
 
 }  // namespace
 
@@ -222,7 +227,7 @@ void tick(const std::shared_ptr<StreamTopic>& topic, const std::weak_ptr<StreamH
 // scheduled on a fixed grid (start + k * 100 ms), so the rate does not drift with handler time.
 void StreamHub::start_generator(const std::shared_ptr<StreamTopic>& topic,
                                 const boost::asio::any_io_executor& executor) {
-  topic->timer = std::make_unique<boost::asio::steady_timer>(executor);
+  auto timer = std::make_shared<boost::asio::steady_timer>(executor);
   topic->next_tick = std::chrono::steady_clock::now();
   auto should_stop = [](StreamHub& hub, const std::shared_ptr<StreamTopic>& t) {
     std::lock_guard lock(hub.mutex_);
@@ -233,13 +238,15 @@ void StreamHub::start_generator(const std::shared_ptr<StreamTopic>& topic,
     return false;
   };
   std::weak_ptr<StreamHub> weak = weak_from_this();
-  boost::asio::post(executor, [topic, weak, should_stop] { tick(topic, weak, should_stop); });
+  boost::asio::post(executor,
+                    [topic, weak, should_stop, timer] { tick(topic, weak, should_stop, timer); });
 }
 
 namespace {
 
 void tick(const std::shared_ptr<StreamTopic>& topic, const std::weak_ptr<StreamHub>& weak_hub,
-          bool (*should_stop)(StreamHub&, const std::shared_ptr<StreamTopic>&)) {
+          bool (*should_stop)(StreamHub&, const std::shared_ptr<StreamTopic>&),
+          const Timer& timer) {
   const auto hub = weak_hub.lock();
   if (!hub || should_stop(*hub, topic)) return;
   const auto& info = topic->info();
@@ -260,9 +267,9 @@ void tick(const std::shared_ptr<StreamTopic>& topic, const std::weak_ptr<StreamH
   const auto now = std::chrono::steady_clock::now();
   topic->next_tick += kPacketPeriod;
   if (topic->next_tick + kMaxLag < now) topic->next_tick = now;
-  topic->timer->expires_at(topic->next_tick);
-  topic->timer->async_wait([topic, weak_hub, should_stop](const boost::system::error_code& ec) {
-    if (!ec) tick(topic, weak_hub, should_stop);
+  timer->expires_at(topic->next_tick);
+  timer->async_wait([topic, weak_hub, should_stop, timer](const boost::system::error_code& ec) {
+    if (!ec) tick(topic, weak_hub, should_stop, timer);
   });
 }
 

@@ -17,10 +17,13 @@
 
 namespace neuro::server::ws {
 
+class StreamTopic;
+
 struct HubPacket {
   enum class Kind { kData, kQuality, kEnded };
   Kind kind = Kind::kData;
-  std::shared_ptr<const std::string> json;    // null when no subscriber wants JSON
+  const StreamTopic* topic = nullptr;       // where it comes from (a subscriber may have moved on)
+  std::shared_ptr<const std::string> json;  // null when no subscriber wants JSON
   std::shared_ptr<const std::string> binary;  // null when no subscriber wants binary
 };
 
@@ -39,8 +42,6 @@ struct StreamInfo {
   double sample_rate_hz = 0.0;
 };
 
-class StreamTopic;
-
 // Unsubscribes when destroyed (from any thread).
 class Subscription {
  public:
@@ -50,6 +51,7 @@ class Subscription {
   Subscription(const Subscription&) = delete;
   Subscription& operator=(const Subscription&) = delete;
   const StreamInfo& info() const;
+  const StreamTopic* topic() const noexcept { return topic_.get(); }
 
  private:
   std::shared_ptr<StreamTopic> topic_;

@@ -12,7 +12,8 @@ void StreamSession::deliver(std::shared_ptr<const HubPacket> packet) {
 }
 
 void StreamSession::on_packet(const HubPacket& packet) {
-  if (ending() || !subscription_) return;
+  // Packets of a stream this client left (resubscribed) may still be on their way.
+  if (ending() || !subscription_ || packet.topic != subscription_->topic()) return;
   switch (packet.kind) {
     case HubPacket::Kind::kData:
       if (!wants_.neural_data) return;

@@ -160,6 +160,33 @@ TEST_F(StreamTest, BadMessageGetsAnErrorAndTheConnectionStaysUsable) {
   EXPECT_EQ(service->stats().protocol_errors_total, 2);
 }
 
+TEST_F(StreamTest, ResubscribeSwitchesStreamsCleanly) {
+  auto service = make_service();
+  LoopbackServer server(*service);
+  Client client(server.port(), "/ws/stream");
+  client.send(R"({"type":"subscribe","channels":["neural_data"],"profile":"openbci_cyton"})");
+  ASSERT_TRUE(client.read_until("subscribed"));
+  ASSERT_TRUE(client.read_until("neural_data"));
+  client.send(R"({"type":"subscribe","channels":["neural_data"],"profile":"emotiv_epoc"})");
+  ASSERT_TRUE(client.read_until("subscribed"));
+  std::optional<std::uint64_t> last;
+  for (int i = 0; i < 5; ++i) {
+    const auto m = client.read_until("neural_data");
+    ASSERT_TRUE(m);
+    const auto j = json::parse(m->text);
+    EXPECT_EQ(j["device"], "emotiv_epoc");
+    EXPECT_EQ(j["channels"], 14);
+    if (last) {
+      EXPECT_EQ(j["seq"].get<std::uint64_t>(), *last + 1);
+    }
+    last = j["seq"].get<std::uint64_t>();
+  }
+  client.send(R"({"type":"unsubscribe"})");
+  ASSERT_TRUE(client.read_until("unsubscribed"));
+  client.pump(milliseconds(300));
+  EXPECT_FALSE(client.read(milliseconds(300))) << "pushes after unsubscribe";
+}
+
 TEST_F(StreamTest, OversizeMessageClosesWith1009) {
   WebSocketOptions options;
   options.max_message_bytes = 1024;

@@ -183,12 +183,10 @@ class Client {
       if (ec) {
         closed_ = true;
         close_error_ = ec.message();
-        // The server's close frame, once received, is in reason() whatever the read then
-        // reports: a peer that closes its socket right after the handshake may make the
-        // client's own teardown fail (ENOTCONN) instead of ending in error::closed.
-        close_code_ = ws_.reason().code != websocket::close_code::none
-                          ? static_cast<int>(ws_.reason().code)
-                          : -1;
+        // The server's close frame counts even when the TCP teardown after it fails (a server
+        // that fails a connection may close its socket right after the frame).
+        const auto code = static_cast<int>(ws_.reason().code);
+        close_code_ = ec == websocket::error::closed || code != 0 ? code : -1;
         return;
       }
       inbox_.push_back({beast::buffers_to_string(buffer_.data()), ws_.got_binary(),
