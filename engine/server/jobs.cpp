@@ -16,6 +16,16 @@ void set_job_status(ServerContext& server, const std::string& id, const std::str
          error ? std::optional<std::string>(*error) : std::nullopt});
 }
 
+JobQueueOutcome fail_job(ServerContext& server, const std::string& id,
+                         const std::string& error) noexcept {
+  try {
+    set_job_status(server, id, "failed", 1.0, nullptr, &error);
+  } catch (const std::exception&) {
+    // The database is gone too: the row stays as it was and is resumed at the next start.
+  }
+  return JobQueueOutcome::kFailed;
+}
+
 void enqueue_job(ServerContext& server, const std::string& id, const std::string& kind) {
   ServerContext* s = &server;
   server.jobs.submit([s, id, kind](const std::atomic<bool>& stopping) {

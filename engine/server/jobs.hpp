@@ -15,6 +15,11 @@ void set_job_status(ServerContext& server, const std::string& id, const std::str
                     double progress, const nlohmann::json* result = nullptr,
                     const std::string* error = nullptr);
 
+// Marks job `id` failed with `error`. When the database is gone too, the row stays as it was
+// (queued or running) and is resumed at the next start, so this never throws.
+JobQueueOutcome fail_job(ServerContext& server, const std::string& id,
+                         const std::string& error) noexcept;
+
 // Queues the work of job `id` (kind "upload" or "analysis") on the server's job queue.
 void enqueue_job(ServerContext& server, const std::string& id, const std::string& kind);
 

@@ -217,12 +217,7 @@ JobQueueOutcome run_analysis_job(ServerContext& server, const std::string& id,
     set_job_status(server, id, "completed", 1.0, &results);
     return JobQueueOutcome::kCompleted;
   } catch (const std::exception& e) {
-    try {
-      const std::string error = e.what();
-      set_job_status(server, id, "failed", 1.0, nullptr, &error);
-    } catch (const std::exception&) {
-    }
-    return JobQueueOutcome::kFailed;
+    return fail_job(server, id, e.what());
   }
 }
 

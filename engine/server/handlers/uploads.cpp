@@ -276,13 +276,7 @@ JobQueueOutcome run_upload_job(ServerContext& server, const std::string& id,
   } catch (const handlers::JobInterrupted&) {
     return JobQueueOutcome::kInterrupted;
   } catch (const std::exception& e) {
-    try {
-      const std::string error = e.what();
-      set_job_status(server, id, "failed", 1.0, nullptr, &error);
-    } catch (const std::exception&) {
-      // The database is gone too: the row stays running and is resumed at the next start.
-    }
-    return JobQueueOutcome::kFailed;
+    return fail_job(server, id, e.what());
   }
 }
 
