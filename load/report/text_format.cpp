@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iterator>
 
-#include "load/byte_units.hpp"
+#include "load/scenario/byte_units.hpp"
 
 namespace neuro::load_report {
 

@@ -17,10 +17,10 @@
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
 #include "load/report/series_windows.hpp"
-#include "load/result_document.hpp"
-#include "load/result_writer.hpp"
-#include "load/runner.hpp"
-#include "load/scenario.hpp"
+#include "load/results/result_document.hpp"
+#include "load/results/result_writer.hpp"
+#include "load/run/runner.hpp"
+#include "load/scenario/scenario.hpp"
 #include "tools/cli/commands.hpp"
 
 namespace neuro::cli {
