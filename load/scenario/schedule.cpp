@@ -61,6 +61,16 @@ std::optional<double> RateCurve::time_of(std::int64_t k) const {
   return std::nullopt;
 }
 
+std::vector<double> stress_stage_rates(const Executor& e) {
+  if (e.step_rate <= 0) return {e.start_rate};  // one stage, as planned_duration_s counts it
+  std::vector<double> rates;
+  // Added up step by step rather than start + i * step: the rates the runner always used.
+  for (double rate = e.start_rate; rate <= e.max_rate + 1e-9; rate += e.step_rate) {
+    rates.push_back(rate);
+  }
+  return rates;
+}
+
 std::vector<double> user_start_times(int users, double ramp_up_s, const Lane& lane) {
   std::vector<double> starts;
   for (std::int64_t u = lane.first(); u < users; u += lane.stride()) {

@@ -34,6 +34,10 @@ class RateCurve {
   double duration_s_ = 0;
 };
 
+// The stages of a stress run, in order: one constant rate each, from start_rate in steps of
+// step_rate up to max_rate (the run stops at the first stage that breaks a threshold).
+std::vector<double> stress_stage_rates(const Executor& executor);
+
 // Which of the run's arrivals (k) or users (u) a lane takes: global index i belongs to shard
 // i % shard_count, and within it to thread (i / shard_count) % threads.
 struct Lane {

@@ -72,5 +72,26 @@ TEST(Lanes, UserStartTimesSplitWithoutLoss) {
   EXPECT_EQ(all, expected);
 }
 
+TEST(StressStages, StepFromTheStartRateUpToTheMaximum) {
+  Executor e;
+  e.kind = ExecutorKind::kStress;
+  e.start_rate = 100;
+  e.step_rate = 50;
+  e.max_rate = 250;
+  e.step_duration_s = 2;
+  EXPECT_EQ(stress_stage_rates(e), (std::vector<double>{100, 150, 200, 250}));
+  // As many stages as the planned duration counts.
+  EXPECT_DOUBLE_EQ(static_cast<double>(stress_stage_rates(e).size()) * e.step_duration_s,
+                   planned_duration_s(e));
+  e.max_rate = 240;  // not on a step: the last stage stays below it
+  EXPECT_EQ(stress_stage_rates(e), (std::vector<double>{100, 150, 200}));
+  EXPECT_DOUBLE_EQ(static_cast<double>(stress_stage_rates(e).size()) * e.step_duration_s,
+                   planned_duration_s(e));
+  e.step_rate = 0.1;  // steps that do not add up exactly in binary still reach max_rate
+  e.start_rate = 0.1;
+  e.max_rate = 1.0;
+  EXPECT_EQ(stress_stage_rates(e).size(), 10u);
+}
+
 }  // namespace
 }  // namespace neuro::load
