@@ -1,4 +1,4 @@
-// The libcurl engine (CurlWorker) end to end against the test server in its TLS and HTTP/2
+// The libcurl engine (CurlThread) end to end against the test server in its TLS and HTTP/2
 // modes on loopback, with a self-signed certificate made when the server starts: counts
 // checked against the server's own, every error kind counted and never fatal, both load
 // models, HTTP/2 really negotiated (the version libcurl reports), certificate verification.
@@ -7,7 +7,7 @@
 #include <atomic>
 
 #include "engine/common/errors.hpp"
-#include "load/engine/curl/curl_worker.hpp"
+#include "load/engine/curl/curl_thread.hpp"
 #include "load/run/runner.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/testing/test_server.hpp"
@@ -105,7 +105,7 @@ TEST(CurlEngine, ConnectFailuresAreCountedNotFatal) {
       "steps: [{path: /ok}, {path: /ok}]\n"
       "executor: {type: constant-users, users: 2, iterations: 3}\n",
       "t.yaml", url);
-  WorkerConfig c;
+  LoadThreadConfig c;
   c.scenario = &scenario;
   c.target = parse_target_url(url);
   c.transport.tls_verify = false;
@@ -114,7 +114,7 @@ TEST(CurlEngine, ConnectFailuresAreCountedNotFatal) {
   c.duration_s = 30;
   c.timeout_s = 2;
   c.start = std::chrono::steady_clock::now();
-  CurlWorker worker(c);
+  CurlThread worker(c);
   std::atomic<bool> stop{false};
   worker.run(stop);
   // A failed request ends its iteration: 2 users x 3 iterations, all on the first step.
@@ -131,7 +131,7 @@ TEST(CurlEngine, AThreadWakingAfterTheEndLosesNoArrival) {
   const Scenario scenario = parse_scenario(
       "steps: [{path: /ok}]\nexecutor: {type: constant-rate, rate: 100, duration: 1s}\n", "t.yaml",
       server.url());
-  WorkerConfig c;
+  LoadThreadConfig c;
   c.scenario = &scenario;
   c.target = parse_target_url(server.url());
   c.transport.tls_verify = false;
@@ -142,7 +142,7 @@ TEST(CurlEngine, AThreadWakingAfterTheEndLosesNoArrival) {
   c.duration_s = 1;
   c.timeout_s = 5;
   c.start = std::chrono::steady_clock::now() - std::chrono::seconds(2);
-  CurlWorker worker(c);
+  CurlThread worker(c);
   std::atomic<bool> stop{false};
   worker.run(stop);
   const std::int64_t sent = worker.steps()[0].requests;

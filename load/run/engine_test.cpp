@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "engine/common/errors.hpp"
-#include "load/engine/epoll/worker.hpp"
+#include "load/engine/epoll/epoll_thread.hpp"
 #include "load/http/blocking_client.hpp"
 #include "load/results/result_document.hpp"
 #include "load/run/runner.hpp"
@@ -156,7 +156,7 @@ executor: {type: constant-rate, rate: 100, duration: 1s}
 )",
                                            "test.yaml", server.url());
   const ResolvedTarget target = resolve_target(scenario.target);
-  WorkerConfig c;
+  LoadThreadConfig c;
   c.scenario = &scenario;
   c.address = target.address;
   c.address_size = target.address_size;
@@ -169,7 +169,7 @@ executor: {type: constant-rate, rate: 100, duration: 1s}
   c.duration_s = 1;
   c.timeout_s = 5;
   c.start = std::chrono::steady_clock::now() - std::chrono::seconds(2);
-  Worker worker(std::move(c));
+  EpollThread worker(std::move(c));
   std::atomic<bool> stop{false};
   worker.run(stop);
   const std::int64_t sent = worker.steps()[0].requests;

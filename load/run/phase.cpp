@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "load/engine/curl/curl_worker.hpp"
-#include "load/engine/epoll/worker.hpp"
+#include "load/engine/curl/curl_thread.hpp"
+#include "load/engine/epoll/epoll_thread.hpp"
 #include "load/results/result_document.hpp"
 
 namespace neuro::load {
@@ -57,9 +57,9 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   PhaseResult result;
   // A short delay so that every thread is up before the first scheduled send.
   const auto start = Clock::now() + std::chrono::milliseconds(20);
-  std::vector<std::unique_ptr<LoadWorker>> workers;
+  std::vector<std::unique_ptr<LoadThread>> load_threads;
   for (int t = 0; t < plan.threads; ++t) {
-    WorkerConfig c;
+    LoadThreadConfig c;
     c.scenario = &scenario;
     c.address = prepared.target.address;
     c.address_size = prepared.target.address_size;
@@ -78,9 +78,9 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     c.timeout_s = scenario.timeout_s;
     c.start = start;
     if (scenario.uses_libcurl()) {
-      workers.push_back(std::make_unique<CurlWorker>(std::move(c)));
+      load_threads.push_back(std::make_unique<CurlThread>(std::move(c)));
     } else {
-      workers.push_back(std::make_unique<Worker>(std::move(c)));
+      load_threads.push_back(std::make_unique<EpollThread>(std::move(c)));
     }
   }
   ResourceSampler sampler(plan.target_pid);
@@ -89,9 +89,9 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   std::atomic<bool> stop{false};
   std::atomic<int> running{plan.threads};
   std::vector<std::thread> threads;
-  for (auto& w : workers) {
-    threads.emplace_back([&stop, &running, worker = w.get()] {
-      worker->run(stop);
+  for (auto& w : load_threads) {
+    threads.emplace_back([&stop, &running, load = w.get()] {
+      load->run(stop);
       running.fetch_sub(1);
     });
   }
@@ -101,7 +101,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   SeriesPoint last_second;  // what the progress line shows: the second before the tick
   auto drain = [&](std::int64_t shown_second) {
     last_second = SeriesPoint{};
-    for (auto& w : workers) {
+    for (auto& w : load_threads) {
       for (auto& [second, point] : w->take_series()) {
         cumulative.merge(point.latency);
         if (second == shown_second) last_second.merge(point);
@@ -110,7 +110,8 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     }
   };
   for (int tick = 1; running.load() > 0; ++tick) {
-    // A little after the boundary: workers flush a finished second within their 50 ms wake-up.
+    // A little after the boundary: the load threads flush a finished second within their 50 ms
+    // wake-up.
     const auto at = start + std::chrono::seconds(tick) + std::chrono::milliseconds(100);
     while (running.load() > 0 && Clock::now() < at) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -122,7 +123,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     result.target = sampler.target();
     drain(tick - 1);
     std::int64_t requests = 0, errors = 0, users = 0;
-    for (auto& w : workers) {
+    for (auto& w : load_threads) {
       requests += w->live_requests();
       errors += w->live_errors();
       users += w->live_users();
@@ -165,7 +166,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   if (end_s - last_sample_s >= 0.2) sampler.sample(end_s);
   drain(-1);
   result.steps.resize(scenario.steps.size());
-  for (auto& w : workers) {
+  for (auto& w : load_threads) {
     for (std::size_t i = 0; i < result.steps.size(); ++i) result.steps[i].merge(w->steps()[i]);
     result.late_sends += w->late_sends();
     result.dropped_sends += w->dropped_sends();

@@ -1,4 +1,4 @@
-#include "load/engine/epoll/worker.hpp"
+#include "load/engine/epoll/epoll_thread.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -26,7 +26,7 @@ bool later(const std::pair<std::int64_t, std::uint32_t>& a,
 
 }  // namespace
 
-struct Worker::Conn {
+struct EpollThread::Conn {
   int fd = -1;
   Phase phase = Phase::kIdle;
   std::size_t step = 0;
@@ -43,7 +43,7 @@ struct Worker::Conn {
   bool started = false;
 };
 
-Worker::Worker(WorkerConfig config)
+EpollThread::EpollThread(LoadThreadConfig config)
     : config_(std::move(config)),
       read_buffer_(kReadBuffer),
       tally_(config_.scenario->steps.size()) {
@@ -58,28 +58,28 @@ Worker::Worker(WorkerConfig config)
   timeout_ns_ = static_cast<std::int64_t>(config_.timeout_s * 1e9);
 }
 
-Worker::~Worker() {
+EpollThread::~EpollThread() {
   for (auto& c : conns_) close_conn(c);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
-std::int64_t Worker::now_ns() const {
+std::int64_t EpollThread::now_ns() const {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
                                                               config_.start)
       .count();
 }
 
-void Worker::publish() {
+void EpollThread::publish() {
   tally_.publish(config_.open_model ? connections_open_ : users_running_ - finished_users_);
 }
 
-void Worker::schedule(Conn& c, std::int64_t at_ns) {
+void EpollThread::schedule(Conn& c, std::int64_t at_ns) {
   c.phase = Phase::kWaiting;
   timers_.emplace_back(at_ns, static_cast<std::uint32_t>(&c - conns_.data()));
   std::push_heap(timers_.begin(), timers_.end(), later);
 }
 
-void Worker::close_conn(Conn& c) {
+void EpollThread::close_conn(Conn& c) {
   if (c.fd >= 0) {
     ::close(c.fd);  // also removes it from the epoll set
     c.fd = -1;
@@ -88,7 +88,7 @@ void Worker::close_conn(Conn& c) {
   c.requests_on_fd = 0;
 }
 
-void Worker::start_request(Conn& c, std::int64_t intended_ns, std::int64_t now) {
+void EpollThread::start_request(Conn& c, std::int64_t intended_ns, std::int64_t now) {
   const Step& step = config_.scenario->steps[c.step];
   if (!c.started) {
     c.started = true;
@@ -114,7 +114,7 @@ void Worker::start_request(Conn& c, std::int64_t intended_ns, std::int64_t now) 
   }
 }
 
-void Worker::begin_connect(Conn& c, std::int64_t now) {
+void EpollThread::begin_connect(Conn& c, std::int64_t now) {
   c.fd = ::socket(config_.address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (c.fd < 0) return fail(c, ErrorKind::kConnect, now);
   ++connections_open_;
@@ -139,7 +139,7 @@ void Worker::begin_connect(Conn& c, std::int64_t now) {
   }
 }
 
-void Worker::on_event(Conn& c, std::uint32_t events, std::int64_t now) {
+void EpollThread::on_event(Conn& c, std::uint32_t events, std::int64_t now) {
   switch (c.phase) {
     case Phase::kConnecting: {
       int err = 0;
@@ -167,7 +167,7 @@ void Worker::on_event(Conn& c, std::uint32_t events, std::int64_t now) {
   }
 }
 
-void Worker::do_write(Conn& c, std::int64_t now) {
+void EpollThread::do_write(Conn& c, std::int64_t now) {
   const std::string& r = *c.request;
   while (c.written < r.size()) {
     const ssize_t n = ::send(c.fd, r.data() + c.written, r.size() - c.written, MSG_NOSIGNAL);
@@ -182,7 +182,7 @@ void Worker::do_write(Conn& c, std::int64_t now) {
   c.phase = Phase::kReading;
 }
 
-void Worker::do_read(Conn& c, std::int64_t now) {
+void EpollThread::do_read(Conn& c, std::int64_t now) {
   for (;;) {
     const ssize_t n = ::recv(c.fd, read_buffer_.data(), read_buffer_.size(), 0);
     if (n > 0) {
@@ -205,7 +205,7 @@ void Worker::do_read(Conn& c, std::int64_t now) {
   }
 }
 
-void Worker::complete(Conn& c, std::int64_t now) {
+void EpollThread::complete(Conn& c, std::int64_t now) {
   const Step& step = config_.scenario->steps[c.step];
   tally_.answered(c.step, c.parser.status_code(), c.intended_ns, c.sent_ns, now);
   for (const auto& capture : step.captures) {
@@ -216,13 +216,13 @@ void Worker::complete(Conn& c, std::int64_t now) {
   after_request(c, true, now);
 }
 
-void Worker::fail(Conn& c, ErrorKind kind, std::int64_t now) {
+void EpollThread::fail(Conn& c, ErrorKind kind, std::int64_t now) {
   tally_.failed(c.step, kind, now);
   close_conn(c);
   after_request(c, false, now);
 }
 
-void Worker::after_request(Conn& c, bool ok, std::int64_t now) {
+void EpollThread::after_request(Conn& c, bool ok, std::int64_t now) {
   if (draining_ && !config_.open_model) {
     c.phase = Phase::kFinished;
     close_conn(c);
@@ -237,7 +237,7 @@ void Worker::after_request(Conn& c, bool ok, std::int64_t now) {
   start_request(c, now, now);
 }
 
-void Worker::end_iteration(Conn& c, bool ok, std::int64_t now) {
+void EpollThread::end_iteration(Conn& c, bool ok, std::int64_t now) {
   c.step = 0;
   if (!config_.open_model) {
     ++c.iterations_done;
@@ -259,20 +259,20 @@ void Worker::end_iteration(Conn& c, bool ok, std::int64_t now) {
   take_arrival(c, now);
 }
 
-void Worker::take_arrival(Conn& c, std::int64_t now) {
+void EpollThread::take_arrival(Conn& c, std::int64_t now) {
   if (const auto intended = arrivals_.take(static_cast<std::uint32_t>(&c - conns_.data()))) {
     return start_request(c, *intended, now);
   }
   c.phase = Phase::kIdle;
 }
 
-void Worker::release_arrivals(std::int64_t now) {
+void EpollThread::release_arrivals(std::int64_t now) {
   arrivals_.release(now, [&](std::uint32_t slot, std::int64_t intended) {
     start_request(conns_[slot], intended, now);
   });
 }
 
-bool Worker::busy() const {
+bool EpollThread::busy() const {
   if (arrivals_.has_pending()) return true;
   for (const auto& c : conns_) {
     if (c.phase == Phase::kConnecting || c.phase == Phase::kWriting || c.phase == Phase::kReading) {
@@ -282,7 +282,7 @@ bool Worker::busy() const {
   return false;
 }
 
-void Worker::check_timeouts(std::int64_t now) {
+void EpollThread::check_timeouts(std::int64_t now) {
   for (auto& c : conns_) {
     if ((c.phase == Phase::kConnecting || c.phase == Phase::kWriting ||
          c.phase == Phase::kReading) &&
@@ -292,7 +292,7 @@ void Worker::check_timeouts(std::int64_t now) {
   }
 }
 
-void Worker::run(const std::atomic<bool>& stop) {
+void EpollThread::run(const std::atomic<bool>& stop) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   if (config_.open_model) {
     conns_.resize(static_cast<std::size_t>(std::max(1, config_.connections)));

@@ -10,19 +10,19 @@
 #include <vector>
 
 #include "load/engine/arrival_queue.hpp"
-#include "load/engine/load_worker.hpp"
+#include "load/engine/load_thread.hpp"
 #include "load/engine/outcome_tally.hpp"
 #include "load/engine/policy.hpp"
 #include "load/http/response_parser.hpp"
 
 namespace neuro::load {
 
-class Worker final : public LoadWorker {
+class EpollThread final : public LoadThread {
  public:
-  explicit Worker(WorkerConfig config);
-  ~Worker();
-  Worker(const Worker&) = delete;
-  Worker& operator=(const Worker&) = delete;
+  explicit EpollThread(LoadThreadConfig config);
+  ~EpollThread();
+  EpollThread(const EpollThread&) = delete;
+  EpollThread& operator=(const EpollThread&) = delete;
 
   void run(const std::atomic<bool>& stop) override;
 
@@ -61,7 +61,7 @@ class Worker final : public LoadWorker {
   bool busy() const;
   void publish();
 
-  WorkerConfig config_;
+  LoadThreadConfig config_;
   std::vector<std::string> static_requests_;
   std::vector<Conn> conns_;
   ArrivalQueue arrivals_;                                       // open model

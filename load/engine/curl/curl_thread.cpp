@@ -1,4 +1,4 @@
-#include "load/engine/curl/curl_worker.hpp"
+#include "load/engine/curl/curl_thread.hpp"
 
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -22,7 +22,7 @@ bool later(const std::pair<std::int64_t, std::uint32_t>& a,
 
 }  // namespace
 
-struct CurlWorker::User {
+struct CurlThread::User {
   CurlEasy easy;
   CurlHeaders headers;  // of the request in flight
   Phase phase = Phase::kIdle;
@@ -36,14 +36,14 @@ struct CurlWorker::User {
   bool started = false;
 };
 
-CurlWorker::CurlWorker(WorkerConfig config)
+CurlThread::CurlThread(LoadThreadConfig config)
     : config_(std::move(config)), tally_(config_.scenario->steps.size()) {
   ensure_curl_initialized();
   end_ns_ = static_cast<std::int64_t>(config_.duration_s * 1e9);
   timeout_ns_ = static_cast<std::int64_t>(config_.timeout_s * 1e9);
 }
 
-CurlWorker::~CurlWorker() {
+CurlThread::~CurlThread() {
   if (multi_) {
     for (auto& u : users_) {
       if (u.phase == Phase::kInFlight) curl_multi_remove_handle(multi_.get(), u.easy.get());
@@ -54,20 +54,20 @@ CurlWorker::~CurlWorker() {
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
-std::map<std::string, std::int64_t> CurlWorker::responses_by_http_version() const {
+std::map<std::string, std::int64_t> CurlThread::responses_by_http_version() const {
   std::map<std::string, std::int64_t> out;
   for (const auto& [version, n] : responses_by_version_) out[http_version_name(version)] += n;
   return out;
 }
 
-std::int64_t CurlWorker::now_ns() const {
+std::int64_t CurlThread::now_ns() const {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
                                                               config_.start)
       .count();
 }
 
-int CurlWorker::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
-  auto* w = static_cast<CurlWorker*>(self);
+int CurlThread::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
+  auto* w = static_cast<CurlThread*>(self);
   if (what == CURL_POLL_REMOVE) {
     ::epoll_ctl(w->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     return 0;
@@ -82,14 +82,14 @@ int CurlWorker::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) 
   return 0;
 }
 
-int CurlWorker::on_timer(CURLM*, long timeout_ms, void* self) {
-  auto* w = static_cast<CurlWorker*>(self);
+int CurlThread::on_timer(CURLM*, long timeout_ms, void* self) {
+  auto* w = static_cast<CurlThread*>(self);
   w->curl_timer_ns_ = timeout_ms < 0 ? INT64_MAX : w->now_ns() + timeout_ms * kMs;
   return 0;
 }
 
-curl_socket_t CurlWorker::on_open_socket(void* self, curlsocktype, curl_sockaddr* address) {
-  auto* w = static_cast<CurlWorker*>(self);
+curl_socket_t CurlThread::on_open_socket(void* self, curlsocktype, curl_sockaddr* address) {
+  auto* w = static_cast<CurlThread*>(self);
   const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   if (fd < 0) return CURL_SOCKET_BAD;
   ++w->connections_open_;
@@ -97,28 +97,28 @@ curl_socket_t CurlWorker::on_open_socket(void* self, curlsocktype, curl_sockaddr
   return fd;
 }
 
-int CurlWorker::on_close_socket(void* self, curl_socket_t fd) {
-  --static_cast<CurlWorker*>(self)->connections_open_;
+int CurlThread::on_close_socket(void* self, curl_socket_t fd) {
+  --static_cast<CurlThread*>(self)->connections_open_;
   return ::close(fd);
 }
 
-std::size_t CurlWorker::on_body(char* data, std::size_t size, std::size_t n, void* user) {
+std::size_t CurlThread::on_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* u = static_cast<User*>(user);
   if (u->keep_body) u->body.append(data, size * n);
   return size * n;
 }
 
-void CurlWorker::publish() {
+void CurlThread::publish() {
   tally_.publish(config_.open_model ? connections_open_ : users_running_ - finished_users_);
 }
 
-void CurlWorker::schedule(User& u, std::int64_t at_ns) {
+void CurlThread::schedule(User& u, std::int64_t at_ns) {
   u.phase = Phase::kWaiting;
   timers_.emplace_back(at_ns, static_cast<std::uint32_t>(&u - users_.data()));
   std::push_heap(timers_.begin(), timers_.end(), later);
 }
 
-void CurlWorker::start_request(User& u, std::int64_t intended_ns, std::int64_t now) {
+void CurlThread::start_request(User& u, std::int64_t intended_ns, std::int64_t now) {
   const Step& step = config_.scenario->steps[u.step];
   if (!u.started) {
     u.started = true;
@@ -138,7 +138,7 @@ void CurlWorker::start_request(User& u, std::int64_t intended_ns, std::int64_t n
   }
 }
 
-void CurlWorker::collect_finished() {
+void CurlThread::collect_finished() {
   int queued = 0;
   while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &queued)) {
     if (msg->msg != CURLMSG_DONE) continue;
@@ -152,7 +152,7 @@ void CurlWorker::collect_finished() {
   }
 }
 
-void CurlWorker::finish(User& u, CURLcode result, std::int64_t now) {
+void CurlThread::finish(User& u, CURLcode result, std::int64_t now) {
   u.phase = Phase::kIdle;
   u.headers.reset();
   if (result != CURLE_OK) {
@@ -170,7 +170,7 @@ void CurlWorker::finish(User& u, CURLcode result, std::int64_t now) {
   after_request(u, true, now);
 }
 
-void CurlWorker::after_request(User& u, bool ok, std::int64_t now) {
+void CurlThread::after_request(User& u, bool ok, std::int64_t now) {
   if (draining_ && !config_.open_model) {
     u.phase = Phase::kFinished;
     return;
@@ -184,7 +184,7 @@ void CurlWorker::after_request(User& u, bool ok, std::int64_t now) {
   start_request(u, now, now);
 }
 
-void CurlWorker::end_iteration(User& u, bool ok, std::int64_t now) {
+void CurlThread::end_iteration(User& u, bool ok, std::int64_t now) {
   u.step = 0;
   if (!config_.open_model) {
     ++u.iterations_done;
@@ -205,20 +205,20 @@ void CurlWorker::end_iteration(User& u, bool ok, std::int64_t now) {
   take_arrival(u, now);
 }
 
-void CurlWorker::take_arrival(User& u, std::int64_t now) {
+void CurlThread::take_arrival(User& u, std::int64_t now) {
   if (const auto intended = arrivals_.take(static_cast<std::uint32_t>(&u - users_.data()))) {
     return start_request(u, *intended, now);
   }
   u.phase = Phase::kIdle;
 }
 
-void CurlWorker::release_arrivals(std::int64_t now) {
+void CurlThread::release_arrivals(std::int64_t now) {
   arrivals_.release(now, [&](std::uint32_t slot, std::int64_t intended) {
     start_request(users_[slot], intended, now);
   });
 }
 
-bool CurlWorker::busy() const {
+bool CurlThread::busy() const {
   if (arrivals_.has_pending()) return true;
   for (const auto& u : users_) {
     if (u.phase == Phase::kInFlight) return true;
@@ -226,18 +226,18 @@ bool CurlWorker::busy() const {
   return false;
 }
 
-void CurlWorker::socket_action(curl_socket_t fd, int events) {
+void CurlThread::socket_action(curl_socket_t fd, int events) {
   int running = 0;
   curl_multi_socket_action(multi_.get(), fd, events, &running);
 }
 
-void CurlWorker::run(const std::atomic<bool>& stop) {
+void CurlThread::run(const std::atomic<bool>& stop) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   multi_.reset(curl_multi_init());
   CURLM* m = multi_.get();
-  curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, &CurlWorker::on_socket);
+  curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, &CurlThread::on_socket);
   curl_multi_setopt(m, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, &CurlWorker::on_timer);
+  curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, &CurlThread::on_timer);
   curl_multi_setopt(m, CURLMOPT_TIMERDATA, this);
   const bool multiplex = config_.transport.http2 && (config_.target.tls || !h2c_reuse_broken());
   curl_multi_setopt(m, CURLMOPT_PIPELINING, multiplex ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
@@ -248,11 +248,11 @@ void CurlWorker::run(const std::atomic<bool>& stop) {
     u.easy = make_easy(config_.target, config_.transport, config_.timeout_s);
     CURL* e = u.easy.get();
     curl_easy_setopt(e, CURLOPT_PRIVATE, &u);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlWorker::on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlThread::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &u);
-    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &CurlWorker::on_open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &CurlThread::on_open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
-    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &CurlWorker::on_close_socket);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &CurlThread::on_close_socket);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
     u.variables = config_.base_variables;
   }

@@ -1,5 +1,5 @@
 // What phase.cpp needs from a load thread, whichever engine runs it: the fast epoll engine
-// (Worker, plain HTTP/1.1) or the libcurl engine (CurlWorker, TLS and HTTP/2). The interface
+// (EpollThread, plain HTTP/1.1) or the libcurl engine (CurlThread, TLS and HTTP/2). The interface
 // sits at the phase level only; neither engine calls through it inside its loop.
 #pragma once
 
@@ -20,7 +20,7 @@
 
 namespace neuro::load {
 
-struct WorkerConfig {
+struct LoadThreadConfig {
   const Scenario* scenario = nullptr;
   sockaddr_storage address{};
   socklen_t address_size = 0;
@@ -40,9 +40,9 @@ struct WorkerConfig {
   std::chrono::steady_clock::time_point start;
 };
 
-class LoadWorker {
+class LoadThread {
  public:
-  virtual ~LoadWorker() = default;
+  virtual ~LoadThread() = default;
 
   // The thread body: returns when the duration ends, every user finished its iterations, or
   // `stop` is set.

@@ -3,7 +3,7 @@
 // an epoll loop through libcurl's socket and timer callbacks, one easy handle per user (closed
 // model) or per pool slot (open model), reused so that connections stay alive; over HTTP/2 the
 // handles wait for and share one multiplexed connection. The models, the counting and the
-// errors are the epoll engine's (worker.hpp): only the transport differs, at about half the
+// errors are the epoll engine's (epoll_thread.hpp): only the transport differs, at about half the
 // requests per core.
 #pragma once
 
@@ -16,18 +16,18 @@
 
 #include "load/engine/arrival_queue.hpp"
 #include "load/engine/curl/curl_easy.hpp"
-#include "load/engine/load_worker.hpp"
+#include "load/engine/load_thread.hpp"
 #include "load/engine/outcome_tally.hpp"
 #include "load/engine/policy.hpp"
 
 namespace neuro::load {
 
-class CurlWorker final : public LoadWorker {
+class CurlThread final : public LoadThread {
  public:
-  explicit CurlWorker(WorkerConfig config);
-  ~CurlWorker() override;
-  CurlWorker(const CurlWorker&) = delete;
-  CurlWorker& operator=(const CurlWorker&) = delete;
+  explicit CurlThread(LoadThreadConfig config);
+  ~CurlThread() override;
+  CurlThread(const CurlThread&) = delete;
+  CurlThread& operator=(const CurlThread&) = delete;
 
   void run(const std::atomic<bool>& stop) override;
 
@@ -46,7 +46,7 @@ class CurlWorker final : public LoadWorker {
   struct User;
   enum class Phase { kIdle, kInFlight, kWaiting, kFinished };
 
-  // libcurl callbacks; `self` is the CurlWorker.
+  // libcurl callbacks; `self` is the CurlThread.
   static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* socket_data);
   static int on_timer(CURLM* multi, long timeout_ms, void* self);
   static curl_socket_t on_open_socket(void* self, curlsocktype purpose, curl_sockaddr* address);
@@ -66,7 +66,7 @@ class CurlWorker final : public LoadWorker {
   bool busy() const;
   void publish();
 
-  WorkerConfig config_;
+  LoadThreadConfig config_;
   CurlMulti multi_;
   int epoll_fd_ = -1;
   std::int64_t curl_timer_ns_ = INT64_MAX;  // when libcurl wants its timeout action
