@@ -8,8 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "load/engine/curl/curl_thread.hpp"
-#include "load/engine/epoll/epoll_thread.hpp"
+#include "load/engine/make_load_thread.hpp"
 #include "load/results/result_document.hpp"
 
 namespace neuro::load {
@@ -77,11 +76,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     c.think_time_s = scenario.think_time_s;
     c.timeout_s = scenario.timeout_s;
     c.start = start;
-    if (scenario.uses_libcurl()) {
-      load_threads.push_back(std::make_unique<CurlThread>(std::move(c)));
-    } else {
-      load_threads.push_back(std::make_unique<EpollThread>(std::move(c)));
-    }
+    load_threads.push_back(make_load_thread(std::move(c)));
   }
   ResourceSampler sampler(plan.target_pid);
   sampler.sample(0);
