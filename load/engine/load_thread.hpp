@@ -1,6 +1,6 @@
-// What phase.cpp needs from a load thread, whichever engine runs it: the fast epoll engine
-// (EpollThread, plain HTTP/1.1) or the libcurl engine (CurlThread, TLS and HTTP/2). The interface
-// sits at the phase level only; neither engine calls through it inside its loop.
+// What phase.cpp needs from a load thread: its configuration, its body, its live counters and
+// what it counted. UserDriver (user_driver.hpp) implements it over either transport; the
+// interface sits at the phase level only, never inside a thread's loop.
 #pragma once
 
 #include <sys/socket.h>

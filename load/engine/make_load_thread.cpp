@@ -1,13 +1,19 @@
 #include "load/engine/make_load_thread.hpp"
 
-#include "load/engine/curl/curl_thread.hpp"
-#include "load/engine/epoll/epoll_thread.hpp"
+#include "load/engine/curl/curl_transport.hpp"
+#include "load/engine/epoll/epoll_transport.hpp"
+#include "load/engine/user_driver.hpp"
 
 namespace neuro::load {
 
 std::unique_ptr<LoadThread> make_load_thread(LoadThreadConfig config) {
-  if (config.scenario->uses_libcurl()) return std::make_unique<CurlThread>(std::move(config));
-  return std::make_unique<EpollThread>(std::move(config));
+  std::unique_ptr<Transport> transport;
+  if (config.scenario->uses_libcurl()) {
+    transport = std::make_unique<CurlTransport>();
+  } else {
+    transport = std::make_unique<EpollTransport>();
+  }
+  return std::make_unique<UserDriver>(std::move(config), std::move(transport));
 }
 
 }  // namespace neuro::load

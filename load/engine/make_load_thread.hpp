@@ -1,5 +1,5 @@
-// The load thread a scenario runs on: the libcurl engine when it needs TLS or HTTP/2
-// (Scenario::uses_libcurl), else the faster epoll engine.
+// The load thread a scenario runs on: the user model (UserDriver) over libcurl when it needs
+// TLS or HTTP/2 (Scenario::uses_libcurl), else over the faster epoll transport.
 #pragma once
 
 #include <memory>

@@ -1,4 +1,4 @@
-// libcurl glue shared by the libcurl engine (curl_thread) and the blocking auth step
+// libcurl glue shared by the libcurl transport (curl_transport) and the blocking auth step
 // (curl_exchange): owners for the C handles, one easy handle's transport settings, a step's
 // request on an easy handle, and libcurl's outcomes as the runner's error kinds.
 #pragma once
