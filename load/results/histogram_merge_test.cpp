@@ -189,7 +189,7 @@ json series_point(std::int64_t t, std::int64_t dt, const std::vector<std::int64_
 
 // Each shard coarsens its own series when it outgrows the budget: shards of one run may come
 // with 1- and 2-second points, and the merge brings them all to 2 seconds.
-TEST(MergeDocuments, SeriesOfDifferentResolutionsMeetAtTheCoarser) {
+TEST(MergeDocuments, SeriesMeetAtTheCoarserResolution) {
   json a = shard_doc(0, 2, {1000}, 0), b = shard_doc(1, 2, {1000}, 0);
   a["series"] = json::array({series_point(0, 1, {1000, 2000}, 10), series_point(1, 1, {3000}, 20),
                              series_point(3, 1, {7000}, 40)});

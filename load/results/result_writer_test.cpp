@@ -53,7 +53,7 @@ TEST(ResultWriter, EmptySeriesAndEmptyDocument) {
   EXPECT_EQ(json::parse(b.str()), (json{{"series", json::array()}}));
 }
 
-TEST(ResultWriter, ARunIsWrittenWithItsSeriesAndAnnotations) {
+TEST(ResultWriter, WritesTheSeriesAndAnnotations) {
   LoadRun run;
   run.document = {{"schema", "neuroperf-load/1"}, {"passed", false}};
   const auto p0 = point_with(3, 1, {1000, 2000});

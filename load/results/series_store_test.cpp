@@ -94,7 +94,7 @@ TEST(SeriesStore, KeepsSecondsWithinTheBudget) {
   expect_matches(store, ref, 1);
 }
 
-TEST(SeriesStore, DoublesTheResolutionWhenOverBudgetAndLosesNothing) {
+TEST(SeriesStore, OverBudgetDoublesTheResolution) {
   SeriesStore unbounded(1'000'000);
   fill(unbounded, 100, 400, 2);
   const std::size_t per_second = unbounded.buckets() / 100;

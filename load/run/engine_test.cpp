@@ -144,7 +144,7 @@ executor: {type: constant-users, users: 2, iterations: 2}
   EXPECT_EQ(doc["totals"]["requests"], 4);
 }
 
-TEST_P(Engine, ConnectFailuresAreCountedNotFatal) {
+TEST_P(Engine, ConnectFailuresAreCounted) {
   // The thread on its own (the runner refuses a target that is down at the start): a target
   // that goes away during a run costs counted connect errors, one per attempt.
   std::string url;
@@ -173,7 +173,7 @@ TEST_P(Engine, ConnectFailuresAreCountedNotFatal) {
   EXPECT_EQ(load->live_errors(), 6);
 }
 
-TEST_P(Engine, AuthTokenAndCapturesFlowIntoLaterRequests) {
+TEST_P(Engine, AuthTokenAndCapturesFlow) {
   TestServer server(server_options());
   const auto doc = run(head() + R"(auth: {path: /token, capture: {token: access_token}}
 steps:
@@ -193,7 +193,7 @@ executor: {type: constant-users, users: 2, iterations: 3}
   EXPECT_EQ(doc["totals"]["errors"], 0) << doc["steps"].dump();
 }
 
-TEST_P(Engine, OpenModelSendsEveryScheduledArrival) {
+TEST_P(Engine, OpenModelSendsEveryArrival) {
   TestServer server(server_options());
   const int rate = GetParam().open_rate;
   const auto doc = run(head() + "steps: [{path: /ok}]\nexecutor: {type: constant-rate, rate: " +
@@ -211,7 +211,7 @@ TEST_P(Engine, OpenModelSendsEveryScheduledArrival) {
   EXPECT_LE(server.connections(), 8 + 1);  // the pool and the reachability probe
 }
 
-TEST_P(Engine, OpenModelLatencyCountsFromTheIntendedSendTime) {
+TEST_P(Engine, OpenLatencyFromTheIntendedSendTime) {
   // One connection, 50 ms per request, 40 arrivals a second: sends queue behind each other,
   // so latency from the intended time grows past the service time and sends are late.
   TestServer server(server_options());
@@ -231,7 +231,7 @@ executor: {type: constant-rate, rate: 40, duration: 1s, max_connections: 1}
 // A load thread whose first wake-up comes after the end of its run (a loaded machine) still
 // sends every arrival scheduled before the end, late, or counts it as dropped: none may vanish
 // from the counts. Here the run ended a second before the thread starts.
-TEST_P(Engine, AThreadWakingAfterTheEndLosesNoArrival) {
+TEST_P(Engine, LateWakeUpLosesNoArrival) {
   TestServer server(server_options());
   const Scenario scenario = parse_scenario(
       head() + "steps: [{path: /ok}]\nexecutor: {type: constant-rate, rate: 100, duration: 1s}\n",
@@ -272,7 +272,7 @@ TEST(EngineEpoll, PlainHttp11StaysOnTheEpollEngine) {
   EXPECT_EQ(doc["engine"]["responses_by_http_version"], json({{"1.1", 3}}));
 }
 
-TEST(EngineTls, VerificationRefusesASelfSignedCertificateUnlessTrusted) {
+TEST(EngineTls, SelfSignedRefusedUnlessTrusted) {
   TestServer server({.tls = true});
   const std::string steps =
       "steps: [{path: /ok}]\nexecutor: {type: constant-users, users: 2, iterations: 5}\n";
@@ -288,7 +288,7 @@ TEST(EngineTls, VerificationRefusesASelfSignedCertificateUnlessTrusted) {
   EXPECT_EQ(server.responses(), 10);
 }
 
-TEST(EngineTls, AuthStepThatFailsVerificationIsExitThree) {
+TEST(EngineTls, AuthStepFailingVerificationIsExit3) {
   TestServer server({.tls = true});
   try {
     run("auth: {path: /token, capture: {token: access_token}}\nsteps: [{path: /auth}]\n"

@@ -24,18 +24,15 @@ double process_cpu_s() {
 }
 
 // abort_on_fail: the first upper-bound threshold that the data so far breaks, or "".
-std::string failing_threshold(const Scenario& s, const PhaseResult& r, std::int64_t requests,
-                              std::int64_t errors, double elapsed_s,
+// `target` holds the target's samples so far, in the document's form (resources.target).
+std::string failing_threshold(const Scenario& s, const nlohmann::json& target,
+                              std::int64_t requests, std::int64_t errors, double elapsed_s,
                               const SparseHistogram& latency) {
   Window w;
   w.requests = requests;
   w.errors = errors;
   w.duration_s = elapsed_s;
   w.latency = latency.to_histogram();
-  nlohmann::json target = nlohmann::json::array();
-  for (const auto& t : r.target) {
-    target.push_back({{"t_s", t.t_s}, {"cpu_percent", t.cpu_percent}, {"rss_bytes", t.rss_bytes}});
-  }
   w.target = &target;
   const auto observed = observe(w);
   for (const auto& t : s.thresholds) {
@@ -91,6 +88,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     });
   }
   SparseHistogram cumulative;
+  nlohmann::json abort_target = nlohmann::json::array();  // for abort_on_fail, grown each second
   double last_sample_s = 0;
   const auto offset_s = static_cast<std::int64_t>(std::lround(plan.t_offset_s));
   SeriesPoint last_second;  // what the progress line shows: the second before the tick
@@ -115,7 +113,13 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     sampler.sample(elapsed);
     last_sample_s = elapsed;
-    result.target = sampler.target();
+    // Only the samples new since the last second: the check must not cost more every second.
+    for (std::size_t i = abort_target.size(); plan.abort_on_fail && i < sampler.target().size();
+         ++i) {
+      const TargetSample& t = sampler.target()[i];
+      abort_target.push_back(
+          {{"t_s", t.t_s}, {"cpu_percent", t.cpu_percent}, {"rss_bytes", t.rss_bytes}});
+    }
     drain(tick - 1);
     std::int64_t requests = 0, errors = 0, users = 0;
     for (auto& w : load_threads) {
@@ -142,7 +146,8 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     line.errors = errors;
     progress.update(line);
     if (plan.abort_on_fail && elapsed >= scenario.abort_grace_s && !result.aborted) {
-      auto reason = failing_threshold(scenario, result, requests, errors, elapsed, cumulative);
+      auto reason =
+          failing_threshold(scenario, abort_target, requests, errors, elapsed, cumulative);
       if (!reason.empty()) {
         result.aborted = true;
         result.abort_reason =

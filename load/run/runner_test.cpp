@@ -201,7 +201,7 @@ thresholds: ['p95 < 10s']
   EXPECT_EQ(requests, 30);
 }
 
-TEST(Runner, SeriesOverBudgetCoarsensAndKeepsEveryRequest) {
+TEST(Runner, SeriesOverBudgetKeepsEveryRequest) {
   // A budget of 40 buckets holds a second or two of this run: the series ends with points of
   // 2 s or more, each one resolution, and still adds up to the totals.
   TestServer server;
@@ -226,7 +226,7 @@ executor: {type: constant-rate, rate: 200, duration: 5s, max_connections: 8}
   EXPECT_EQ(requests, 1000);
 }
 
-TEST(Runner, SeriesPointsCarryUsersStartedAndTheirMean) {
+TEST(Runner, SeriesPointsCarryUsersStarted) {
   // 4 users ramped up over 2 s start at 0, 0.5, 1 and 1.5 s: 3 have started by the end of
   // second 0, all 4 from second 1 on. With 2-second points the first holds their mean, 3.5.
   TestServer server;
@@ -265,6 +265,29 @@ double resident_bytes() {  // the reference: /proc/self/statm, read independentl
   long size = 0, resident = 0;
   statm >> size >> resident;
   return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+}
+
+// abort_on_fail also watches the target's resources, sampled every second (the samples are
+// turned into the check's form as they arrive, not all again each second).
+TEST(Runner, AbortsOnATargetThreshold) {
+  TestServer server;
+  RunOptions options;
+  options.target_pid = ::getpid();  // this process, far above 1 MB resident (/proc says so)
+  ASSERT_GT(resident_bytes(), 1024.0 * 1024);
+  const auto doc = run(R"(steps: [{path: /ok}]
+executor: {type: constant-users, users: 1, duration: 30s}
+thresholds: ['target_rss < 1MB']
+abort_on_fail: true
+abort_grace: 1s
+)",
+                       server, options);
+  EXPECT_TRUE(doc["aborted"]);
+  EXPECT_FALSE(doc["passed"]);
+  EXPECT_NE(doc["abort_reason"].get<std::string>().find("'target_rss < 1MB' failed"),
+            std::string::npos)
+      << doc["abort_reason"];
+  EXPECT_LT(doc["duration_s"].get<double>(), 10.0);
+  EXPECT_FALSE(doc["resources"]["target"].empty());
 }
 
 TEST(Runner, SoakReportsTheTargetsMemoryTrend) {

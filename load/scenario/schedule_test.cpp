@@ -8,7 +8,7 @@
 namespace neuro::load {
 namespace {
 
-TEST(RateCurve, ConstantRateArrivalsAreEvenlySpaced) {
+TEST(RateCurve, ConstantRateIsEvenlySpaced) {
   const RateCurve c(200, {{2.0, 200}});
   for (std::int64_t k = 0; k < 400; ++k) {
     ASSERT_TRUE(c.time_of(k).has_value());
@@ -72,7 +72,7 @@ TEST(Lanes, UserStartTimesSplitWithoutLoss) {
   EXPECT_EQ(all, expected);
 }
 
-TEST(StressStages, StepFromTheStartRateUpToTheMaximum) {
+TEST(StressStages, StepUpToTheMaximum) {
   Executor e;
   e.kind = ExecutorKind::kStress;
   e.start_rate = 100;
