@@ -40,6 +40,9 @@ struct Transport {
   int open_rate;  // arrivals per second of the open-model case
 };
 
+// gtest prints a parameter it cannot print as its bytes, padding included.
+void PrintTo(const Transport& t, std::ostream* os) { *os << t.name; }
+
 class Engine : public ::testing::TestWithParam<Transport> {
  protected:
   void SetUp() override {
