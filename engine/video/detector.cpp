@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #include "engine/common/errors.hpp"
 
 namespace neuro::video {
@@ -28,15 +32,40 @@ MotionDetector::MotionDetector(int width, int height, DetectorOptions options)
   background_fixed_.resize(pixels);
 }
 
-void MotionDetector::downscale(const FrameView& f, std::uint8_t* out) const noexcept {
-  for (int r = 0; r < sh_; ++r) {
-    const std::uint8_t* a = f.luma + static_cast<std::ptrdiff_t>(2 * r) * f.luma_stride;
-    const std::uint8_t* b = a + f.luma_stride;
-    std::uint8_t* o = out + static_cast<std::ptrdiff_t>(r) * sw_;
-    for (int x = 0; x < sw_; ++x) {
+void MotionDetector::downscale_row(const std::uint8_t* a, const std::uint8_t* b,
+                                   std::uint8_t* o) const noexcept {
+  {
+    int x = 0;
+#if defined(__AVX2__)
+    // 32 output pixels per step: pair sums by maddubs (x1 weights), rows added, rounded /4.
+    const __m256i ones = _mm256_set1_epi8(1);
+    const __m256i two = _mm256_set1_epi16(2);
+    for (; x + 32 <= sw_; x += 32) {
+      const auto load = [](const std::uint8_t* p) {
+        return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+      };
+      const __m256i lo = _mm256_add_epi16(_mm256_maddubs_epi16(load(a + 2 * x), ones),
+                                          _mm256_maddubs_epi16(load(b + 2 * x), ones));
+      const __m256i hi = _mm256_add_epi16(_mm256_maddubs_epi16(load(a + 2 * x + 32), ones),
+                                          _mm256_maddubs_epi16(load(b + 2 * x + 32), ones));
+      const __m256i lo4 = _mm256_srli_epi16(_mm256_add_epi16(lo, two), 2);
+      const __m256i hi4 = _mm256_srli_epi16(_mm256_add_epi16(hi, two), 2);
+      // packus interleaves 128-bit lanes; the permute puts them back in order.
+      const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(lo4, hi4), 0xD8);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + x), packed);
+    }
+#endif
+    for (; x < sw_; ++x) {
       o[x] =
           static_cast<std::uint8_t>((a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1] + 2) >> 2);
     }
+  }
+}
+
+void MotionDetector::downscale(const FrameView& f, std::uint8_t* out) const noexcept {
+  for (int r = 0; r < sh_; ++r) {
+    const std::uint8_t* a = f.luma + static_cast<std::ptrdiff_t>(2 * r) * f.luma_stride;
+    downscale_row(a, a + f.luma_stride, out + static_cast<std::ptrdiff_t>(r) * sw_);
   }
 }
 
@@ -48,8 +77,7 @@ void MotionDetector::push(const FrameView& frame, std::vector<DetectionEvent>& o
                                   std::to_string(height_));
   }
   if (ready_) {
-    downscale(frame, small_.data());
-    detect(small_.data(), frame.index, frame.pts_us, out);
+    detect(frame, out);
     return;
   }
   const std::size_t pixels = small_.size();
@@ -77,7 +105,7 @@ void MotionDetector::learn_background() {
     auto mid = samples.begin() + static_cast<std::ptrdiff_t>(n / 2);
     std::nth_element(samples.begin(), mid, samples.end());
     background_[p] = *mid;
-    background_fixed_[p] = static_cast<std::uint16_t>(*mid << 8);
+    background_fixed_[p] = static_cast<std::uint16_t>(*mid << 4);
   }
 }
 
@@ -94,27 +122,73 @@ void MotionDetector::flush_warmup(std::vector<DetectionEvent>& out) {
   warmup_time_.clear();
 }
 
-void MotionDetector::detect(const std::uint8_t* small, std::int64_t frame, std::int64_t time_us,
-                            std::vector<DetectionEvent>& out) {
-  const std::size_t pixels = small_.size();
+void MotionDetector::classify(const std::uint8_t* small, std::size_t offset,
+                              std::size_t n) noexcept {
   const int threshold = options_.threshold;
   const int shift = options_.update_shift;
-  std::uint8_t* __restrict mask = mask_.data();
-  std::uint8_t* __restrict bg = background_.data();
-  std::uint16_t* __restrict fixed = background_fixed_.data();
-  for (std::size_t i = 0; i < pixels; ++i) {
-    const int s = small[i];
-    const int b = bg[i];
-    const int d = s > b ? s - b : b - s;
-    const bool foreground = d > threshold;
+  std::uint8_t* __restrict mask = mask_.data() + offset;
+  std::uint8_t* __restrict bg = background_.data() + offset;
+  std::uint16_t* __restrict fixed = background_fixed_.data() + offset;
+  std::size_t i = 0;
+#if defined(__AVX2__)
+  // 32 pixels per step: byte-wide difference and threshold, 16-bit running average.
+  const __m256i above = _mm256_set1_epi8(static_cast<char>(threshold + 1));
+  const __m256i one = _mm256_set1_epi8(1);
+  const __m256i round_step = _mm256_set1_epi16(static_cast<short>(1 << (shift - 1)));
+  const __m256i round_out = _mm256_set1_epi16(8);
+  const __m128i count = _mm_cvtsi32_si128(shift);
+  for (; i + 32 <= n; i += 32) {
+    const __m256i sv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(small + i));
+    const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bg + i));
+    const __m256i diff = _mm256_sub_epi8(_mm256_max_epu8(sv, bv), _mm256_min_epu8(sv, bv));
+    const __m256i fg = _mm256_cmpeq_epi8(_mm256_max_epu8(diff, above), diff);  // diff > threshold
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(mask + i), _mm256_and_si256(fg, one));
+    __m256i out[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m256i s16 = _mm256_cvtepu8_epi16(h == 0 ? _mm256_castsi256_si128(sv)
+                                                      : _mm256_extracti128_si256(sv, 1));
+      const __m256i fg16 = _mm256_cvtepi8_epi16(h == 0 ? _mm256_castsi256_si128(fg)
+                                                       : _mm256_extracti128_si256(fg, 1));
+      auto* f_ptr = reinterpret_cast<__m256i*>(fixed + i + 16 * h);
+      const __m256i f = _mm256_loadu_si256(f_ptr);
+      const __m256i d = _mm256_sub_epi16(_mm256_slli_epi16(s16, 4), f);
+      const __m256i step = _mm256_sra_epi16(_mm256_add_epi16(d, round_step), count);
+      const __m256i next = _mm256_blendv_epi8(_mm256_add_epi16(f, step), f, fg16);
+      _mm256_storeu_si256(f_ptr, next);
+      out[h] = _mm256_srli_epi16(_mm256_add_epi16(next, round_out), 4);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(bg + i),
+                        _mm256_permute4x64_epi64(_mm256_packus_epi16(out[0], out[1]), 0xD8));
+  }
+#endif
+  for (; i < n; ++i) {
+    const int sv = small[i];
+    const int bv = bg[i];
+    const bool foreground = (sv > bv ? sv - bv : bv - sv) > threshold;
     mask[i] = foreground ? 1 : 0;
     // Selective update: only background pixels adapt, so a slow object is not absorbed.
     const int f = fixed[i];
-    const int next = foreground ? f : f + (((s << 8) - f) >> shift);
+    const int next = foreground ? f : f + (((sv << 4) - f + (1 << (shift - 1))) >> shift);
     fixed[i] = static_cast<std::uint16_t>(next);
-    bg[i] = static_cast<std::uint8_t>(next >> 8);
+    bg[i] = static_cast<std::uint8_t>((next + 8) >> 4);
   }
+}
+
+void MotionDetector::detect(const std::uint8_t* small, std::int64_t frame, std::int64_t time_us,
+                            std::vector<DetectionEvent>& out) {
+  classify(small, 0, small_.size());
   components(frame, time_us, out);
+}
+
+void MotionDetector::detect(const FrameView& f, std::vector<DetectionEvent>& out) {
+  // Row by row, so each half-resolution row is classified while it is still in L1.
+  std::uint8_t* row = small_.data();
+  for (int r = 0; r < sh_; ++r) {
+    const std::uint8_t* a = f.luma + static_cast<std::ptrdiff_t>(2 * r) * f.luma_stride;
+    downscale_row(a, a + f.luma_stride, row);
+    classify(row, static_cast<std::size_t>(r) * sw_, static_cast<std::size_t>(sw_));
+  }
+  components(f.index, f.pts_us, out);
 }
 
 int MotionDetector::find(int i) noexcept {

@@ -55,7 +55,11 @@ class MotionDetector {
     int x0, x1, y0, y1;  // x1, y1 exclusive
     int area;
   };
+  void downscale_row(const std::uint8_t* a, const std::uint8_t* b,
+                     std::uint8_t* out) const noexcept;
   void downscale(const FrameView& frame, std::uint8_t* out) const noexcept;
+  void classify(const std::uint8_t* small, std::size_t offset, std::size_t n) noexcept;
+  void detect(const FrameView& frame, std::vector<DetectionEvent>& out);
   void learn_background();
   void flush_warmup(std::vector<DetectionEvent>& out);
   void detect(const std::uint8_t* small, std::int64_t frame, std::int64_t time_us,
@@ -70,7 +74,7 @@ class MotionDetector {
   std::vector<std::uint8_t> warmup_;  // buffered half-resolution frames
   std::vector<std::int64_t> warmup_frame_, warmup_time_;
   std::vector<std::uint8_t> small_, mask_, background_;
-  std::vector<std::uint16_t> background_fixed_;  // background x 256, for the running average
+  std::vector<std::uint16_t> background_fixed_;  // background x 16, for the running average
   std::vector<Run> runs_;
   std::vector<int> row_start_;
   std::vector<Stats> stats_;
