@@ -1,7 +1,6 @@
 // Whole processing sessions (decode + detect, one decoder thread each) run concurrently, as the
 // document's load test does: session i takes video i % (number of durations).
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "benchmarks/bench_video/process_stats.hpp"
 #include "benchmarks/bench_video/video_cache.hpp"
 #include "benchmarks/common/fixed_iterations.hpp"
 #include "benchmarks/common/latency_counters.hpp"
@@ -16,24 +16,6 @@
 
 namespace neuro::bench {
 namespace {
-
-// The kernel's peak resident set (VmHWM) of this process, in MiB; reset_peak_rss() starts a
-// new peak (writing 5 to clear_refs), so each benchmark reports its own.
-double peak_rss_mib() {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
-  }
-  return 0.0;
-}
-void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto s = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return s(usage.ru_utime) + s(usage.ru_stime);
-}
 
 void BM_Sessions(benchmark::State& state, std::vector<std::string> paths, int sessions) {
   common::LatencyHistogram latency;
@@ -45,7 +27,7 @@ void BM_Sessions(benchmark::State& state, std::vector<std::string> paths, int se
   for (auto _ : state) {
     std::vector<video::SessionResult> results(static_cast<std::size_t>(sessions));
     std::vector<std::string> errors(static_cast<std::size_t>(sessions));
-    const double cpu_before = cpu_seconds();
+    const double cpu_before = process_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     {
       std::vector<std::jthread> threads;
@@ -60,7 +42,7 @@ void BM_Sessions(benchmark::State& state, std::vector<std::string> paths, int se
       }
     }
     wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    cpu_s += cpu_seconds() - cpu_before;
+    cpu_s += process_cpu_seconds() - cpu_before;
     for (int i = 0; i < sessions; ++i) {
       ++runs;
       if (!errors[i].empty()) {
@@ -84,6 +66,8 @@ void BM_Sessions(benchmark::State& state, std::vector<std::string> paths, int se
   state.counters["success_rate"] = static_cast<double>(succeeded) / static_cast<double>(runs);
   state.counters["cpu_percent"] =
       100.0 * cpu_s / wall_s / std::max(1u, std::thread::hardware_concurrency());
+  // Frames per CPU second: per core, whatever else the machine was running.
+  state.counters["frames_per_cpu_second"] = total_frames / cpu_s;
   state.counters["peak_rss_mb"] = peak_rss_mib();
   set_latency_counters(state, latency, "frame");
 }

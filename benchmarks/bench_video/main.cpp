@@ -3,6 +3,7 @@
 // reads).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 
@@ -18,6 +19,13 @@ void register_session_benchmarks(const std::vector<int>& seconds);
 int main(int argc, char** argv) {
   using namespace neuro;
   video::quiet_ffmpeg_logs();
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0) {
+      std::cout << "usage: bench_video [--print-videos | Google Benchmark flags]\n"
+                   "  --print-videos  generate the cached videos (NEUROPERF_VIDEO_SECONDS, cache "
+                   "NEUROPERF_VIDEO_CACHE) and print their paths\n\n";
+    }
+  }
   try {
     const std::vector<int> seconds = bench::video_seconds();
     if (argc == 2 && std::strcmp(argv[1], "--print-videos") == 0) {
