@@ -15,11 +15,11 @@ namespace {
 
 using testing::VideoTest;
 
-// A flat grey 320x240 frame with one bright square at (x, y).
-std::vector<std::uint8_t> square_frame(int x, int y, int side) {
-  std::vector<std::uint8_t> luma(320 * 240, 100);
+// A flat grey frame (320x240 unless said) with one bright square at (x, y).
+std::vector<std::uint8_t> square_frame(int x, int y, int side, int width = 320) {
+  std::vector<std::uint8_t> luma(static_cast<std::size_t>(width) * 240, 100);
   for (int r = y; r < y + side; ++r) {
-    for (int c = x; c < x + side; ++c) luma[static_cast<std::size_t>(r) * 320 + c] = 220;
+    for (int c = x; c < x + side; ++c) luma[static_cast<std::size_t>(r) * width + c] = 220;
   }
   return luma;
 }
@@ -44,6 +44,22 @@ TEST(MotionDetector, FindsAMovingSquareExactly) {
     EXPECT_EQ(events[i].box, (Box{10 + 14 * i, 60, 30, 30})) << "frame " << i;
     EXPECT_DOUBLE_EQ(events[i].confidence, 1.0);
   }
+}
+
+TEST(MotionDetector, ColumnsPastTheLastVectorAreDetectedToo) {
+  // 358 columns: 179 at half resolution, 19 of them after the last 32-pixel step.
+  DetectorOptions options;
+  options.warmup_frames = 6;
+  options.warmup_stride = 1;
+  MotionDetector detector(358, 240, options);
+  std::vector<DetectionEvent> events;
+  for (int i = 0; i < 8; ++i) {
+    const auto luma = square_frame(318 - 40 * i, 100, 30, 358);
+    detector.push(FrameView{luma.data(), 358, 358, 240, i, i * 1000, nullptr}, events);
+  }
+  ASSERT_EQ(events.size(), 8u);
+  EXPECT_EQ(events[0].box, (Box{318, 100, 30, 30}));  // wholly in the scalar tail
+  EXPECT_EQ(events[7].box, (Box{38, 100, 30, 30}));
 }
 
 TEST(MotionDetector, AShortVideoIsDetectedAtTheEnd) {
