@@ -1,7 +1,7 @@
-// The validation platform's video routes: uploads (POST /api/videos, durable before the 200,
-// then a processing job that decodes the whole file) and test sessions (POST/GET
-// /api/test-sessions/{id}: detection on the video, validation against its ground truth, the
-// events in the volume schema's detection_events).
+// The validation platform's video routes (videos.cpp, test_sessions.cpp): uploads (POST
+// /api/videos, durable before the 200, then a processing job that decodes the whole file) and test
+// sessions (POST/GET /api/test-sessions/{id}: detection on the video, validation against its ground
+// truth, the events in the volume schema's detection_events).
 #pragma once
 
 #include <atomic>
