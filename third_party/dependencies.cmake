@@ -45,3 +45,11 @@ target_link_libraries(neuro_fftw3f INTERFACE PkgConfig::FFTW3F)
 add_library(neuro_hiredis INTERFACE)
 add_library(neuro::hiredis ALIAS neuro_hiredis)
 target_link_libraries(neuro_hiredis INTERFACE PkgConfig::HIREDIS)
+
+# engine/video: Debian's FFmpeg libraries (demux, decode, encode for the test-video generator).
+pkg_check_modules(FFMPEG QUIET IMPORTED_TARGET GLOBAL libavformat libavcodec libavutil)
+neuro_require(FFMPEG_FOUND "FFmpeg (libavformat, libavcodec, libavutil)"
+              "libavformat-dev libavcodec-dev libavutil-dev")
+add_library(neuro_ffmpeg INTERFACE)
+add_library(neuro::ffmpeg ALIAS neuro_ffmpeg)
+target_link_libraries(neuro_ffmpeg INTERFACE PkgConfig::FFMPEG)

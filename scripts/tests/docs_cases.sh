@@ -34,6 +34,8 @@ declare -A docs_case_for=(
   [scripts/anchors/compare_py.sh]=anchors_help
   [scripts/anchors/compare_gate.sh]=anchors_help
   [scripts/anchors/dsp_scipy.py]=anchors_help
+  [scripts/anchors/video_opencv.py]=anchors_help
+  [build/release/benchmarks/bench_video]=bench_video
 )
 
 neuroperf_bin() { echo "$build/tools/cli/neuroperf"; }
@@ -179,6 +181,22 @@ case_bench_executable() {
     and d["benchmarks"][0]["samples_per_second"] > 0'
 }
 
+# bench_video with one 2-second video in a cache of the case's own: --print-videos generates it
+# (and its ground truth) and prints its path; one session runs on it.
+case_bench_video() {
+  local exe="$build/benchmarks/bench_video"
+  export NEUROPERF_VIDEO_CACHE=$work/videos NEUROPERF_VIDEO_SECONDS=2
+  expect 0 "$exe" --print-videos
+  local path
+  path=$(cat "$work/stdout")
+  [[ $path == "$work/videos/"*.mp4 && -s $path && -s $path.truth.csv ]] ||
+    fail "bench_video --print-videos printed '$path', not a generated file with its ground truth"
+  expect 0 "$exe" --benchmark_filter='BM_Sessions/2s/sessions:1/' --benchmark_min_time=0.01 \
+    --benchmark_out="$work/video.json" --benchmark_out_format=json
+  json "$work/video.json" '[b["name"] for b in d["benchmarks"]] == ["BM_Sessions/2s/sessions:1/iterations:1/real_time"]
+    and d["benchmarks"][0]["frames_per_second"] > 0 and d["benchmarks"][0]["success_rate"] == 1'
+}
+
 # A 2-second open-model scenario against the loopback test server (load_cli_server replaces
 # {URL}); the README says it writes result.json, report.html and summary.md.
 case_neuroperf_load() {
@@ -274,7 +292,7 @@ case_anchors_help() {
   local anchor run
   for anchor in redis_benchmark.sh pg_write_anchor.sh load_wrk.sh load_coordinated_omission.sh \
     libcurl_vs_epoll.sh load_soak_memory.sh compare_py.sh compare_gate.sh inference_torch.py \
-    dsp_scipy.py; do
+    dsp_scipy.py video_opencv.py; do
     run=("$NEURO_ROOT/scripts/anchors/$anchor")
     [[ $anchor == *.py ]] && run=(/usr/bin/python3 "${run[@]}")
     expect 0 "${run[@]}" --help
