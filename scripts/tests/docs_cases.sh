@@ -288,6 +288,17 @@ case_neuroperf_serve() {
 }
 
 # The anchors take minutes each: their --help (every one says how it is called).
+case_fuzz() {
+  # A real run builds the fuzz preset with clang (minutes): the case checks the command's
+  # surface; the `fuzz` label replays every harness's corpus in the release build.
+  expect 0 "$NEURO_ROOT/scripts/fuzz" --list
+  contains "$work/stdout" '^http_request$' "the harness list"
+  expect 2 "$NEURO_ROOT/scripts/fuzz" no_such_harness
+  contains "$work/stderr" "unknown harness 'no_such_harness'"
+  expect 2 "$NEURO_ROOT/scripts/fuzz" --seconds 0
+  contains "$work/stderr" "--seconds must be a positive integer"
+}
+
 case_anchors_help() {
   local anchor run
   for anchor in redis_benchmark.sh pg_write_anchor.sh load_wrk.sh load_coordinated_omission.sh \

@@ -158,6 +158,9 @@ ClientMessage parse_client_message(std::string_view text) {
     message.body = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InvalidArgument("invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const json::out_of_range&) {
+    // A number past double's range ("6e07392056"): found by fuzz_ws_client_message.
+    throw InvalidArgument("invalid JSON: a number is out of range");
   }
   if (!message.body.is_object()) throw InvalidArgument("message must be a JSON object");
   message.type = string_field(message.body, "type");
