@@ -37,16 +37,19 @@ const TokenSigner& signer() {
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
-// Feeds `bytes` to the parser; false when the parser refused them (the session answers 400).
+// Feeds `arrived` to the parser after the bytes it left unconsumed before (`pending`), as the
+// session's flat buffer does: after need_more Beast expects the same bytes again, followed by the
+// new ones. False when the parser refused them (the session answers 400).
 template <class Parser>
-bool feed(Parser& parser, std::string_view bytes) {
-  while (!bytes.empty() && !parser.is_done()) {
+bool feed(Parser& parser, std::string& pending, std::string_view arrived) {
+  pending.append(arrived);
+  while (!pending.empty() && !parser.is_done()) {
     beast::error_code ec;
-    const std::size_t used = parser.put(net::buffer(bytes.data(), bytes.size()), ec);
+    const std::size_t used = parser.put(net::buffer(pending.data(), pending.size()), ec);
+    pending.erase(0, used);
     if (ec == http::error::need_more) return true;
     if (ec) return false;
     if (used == 0) return true;
-    bytes.remove_prefix(used);
   }
   return true;
 }
@@ -85,7 +88,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.header_limit(static_cast<std::uint32_t>(limits().header_bytes));
   parser.body_limit(limits().json_body_bytes);
   parser.eager(true);
-  if (!feed(parser, bytes.substr(0, cut)) || !feed(parser, bytes.substr(cut))) return 0;
+  std::string pending;
+  if (!feed(parser, pending, bytes.substr(0, cut)) || !feed(parser, pending, bytes.substr(cut)))
+    return 0;
   if (!parser.is_header_done()) return 0;
   try {
     RequestContext request;

@@ -36,6 +36,7 @@ declare -A docs_case_for=(
   [scripts/anchors/dsp_scipy.py]=anchors_help
   [scripts/anchors/video_opencv.py]=anchors_help
   [build/release/benchmarks/bench_video]=bench_video
+  [scripts/fuzz]=fuzz
 )
 
 neuroperf_bin() { echo "$build/tools/cli/neuroperf"; }
