@@ -208,6 +208,7 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& out) {
   if (inputs.empty()) throw InvalidArgument("expected the shards' result JSON files");
   if (out.empty()) throw InvalidArgument("--out MERGED.json is required");
   std::vector<json> docs;
+  docs.reserve(inputs.size());
   for (const auto& path : inputs) docs.push_back(read_json(path));
   json merged = load::merge_documents(docs, inputs);
   const std::string verdict = verdict_line(merged);

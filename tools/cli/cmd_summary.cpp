@@ -29,6 +29,7 @@ int run_summary(const std::filesystem::path& dir, const std::filesystem::path& o
   if (paths.empty()) throw common::InvalidArgument(dir.string() + ": no bench_*.json files");
   std::sort(paths.begin(), paths.end());
   std::vector<report::BenchmarkFile> files;
+  files.reserve(paths.size());
   for (const auto& p : paths) files.push_back(report::read_benchmark_file(p));
   const std::string markdown =
       "# neuroperf benchmark summary\n\n" + report::render_summary_markdown(files);

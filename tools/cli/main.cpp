@@ -11,9 +11,13 @@
 #include "tools/cli/commands.hpp"
 #include "tools/cli/usage_errors.hpp"
 
-int main(int argc, char** argv) {
-  using neuro::common::ExitCode;
-  using neuro::common::to_int;
+namespace {
+
+using neuro::common::ExitCode;
+using neuro::common::to_int;
+
+// Parses the command line and runs the command given; `command` names it for error messages.
+int run_neuroperf(int argc, char** argv, std::string& command) {
   CLI::App app(
       "neuroperf: the performance suite's benchmarks, regression gate, load runner and "
       "engine server",
@@ -28,25 +32,35 @@ int main(int argc, char** argv) {
     std::cerr << app.help();
     return to_int(ExitCode::kBadInput);
   }
-  std::string command = argv[1];  // until the parse says which command it is
   try {
-    try {
-      app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-      return neuro::cli::report_usage_error(app, e);
-    }
-    for (const auto& c : commands) {
-      if (!c.app->parsed()) continue;
-      command = c.app->get_name();
-      return c.run();
-    }
-    std::cerr << app.help();
-    return to_int(ExitCode::kBadInput);
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return neuro::cli::report_usage_error(app, e);
+  }
+  for (const auto& c : commands) {
+    if (!c.app->parsed()) continue;
+    command = c.app->get_name();
+    return c.run();
+  }
+  std::cerr << app.help();
+  return to_int(ExitCode::kBadInput);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string command;
+  try {
+    if (argc > 1) command = argv[1];  // until the parse says which command it is
+    return run_neuroperf(argc, argv, command);
   } catch (const neuro::common::Error& e) {
     std::fprintf(stderr, "neuroperf %s: %s\n", command.c_str(), e.what());
     return to_int(e.code());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "neuroperf %s: %s\n", command.c_str(), e.what());
+    return to_int(ExitCode::kBadInput);
+  } catch (...) {
+    std::fprintf(stderr, "neuroperf %s: unknown error\n", command.c_str());
     return to_int(ExitCode::kBadInput);
   }
 }
