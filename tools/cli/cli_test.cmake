@@ -73,6 +73,10 @@ expect(2 "merge: unknown option '--frobnicate'" merge a.json --frobnicate --out 
 expect(2 "--threads: expected an integer >= 1, got 'x'" load a.yaml --threads x)
 expect(0 "2 ok" compare "${FIXTURES}/identical_base.json" "${FIXTURES}/identical_cur.json"
        --format=text)
+expect(0 "commands:" help)
+# A repeated option takes its last value.
+expect(0 "-> PASS" compare "${FIXTURES}/identical_base.json" "${FIXTURES}/identical_cur.json"
+       --format junit --format text)
 # serve hands every word after it to the server binary unchanged, in order (echo stands in).
 execute_process(COMMAND ${CMAKE_COMMAND} -E env NEUROPERF_SERVER_BIN=/bin/echo
                         "${NEUROPERF}" serve --listen 1:2 --help -x --a=b -- load "two words"

@@ -23,6 +23,9 @@ int run_neuroperf(int argc, char** argv, std::string& command) {
       "engine server",
       "neuroperf");
   app.require_subcommand(0, 1);  // one command; a later word is that command's argument
+  // A repeated option means its last value, as `--out a --out b` always did (set before the
+  // subcommands are added: they copy these defaults).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   const std::vector<neuro::cli::Command> commands = {
       neuro::cli::add_compare(app), neuro::cli::add_summary(app), neuro::cli::add_synth(app),
       neuro::cli::add_load(app),    neuro::cli::add_merge(app),   neuro::cli::add_report(app),
@@ -31,6 +34,10 @@ int run_neuroperf(int argc, char** argv, std::string& command) {
   if (argc < 2) {
     std::cerr << app.help();
     return to_int(ExitCode::kBadInput);
+  }
+  if (argc == 2 && std::string(argv[1]) == "help") {  // `neuroperf help`, as --help
+    std::cout << app.help();
+    return to_int(ExitCode::kOk);
   }
   try {
     app.parse(argc, argv);
