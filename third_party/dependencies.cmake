@@ -31,6 +31,8 @@ find_package(nlohmann_json 3.10 QUIET)
 neuro_require(nlohmann_json_FOUND "nlohmann_json" nlohmann-json3-dev)
 find_package(Boost 1.74 QUIET)
 neuro_require(Boost_FOUND "Boost (Asio, Beast)" libboost-dev)
+find_package(CLI11 2.1 CONFIG QUIET)  # header-only: CLI11::CLI11 adds /usr/include/CLI
+neuro_require(CLI11_FOUND "CLI11 (command-line parser, CLI/CLI.hpp)" libcli11-dev)
 find_package(yaml-cpp QUIET)
 neuro_require(yaml-cpp_FOUND "yaml-cpp" libyaml-cpp-dev)
 find_package(OpenMP QUIET COMPONENTS CXX)

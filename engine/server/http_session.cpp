@@ -163,7 +163,7 @@ void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
   do_continue([this] { do_read_body(); });
 }
 
-void HttpSession::do_continue(std::function<void()> next) {
+void HttpSession::do_continue(const std::function<void()>& next) {
   // A client that sent "Expect: 100-continue" (curl does for large bodies) waits for this
   // before sending the body, or a second without it.
   if (!beast::iequals((*request_.header)[http::field::expect], "100-continue")) return next();
@@ -283,7 +283,7 @@ StringResponse run_handler(const Route& route, RequestContext& request) {
 }
 }  // namespace
 
-void HttpSession::do_handle(std::shared_ptr<StringRequest> request) {
+void HttpSession::do_handle(const std::shared_ptr<StringRequest>& request) {
   request_.request = request.get();
   request_.header = request.get();
   if (route_->execution == Execution::kInline) {
@@ -336,7 +336,7 @@ void HttpSession::do_close() {
     stream_.socket().close(ec);
     return;
   }
-  stream_buffer_.resize(64 * 1024);
+  stream_buffer_.resize(64 << 10);
   stream_.expires_after(std::chrono::seconds(1));
   do_drain();
 }

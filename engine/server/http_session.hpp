@@ -29,12 +29,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   void do_read_header();
   void on_read_header(beast::error_code ec, std::size_t bytes);
-  void do_continue(std::function<void()> next);
+  void do_continue(const std::function<void()>& next);
   void do_read_body();
   void on_read_body(beast::error_code ec, std::size_t bytes);
   void do_read_stream();
   void on_read_stream(beast::error_code ec, std::size_t bytes);
-  void do_handle(std::shared_ptr<StringRequest> request);
+  void do_handle(const std::shared_ptr<StringRequest>& request);
   void do_finish_stream();
   void do_write(StringResponse response);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);

@@ -12,7 +12,7 @@
 namespace neuro::server {
 
 struct Limits {
-  std::size_t header_bytes = 16 * 1024;             // request line + headers
+  std::size_t header_bytes = 16 << 10;              // request line + headers
   std::size_t json_body_bytes = 1 << 20;            // every JSON route
   std::size_t chunk_body_bytes = 256u << 20;        // POST /api/v2/sessions/{id}/data (in memory)
   std::size_t upload_body_bytes = 1u << 30;         // POST /api/v2/data/upload (streamed to disk)

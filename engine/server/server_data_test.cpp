@@ -248,7 +248,7 @@ TEST_F(ServerDataTest, ProjectsAndTestSessions) {
 }
 
 TEST_F(ServerDataTest, InferenceAnswersEveryExample) {
-  std::vector<float> two(2 * 8 * 250);
+  std::vector<float> two(std::size_t{2} * 8 * 250);
   for (std::size_t i = 0; i < two.size(); ++i) two[i] = static_cast<float>(i % 17) - 8.0f;
   const auto r = http_call(port(), http::verb::post, "/api/v2/inference/movement",
                            std::string(reinterpret_cast<const char*>(two.data()), two.size() * 4),

@@ -312,15 +312,23 @@ case_anchors_help() {
   done
 }
 
-# The README check itself catches a command without a case and an option its --help lacks.
+# The README check itself catches a command without a case, an option its --help lacks, an
+# option of a neuroperf command's --help the README lacks, and a neuroperf command without a row.
 case_readme_checker() {
   printf '%s\n' '| command | what |' '|---|---|' \
     '| `scripts/profile BENCH FILTER [--no-such-option]` | x |' \
-    '| `build/release/tools/cli/neuroperf frobnicate A \| B` | y |' >"$work/README.md"
+    '| `build/release/tools/cli/neuroperf frobnicate A \| B` | y |' \
+    '| `build/release/tools/cli/neuroperf synth [--channels N] [--frobnicate] --out FILE` | z |' \
+    >"$work/README.md"
   local code=0
   (readme=$work/README.md && check_readme) >"$work/check.txt" 2>&1 || code=$?
-  [[ $code -eq 1 ]] || fail "the check of a README with two problems exited $code, expected 1"
+  [[ $code -eq 1 ]] || fail "the check of a README with problems exited $code, expected 1"
   contains "$work/check.txt" '^README.md:3: `scripts/profile`: the README lists --no-such-option, its --help does not$'
   contains "$work/check.txt" '^README.md:4: `neuroperf frobnicate` has no docs case'
   contains "$work/check.txt" '\[neuroperf\\ frobnicate\]=NAME in docs_case_for'
+  contains "$work/check.txt" '^README.md:5: `neuroperf synth`: the README lists --frobnicate, its --help does not$'
+  contains "$work/check.txt" '^README.md:5: `neuroperf synth --help` lists --samples, the README does not$'
+  contains "$work/check.txt" '^README.md: `neuroperf compare` \(in neuroperf --help\) has no row in a command table$'
+  ! grep -q -- 'lists --channels\|lists --out\|lists --help' "$work/check.txt" ||
+    fail "the check reported an option the README lists: $(cat "$work/check.txt")"
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "engine/common/errors.hpp"
@@ -22,39 +23,24 @@ double number(const std::string& flag, const std::string& text) {
   return value;
 }
 
-}  // namespace
-
-int run_synth(const Args& args) {
+// The anchors' default: 32 channels at 1000 Hz (30 s of data at the default --samples).
+common::SyntheticEegOptions synth_defaults() {
   common::SyntheticEegOptions options;
   options.channels = 32;
   options.sample_rate_hz = 1000.0;
+  return options;
+}
+
+struct Parsed {
+  common::SyntheticEegOptions options = synth_defaults();
   double samples = 30000;
   std::string out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "-h" || flag == "--help") {
-      std::cout << "usage: neuroperf synth [--channels N] [--samples N] [--rate HZ] [--seed N] "
-                   "--out FILE\n"
-                   "Writes the suite's synthetic EEG (default 32 channels x 30000 samples at "
-                   "1000 Hz)\nas raw little-endian float32, channel-major.\n";
-      return 0;
-    }
-    if (i + 1 >= args.size()) throw common::InvalidArgument(flag + ": missing value");
-    const std::string& value = args[++i];
-    if (flag == "--channels") {
-      options.channels = static_cast<std::size_t>(number(flag, value));
-    } else if (flag == "--samples") {
-      samples = number(flag, value);
-    } else if (flag == "--rate") {
-      options.sample_rate_hz = number(flag, value);
-    } else if (flag == "--seed") {
-      options.seed = static_cast<std::uint64_t>(number(flag, value));
-    } else if (flag == "--out") {
-      out = value;
-    } else {
-      throw common::InvalidArgument("unknown option '" + flag + "'");
-    }
-  }
+};
+
+int run_synth(Parsed& p) {
+  auto& options = p.options;
+  const double samples = p.samples;
+  const std::string& out = p.out;
   if (out.empty()) throw common::InvalidArgument("--out FILE is required");
   if (!(samples >= 1)) throw common::InvalidArgument("--samples: must be at least 1");
   options.duration_s = samples / options.sample_rate_hz;
@@ -66,6 +52,39 @@ int run_synth(const Args& args) {
   std::cerr << "neuroperf synth: " << block.channels() << " x " << block.samples() << " float32 at "
             << block.sample_rate_hz() << " Hz -> " << out << "\n";
   return 0;
+}
+
+}  // namespace
+
+Command add_synth(CLI::App& neuroperf) {
+  auto p = std::make_shared<Parsed>();
+  CLI::App* app = neuroperf.add_subcommand(
+      "synth", "write synthetic EEG as raw little-endian float32, channel-major");
+  app->footer("Writes the suite's synthetic EEG (default 32 channels x 30000 samples at 1000 Hz).");
+  app->add_option_function<std::string>(
+         "--channels",
+         [p](const std::string& v) {
+           p->options.channels = static_cast<std::size_t>(number("--channels", v));
+         },
+         "channels (default 32)")
+      ->type_name("N");
+  app->add_option_function<std::string>(
+         "--samples", [p](const std::string& v) { p->samples = number("--samples", v); },
+         "samples per channel (default 30000)")
+      ->type_name("N");
+  app->add_option_function<std::string>(
+         "--rate", [p](const std::string& v) { p->options.sample_rate_hz = number("--rate", v); },
+         "sample rate (default 1000)")
+      ->type_name("HZ");
+  app->add_option_function<std::string>(
+         "--seed",
+         [p](const std::string& v) {
+           p->options.seed = static_cast<std::uint64_t>(number("--seed", v));
+         },
+         "the generator's seed")
+      ->type_name("N");
+  app->add_option("--out", p->out, "the raw float32 file to write (required)")->type_name("FILE");
+  return {app, [p] { return run_synth(*p); }};
 }
 
 }  // namespace neuro::cli

@@ -28,7 +28,7 @@ void gauge(std::string& out, const char* name, const char* type, const char* hel
 StringResponse metrics(RequestContext& request) {
   ServerContext& s = *request.server;
   std::string out;
-  out.reserve(16 * 1024);
+  out.reserve(16 << 10);
   s.metrics.render(out);
   const JobCounts jobs = s.jobs.counts();
   out += "# HELP neuroperf_jobs Jobs by state (queued and running now; the others since start).\n";

@@ -87,7 +87,7 @@ std::string neural_data_binary(std::uint64_t seq, double timestamp_s,
   const auto channels = static_cast<std::uint32_t>(block.channels());
   const auto samples = static_cast<std::uint32_t>(block.samples());
   const double rate = block.sample_rate_hz();
-  std::memcpy(p, "NPD1", 4);
+  std::memcpy(p, "NPD1", 4);  // NOLINT(bugprone-not-null-terminated-result): a 4-byte magic
   std::memcpy(p + 4, &channels, 4);
   std::memcpy(p + 8, &samples, 4);
   std::memcpy(p + 16, &seq, 8);
