@@ -9,13 +9,17 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 services="$root/scripts/services"
+source "$(dirname "$0")/free_port.sh"
 [[ -x ${NEUROPERF_ENGINE_BIN:-} ]] || { echo "server_outage_test: no NEUROPERF_ENGINE_BIN: skipped"; exit 77; }
 unset NEUROPERF_PG_URL NEUROPERF_REDIS_URL NEUROPERF_TARGET_URL
 export NEUROPERF_STATE_DIR
 NEUROPERF_STATE_DIR=$(mktemp -d -t neuroperf-outage-test.XXXXXX)
-export NEUROPERF_PG_PORT=$((52000 + RANDOM % 1000))
-export NEUROPERF_REDIS_PORT=$((53000 + RANDOM % 1000))
-export NEUROPERF_ENGINE_PORT=$((51000 + RANDOM % 1000))
+NEUROPERF_PG_PORT=$(free_port 26000)
+export NEUROPERF_PG_PORT
+NEUROPERF_REDIS_PORT=$(free_port 27000)
+export NEUROPERF_REDIS_PORT
+NEUROPERF_ENGINE_PORT=$(free_port 28000)
+export NEUROPERF_ENGINE_PORT
 trap '"$services" clean >/dev/null 2>&1 || true; rm -rf "$NEUROPERF_STATE_DIR"' EXIT
 
 fail() { echo "server_outage_test: $*" >&2; exit 1; }
