@@ -3,9 +3,13 @@
 // PostgreSQL), durable uploads ingested by their job, analyses equal to engine/dsp on the same
 // samples, reports, projects, inference.
 #include <algorithm>
+#include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <random>
 #include <thread>
 
 #include "engine/common/synthetic_eeg.hpp"
@@ -134,6 +138,57 @@ TEST_F(ServerDataTest, ChunksAreStoredOnceAndReadBackBitExact) {
   // A frame that does not divide into 8 channels is refused and not stored.
   EXPECT_EQ(post_chunk(id, 2, std::string(12, '\0')).status, 422u);
   EXPECT_EQ(stored_chunks(id).size(), 16u);
+}
+
+// The JSON answer is written as text, not through a JSON document: every sample must still
+// read back as the stored float32 bit for bit (compared with PostgreSQL's rows), and samples
+// JSON has no number for (NaN, infinities) come out as null, so the answer stays valid JSON.
+TEST_F(ServerDataTest, JsonSamplesReadBackAsTheStoredFloatsAndNonFiniteAsNull) {
+  const auto s = create_session("openbci_cyton");
+  const std::string id = s["id"];
+  std::mt19937 random(11);
+  std::vector<float> samples(8 * 500);
+  for (auto& v : samples) {
+    do {
+      v = std::bit_cast<float>(static_cast<std::uint32_t>(random()));
+    } while (!std::isfinite(v));
+  }
+  samples[3] = std::numeric_limits<float>::quiet_NaN();
+  samples[700] = -std::numeric_limits<float>::infinity();
+  ASSERT_EQ(post_chunk(id, 0,
+                       std::string(reinterpret_cast<const char*>(samples.data()),
+                                   samples.size() * sizeof(float)))
+                .status,
+            200u);
+  const auto r = get("/api/v2/sessions/" + id + "/data?limit=1000");
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.content_type, "application/json");
+  const auto answer = nlohmann::json::parse(r.body);  // throws if the text is not JSON
+  EXPECT_EQ(answer["session_id"], id);
+  EXPECT_EQ(answer["channels"], 8);
+  const auto stored = stored_chunks(id);
+  ASSERT_EQ(answer["chunks"].size(), stored.size());
+  std::size_t nulls = 0;
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const auto& chunk = answer["chunks"][i];
+    EXPECT_EQ(chunk["channel"], stored[i].channel);
+    EXPECT_NEAR(chunk["timestamp"].get<double>(),
+                static_cast<double>(stored[i].chunk_start_us) * 1e-6, 1e-6);
+    ASSERT_EQ(chunk["samples"].size(), stored[i].samples.size());
+    for (std::size_t k = 0; k < stored[i].samples.size(); ++k) {
+      const float want = stored[i].samples[k];
+      const auto& got = chunk["samples"][k];
+      if (!std::isfinite(want)) {
+        EXPECT_TRUE(got.is_null()) << got;
+        ++nulls;
+        continue;
+      }
+      ASSERT_TRUE(got.is_number()) << got;
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(got.get<float>()), std::bit_cast<std::uint32_t>(want))
+          << "chunk " << i << " sample " << k << ": " << got << " vs " << want;
+    }
+  }
+  EXPECT_EQ(nulls, 2u);
 }
 
 TEST_F(ServerDataTest, UploadIsDurableCreatesTheSessionAndIsIngestedBitExact) {
