@@ -377,6 +377,60 @@ TEST_F(ServerDataTest, ProjectsAndTestSessions) {
   EXPECT_EQ(sessions.json()["test_sessions"].size(), 3u);  // the demo project's
 }
 
+// Every string field a client writes, and ids in paths and queries, filled with SQL: stored
+// and read back as the same text (the queries are parameterised, never spliced), ids that are
+// SQL are plain unknown ids (404), and the tables are all still there afterwards.
+TEST_F(ServerDataTest, SqlInEveryFieldIsStoredAsTextNeverRun) {
+  const std::string drop = "x'); DROP TABLE api_patients; --";
+  const std::string tautology = "' OR '1'='1";
+  const std::string quoted = "\"; DELETE FROM api_sessions; --\\";
+  const auto before = get("/api/v2/patients?limit=1000").json()["patients"].size();
+  const auto p =
+      post_json("/api/v2/patients", {{"name", drop}, {"dob", "1980-01-01"}, {"mrn", tautology}});
+  ASSERT_EQ(p.status, 201u) << p.body;
+  const std::string patient = p.json()["id"];
+  auto back = get("/api/v2/patients/" + patient);
+  ASSERT_EQ(back.status, 200u) << back.body;
+  EXPECT_EQ(back.json()["name"], drop);
+  EXPECT_EQ(back.json()["mrn"], tautology);
+  // Sessions: device and protocol.
+  const auto s = post_json(
+      "/api/v2/sessions",
+      {{"patient_id", patient}, {"device_id", quoted}, {"protocol", drop}, {"duration", 60}});
+  ASSERT_EQ(s.status, 201u) << s.body;
+  back = get("/api/v2/sessions/" + s.json()["id"].get<std::string>());
+  ASSERT_EQ(back.status, 200u) << back.body;
+  EXPECT_EQ(back.json()["device_id"], quoted);
+  EXPECT_EQ(back.json()["protocol"], drop);
+  // A session for a "patient" that is SQL: no such patient.
+  EXPECT_EQ(post_json("/api/v2/sessions", {{"patient_id", tautology}}).status, 422u);
+  // Projects: every string field.
+  const auto project = post_json("/api/projects", {{"name", drop},
+                                                   {"camera_model", tautology},
+                                                   {"camera_view", quoted},
+                                                   {"signal_type", "GPIO"}});
+  ASSERT_EQ(project.status, 201u) << project.body;
+  const auto projects = get("/api/projects?limit=1").json()["projects"];
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["name"], drop);
+  EXPECT_EQ(projects[0]["camera_model"], tautology);
+  EXPECT_EQ(projects[0]["camera_view"], quoted);
+  // Ids in paths (percent-encoded SQL) are unknown ids; queries that are SQL are bad input.
+  for (const std::string path : {"/api/v2/patients/%27%20OR%20%271%27%3D%271",
+                                 "/api/v2/sessions/x%27%3B%20DROP%20TABLE%20api_sessions%3B--",
+                                 "/api/v2/sessions/%27%20OR%20%271%27%3D%271/data",
+                                 "/api/v2/jobs/1%20OR%201%3D1", "/api/v2/reports/%27%3B--"}) {
+    const auto r = get(path);
+    EXPECT_EQ(r.status, 404u) << path << ": " << r.body;
+    EXPECT_EQ(r.json()["error"], "not_found") << path;
+  }
+  EXPECT_EQ(get("/api/v2/sessions?limit=1;DROP%20TABLE%20api_sessions").status, 400u);
+  // Everything is still there: one more patient than before, sessions still listed.
+  EXPECT_EQ(get("/api/v2/patients?limit=1000").json()["patients"].size(), before + 1);
+  EXPECT_EQ(get("/api/v2/sessions?limit=1").status, 200u);
+  EXPECT_EQ(get("/api/v2/patients?limit=1000").status, 200u);
+}
+
 TEST_F(ServerDataTest, InferenceAnswersEveryExample) {
   std::vector<float> two(std::size_t{2} * 8 * 250);
   for (std::size_t i = 0; i < two.size(); ++i) two[i] = static_cast<float>(i % 17) - 8.0f;
