@@ -220,6 +220,32 @@ TEST_F(ServerDataTest, UploadIsDurableCreatesTheSessionAndIsIngestedBitExact) {
   EXPECT_TRUE(std::filesystem::is_empty(options().data_dir / "uploads"));
 }
 
+// A recording the DSP pipeline cannot judge (every channel flat: electrodes off) is still
+// ingested: the job completes, the samples are in the store, and the result says why there are
+// no findings.
+TEST_F(ServerDataTest, AFlatUploadIsIngestedAndItsJobSaysWhyThereAreNoFindings) {
+  const std::string session = "flat_" + std::to_string(::getpid());
+  const common::SignalBlock flat(4, 2500, 500.0);  // zeros
+  const std::string boundary = "upload-boundary-flat";
+  const auto r = http_call(
+      port(), http::verb::post, "/api/v2/data/upload",
+      multipart_body({{"session_id", session, ""},
+                      {"data", bytes_of(flat), "application/octet-stream"},
+                      {"metadata", R"({"channels":4,"sample_rate":500,"duration":5})", ""}},
+                     boundary),
+      "multipart/form-data; boundary=" + boundary, auth());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto done = wait_done("/api/v2/jobs/" + r.json()["job_id"].get<std::string>());
+  ASSERT_EQ(done["status"], "completed") << done.dump();
+  EXPECT_EQ(done["result"]["samples_ingested"], 4 * 2500);
+  EXPECT_NE(done["result"]["pipeline"]["error"].get<std::string>().find("non-flat channels"),
+            std::string::npos)
+      << done.dump();
+  std::size_t stored = 0;
+  for (const auto& chunk : stored_chunks(session)) stored += chunk.samples.size();
+  EXPECT_EQ(stored, 4u * 2500u);
+}
+
 // Sends a whole HTTP request over one connection in the given piece sizes, pausing between
 // them, and returns the response (status 0 when the server closed without one).
 HttpResult send_in_pieces(unsigned short port, const std::string& request,
