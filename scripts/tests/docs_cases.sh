@@ -23,6 +23,7 @@ declare -A docs_case_for=(
   ["neuroperf compare"]=neuroperf_compare
   ["neuroperf summary"]=neuroperf_summary
   ["neuroperf synth"]=neuroperf_synth
+  ["neuroperf synth-video"]=neuroperf_synth_video
   ["neuroperf serve"]=neuroperf_serve
   [scripts/anchors/redis_benchmark.sh]=anchors_help
   [scripts/anchors/pg_write_anchor.sh]=anchors_help
@@ -264,6 +265,31 @@ case_neuroperf_summary() {
 }
 
 # synth: raw float32, channel-major, the same bytes for the same seed.
+case_neuroperf_synth_video() {
+  local np frames
+  np=$(neuroperf_bin)
+  expect 0 "$np" synth-video --seconds 1 --fps 30 --size 640x360 --seed 3 --out "$work/v.mp4"
+  # Read back by OpenCV (the document's own reader, an independent decoder path): 30 frames of
+  # 640x360; the ground truth names 30 frames too.
+  frames=$(/usr/bin/python3 -c 'import cv2, sys
+c = cv2.VideoCapture(sys.argv[1]); n = 0
+while True:
+    ok, f = c.read()
+    if not ok: break
+    assert f.shape[:2] == (360, 640), f.shape
+    n += 1
+print(n)' "$work/v.mp4") || fail "OpenCV could not read the video"
+  [[ $frames -eq 30 ]] || fail "OpenCV read $frames frames, expected 30"
+  [[ $(tail -n +2 "$work/v.mp4.truth.csv" | cut -d, -f1 | sort -un | wc -l) -eq 30 ]] ||
+    fail "the ground truth does not cover 30 frames"
+  expect 2 "$np" synth-video --size 12x5 --out "$work/w.mp4"
+  contains "$work/stderr" '--size: expected a whole number from 640 to 7680'
+  expect 2 "$np" synth-video --encoder nope --out "$work/w.mp4"
+  contains "$work/stderr" "no encoder 'nope'"
+  expect 2 "$np" synth-video --seconds 1
+  contains "$work/stderr" '--out FILE is required'
+}
+
 case_neuroperf_synth() {
   local np size
   np=$(neuroperf_bin)
