@@ -24,6 +24,7 @@ declare -A docs_case_for=(
   ["neuroperf summary"]=neuroperf_summary
   ["neuroperf synth"]=neuroperf_synth
   ["neuroperf serve"]=neuroperf_serve
+  ["neuroperf machine-key"]=neuroperf_machine_key
   [scripts/anchors/redis_benchmark.sh]=anchors_help
   [scripts/anchors/pg_write_anchor.sh]=anchors_help
   [scripts/anchors/load_wrk.sh]=anchors_help
@@ -123,8 +124,8 @@ case_bench_callgrind() {  # lock
 
 case_update_baselines() {  # lock
   release_only
-  local before after
-  before=$(cksum "$NEURO_ROOT"/baselines/* 2>/dev/null || true)
+  local before after key
+  before=$(find "$NEURO_ROOT/baselines" -type f | sort | xargs cksum)
   # 3 against 3 repetitions cannot be significant (docs/compare.md): the two runs always agree.
   expect 0 "$NEURO_ROOT/scripts/update-baselines" bench_selftest --repetitions 3 --min-time 0.02 \
     --out "$work/baselines"
@@ -135,34 +136,61 @@ case_update_baselines() {  # lock
   expect 0 "$NEURO_ROOT/scripts/update-baselines" bench_selftest --repetitions 3 --min-time 0.02 \
     --out "$work/baselines"
   contains "$work/stdout" 'BM_SelfTestWork' "the change against the previous baseline"
-  after=$(cksum "$NEURO_ROOT"/baselines/* 2>/dev/null || true)
+  # Without --out: this machine's folder, <baselines>/<machine-key>/.
+  NEUROPERF_BASELINES_DIR="$work/committed" expect 0 "$NEURO_ROOT/scripts/update-baselines" \
+    bench_selftest --repetitions 3 --min-time 0.02
+  key=$("$(neuroperf_bin)" machine-key "$work/baselines/bench_selftest.json")
+  contains "$work/stderr" "wrote $work/committed/$key/bench_selftest.json"
+  after=$(find "$NEURO_ROOT/baselines" -type f | sort | xargs cksum)
   [[ $before == "$after" ]] || fail "update-baselines --out changed the repository's baselines/"
   expect 2 "$NEURO_ROOT/scripts/update-baselines" bench_nonexistent --out "$work/baselines"
 }
 
-# `ctest -L bench` runs bench-check for each executable: skipped without a baseline, compared
-# with one (NEUROPERF_BASELINES_DIR points at a baseline made here).
+# `ctest -L bench` runs bench-check for each executable: the first run on a machine without a
+# committed baseline records a local one and is skipped; with a committed baseline for this
+# machine's key (NEUROPERF_BASELINES_DIR/<key>/, made here) it is compared.
 case_ctest_bench() {  # lock
-  mkdir -p "$work/none" "$work/baselines"
-  NEUROPERF_BASELINES_DIR="$work/none" expect 0 ctest --test-dir "$build" -L bench \
-    -R '^bench\.bench_selftest$'
+  local key
+  mkdir -p "$work/none"
+  NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 0 \
+    ctest --test-dir "$build" -L bench -R '^bench\.bench_selftest$'
   contains "$work/stdout" 'Skipped' "ctest -L bench without a baseline"
-  selftest_run "$work/baselines/bench_selftest.json" 3
-  NEUROPERF_BASELINES_DIR="$work/baselines" NEURO_BENCH_REPETITIONS=3 NEURO_BENCH_MIN_TIME=0.02 \
+  selftest_run "$work/run.json" 3
+  key=$("$(neuroperf_bin)" machine-key "$work/run.json")
+  mkdir -p "$work/baselines/$key"
+  mv "$work/run.json" "$work/baselines/$key/bench_selftest.json"
+  NEUROPERF_BASELINES_DIR="$work/baselines" NEUROPERF_STATE_DIR="$work/state2" \
+    NEURO_BENCH_REPETITIONS=3 NEURO_BENCH_MIN_TIME=0.02 \
     expect 0 ctest --test-dir "$build" -L bench -R '^bench\.bench_selftest$'
   contains "$work/stdout" '100% tests passed, 0 tests failed out of 1' "ctest -L bench"
 }
 case_bench_check() {  # lock
-  mkdir -p "$work/none" "$work/baselines"
-  NEUROPERF_BASELINES_DIR="$work/none" expect 77 "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)"
-  contains "$work/stderr" 'no baseline'
-  selftest_run "$work/baselines/bench_selftest.json" 3
-  NEUROPERF_BASELINES_DIR="$work/baselines" expect 0 "$NEURO_ROOT/scripts/bench-check" \
-    "$(selftest_bin)" --repetitions 3 --min-time 0.02
+  local key
+  mkdir -p "$work/none"
+  NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 77 \
+    "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions 3 --min-time 0.02
+  contains "$work/stderr" 'recorded this run as the local baseline'
+  key=$("$(neuroperf_bin)" machine-key "$build/bench-results/bench_selftest.json")
+  [[ -f $work/state/baselines/$key/bench_selftest.json ]] || fail "no local baseline recorded"
+  NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 0 \
+    "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions 3 --min-time 0.02
+  contains "$work/stderr" "compared with the local baseline $work/state/baselines/$key/"
   contains "$work/stdout" '-> PASS' "bench-check's verdict"
   json "$build/bench-results/bench_selftest.json" \
     'len([b for b in d["benchmarks"] if b["name"] == "BM_SelfTestWork" and b["run_type"] == "iteration"]) == 3'
   expect 2 "$NEURO_ROOT/scripts/bench-check" "$work/not-there"
+}
+
+# machine-key: the folder name from a run's context; fake models give their own keys.
+case_neuroperf_machine_key() {
+  local np
+  np=$(neuroperf_bin)
+  NEUROPERF_CPU_MODEL="Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz" NEUROPERF_ISA_LEVEL=x86-64-v4 \
+    selftest_run "$work/intel.json" 1
+  expect 0 "$np" machine-key "$work/intel.json"
+  contains "$work/stdout" '^intel-xeon-platinum-8370c-[0-9]+cpu-x86-64-v4$' "machine-key"
+  expect 2 "$np" machine-key "$work/not-there.json"
+  expect 2 "$np" machine-key
 }
 
 case_ctest_unit() {

@@ -17,4 +17,7 @@ int run_merge(const Args& args);    // neuroperf merge A.json B.json ... --out M
 int run_report(const Args& args);   // neuroperf report RESULT.json [--html F] [--markdown F]
 int run_serve(const Args& args);    // neuroperf serve [options]: execs neuroperf-server
 
+// Added by the suite-page work, each in its own cmd_*.cpp.
+int run_machine_key(const Args& args);  // neuroperf machine-key RUN.json
+
 }  // namespace neuro::cli

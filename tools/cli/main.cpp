@@ -30,7 +30,8 @@ constexpr const char* kUsage =
     "                             render a load result (markdown on stdout by default)\n"
     "  serve [--listen HOST:PORT] [--threads N] [--pg URL] [--redis URL] [--users FILE]\n"
     "        [--data-dir DIR] [--demo-data|--no-demo-data]\n"
-    "                             run the engine server (see neuroperf serve --help)\n";
+    "                             run the engine server (see neuroperf serve --help)\n"
+    "  machine-key RUN.json       the key of the machine a run came from (baselines/<key>/)\n";
 
 }  // namespace
 
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     if (command == "merge") return neuro::cli::run_merge(args);
     if (command == "report") return neuro::cli::run_report(args);
     if (command == "serve") return neuro::cli::run_serve(args);
+    if (command == "machine-key") return neuro::cli::run_machine_key(args);
     if (command == "-h" || command == "--help" || command == "help") {
       std::fputs(kUsage, stdout);
       return to_int(ExitCode::kOk);
