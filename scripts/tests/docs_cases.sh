@@ -25,6 +25,9 @@ declare -A docs_case_for=(
   ["neuroperf synth"]=neuroperf_synth
   ["neuroperf serve"]=neuroperf_serve
   ["neuroperf machine-key"]=neuroperf_machine_key
+  ["neuroperf report-suite"]=neuroperf_report_suite
+  ["neuroperf history"]=neuroperf_history
+  [scripts/ab]=ab
   [scripts/anchors/redis_benchmark.sh]=anchors_help
   [scripts/anchors/pg_write_anchor.sh]=anchors_help
   [scripts/anchors/load_wrk.sh]=anchors_help
@@ -179,6 +182,59 @@ case_bench_check() {  # lock
   json "$build/bench-results/bench_selftest.json" \
     'len([b for b in d["benchmarks"] if b["name"] == "BM_SelfTestWork" and b["run_type"] == "iteration"]) == 3'
   expect 2 "$NEURO_ROOT/scripts/bench-check" "$work/not-there"
+}
+
+# report-suite: a run folder as run-suite leaves it (a run, its comparison, verdicts.tsv) renders
+# into one page with every section; a run without a comparison says "NO BASELINE".
+case_neuroperf_report_suite() {
+  local np
+  np=$(neuroperf_bin)
+  mkdir -p "$work/run"
+  selftest_run "$work/run/bench_selftest.json" 3
+  selftest_run "$work/base.json" 3
+  "$np" compare "$work/base.json" "$work/run/bench_selftest.json" --format json \
+    --out "$work/run/compare_bench_selftest.json" || fail "compare failed"
+  printf 'executable\tmachine_key\tbaseline_kind\tbaseline\tcompare_exit\nbench_selftest\tk\tlocal\t%s\t0\n' \
+    "$work/base.json" >"$work/run/verdicts.tsv"
+  expect 0 "$np" report-suite "$work/run"
+  for id in overview exe-bench_selftest anchors load files; do
+    contains "$work/run/index.html" "id=\"$id\"" "index.html"
+  done
+  contains "$work/run/index.html" 'PASS' "index.html's verdict"
+  rm "$work/run/compare_bench_selftest.json"
+  expect 0 "$np" report-suite "$work/run" --out "$work/page.html"
+  contains "$work/page.html" 'NO BASELINE' "a run without a comparison"
+  expect 2 "$np" report-suite "$work/not-there"
+}
+
+# history: run folders with a planted step (+40 % from the fourth run on) name the revisions
+# on either side; a flat benchmark has none.
+case_neuroperf_history() {
+  local np i
+  np=$(neuroperf_bin)
+  for i in 1 2 3 4 5 6; do
+    mkdir -p "$work/reports/run$i"
+    if [[ $i -ge 4 ]]; then
+      NEURO_SELFTEST_EXTRA_WORK_PERCENT=40 selftest_run "$work/reports/run$i/bench_selftest.json" 5
+    else
+      selftest_run "$work/reports/run$i/bench_selftest.json" 5
+    fi
+  done
+  expect 0 "$np" history "$work/reports" --window 3 --out "$work/history.md"
+  contains "$work/history.md" 'BM_SelfTestWork.*\*\*\+[34][0-9]\.[0-9] %\*\* between run 2 .* and run 3' "history.md"
+  expect 2 "$np" history "$work/not-there"
+}
+
+# scripts/ab: this checkout's HEAD against itself, two tiny rounds of bench_selftest (the worktree
+# and its build are kept in build/ab/); scripts.ab (label ab) plants a regression too.
+case_ab() {  # lock
+  release_only
+  expect 0 "$NEURO_ROOT/scripts/ab" HEAD HEAD --bench bench_selftest --rounds 2 --repetitions 3 \
+    --min-time 0.02 --head-env NEURO_SELFTEST_EXTRA_WORK_PERCENT=0 --out "$work/ab"
+  contains "$work/stdout" "$work/ab" "scripts/ab's folder on stdout"
+  json "$work/ab/compare_bench_selftest.json" 'not d["failed"]'
+  [[ -s $work/ab/index.html && -s $work/ab/base/bench_selftest.json ]] || fail "no page or base/"
+  expect 2 "$NEURO_ROOT/scripts/ab" HEAD no-such-revision
 }
 
 # machine-key: the folder name from a run's context; fake models give their own keys.

@@ -18,6 +18,8 @@ int run_report(const Args& args);   // neuroperf report RESULT.json [--html F] [
 int run_serve(const Args& args);    // neuroperf serve [options]: execs neuroperf-server
 
 // Added by the suite-page work, each in its own cmd_*.cpp.
-int run_machine_key(const Args& args);  // neuroperf machine-key RUN.json
+int run_machine_key(const Args& args);   // neuroperf machine-key RUN.json
+int run_report_suite(const Args& args);  // neuroperf report-suite DIR [--out FILE]
+int run_history(const Args& args);       // neuroperf history DIR... [options]
 
 }  // namespace neuro::cli

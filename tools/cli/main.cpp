@@ -31,7 +31,11 @@ constexpr const char* kUsage =
     "  serve [--listen HOST:PORT] [--threads N] [--pg URL] [--redis URL] [--users FILE]\n"
     "        [--data-dir DIR] [--demo-data|--no-demo-data]\n"
     "                             run the engine server (see neuroperf serve --help)\n"
-    "  machine-key RUN.json       the key of the machine a run came from (baselines/<key>/)\n";
+    "  machine-key RUN.json       the key of the machine a run came from (baselines/<key>/)\n"
+    "  report-suite DIR [--out FILE]\n"
+    "                             the suite page of a run folder: DIR/index.html\n"
+    "  history DIR... [--window N] [--threshold X] [--alpha A] [--out FILE]\n"
+    "                             medians over many runs and their step changes\n";
 
 }  // namespace
 
@@ -53,6 +57,8 @@ int main(int argc, char** argv) {
     if (command == "report") return neuro::cli::run_report(args);
     if (command == "serve") return neuro::cli::run_serve(args);
     if (command == "machine-key") return neuro::cli::run_machine_key(args);
+    if (command == "report-suite") return neuro::cli::run_report_suite(args);
+    if (command == "history") return neuro::cli::run_history(args);
     if (command == "-h" || command == "--help" || command == "help") {
       std::fputs(kUsage, stdout);
       return to_int(ExitCode::kOk);
