@@ -2,6 +2,7 @@
 set(NEURO_ARCH "native" CACHE STRING
     "-march for our code: native (this machine's SIMD), x86-64-v3 (AVX2, what valgrind decodes), or empty")
 option(NEURO_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(NEURO_FUZZ "Build the fuzz harnesses with libFuzzer (clang only; the fuzz preset)" OFF)
 
 if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
   set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
@@ -11,5 +12,19 @@ set(CMAKE_CXX_FLAGS_RELEASE "-O3 -DNDEBUG")
 
 if(NEURO_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -O1 -g)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# The fuzz preset: every object gets libFuzzer's coverage instrumentation and ASan + UBSan (with
+# LeakSanitizer, on by default with ASan on Linux); only the harnesses link libFuzzer's main.
+if(NEURO_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "NEURO_FUZZ needs clang (the fuzz preset uses clang++-14); "
+                        "this compiler is ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  # -Wno-pass-failed: at -O1 under the sanitizers clang cannot vectorize the DSP's `omp simd`
+  # loops and says so as a warning; speed does not matter here, coverage does.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -O1 -g -Wno-pass-failed)
   add_link_options(-fsanitize=address,undefined)
 endif()

@@ -113,12 +113,14 @@ neuro_use_services() {
   [[ -z $given_target ]] || export NEUROPERF_TARGET_URL=$given_target
 }
 
-# neuro_bench_services NAME: the services a benchmark executable talks to (pg, redis), one per
-# line; nothing for those that need none. Callers: neuro_use_services $(neuro_bench_services X).
+# neuro_bench_services NAME: the services a benchmark executable talks to (pg, redis, engine),
+# one per line; nothing for those that need none. bench_http talks to the engine server, which
+# needs PostgreSQL and Redis under it. Callers: neuro_use_services $(neuro_bench_services X).
 neuro_bench_services() {
   case $(basename "$1") in
     bench_db) echo pg ;;
     bench_cache) echo redis ;;
+    bench_http) printf '%s\n' pg redis engine ;;
   esac
 }
 

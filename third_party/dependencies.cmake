@@ -31,6 +31,8 @@ find_package(nlohmann_json 3.10 QUIET)
 neuro_require(nlohmann_json_FOUND "nlohmann_json" nlohmann-json3-dev)
 find_package(Boost 1.74 QUIET)
 neuro_require(Boost_FOUND "Boost (Asio, Beast)" libboost-dev)
+find_package(CLI11 2.1 CONFIG QUIET)  # header-only: CLI11::CLI11 adds /usr/include/CLI
+neuro_require(CLI11_FOUND "CLI11 (command-line parser, CLI/CLI.hpp)" libcli11-dev)
 find_package(yaml-cpp QUIET)
 neuro_require(yaml-cpp_FOUND "yaml-cpp" libyaml-cpp-dev)
 find_package(OpenMP QUIET COMPONENTS CXX)
@@ -45,3 +47,11 @@ target_link_libraries(neuro_fftw3f INTERFACE PkgConfig::FFTW3F)
 add_library(neuro_hiredis INTERFACE)
 add_library(neuro::hiredis ALIAS neuro_hiredis)
 target_link_libraries(neuro_hiredis INTERFACE PkgConfig::HIREDIS)
+
+# engine/video: Debian's FFmpeg libraries (demux, decode, encode for the test-video generator).
+pkg_check_modules(FFMPEG QUIET IMPORTED_TARGET GLOBAL libavformat libavcodec libavutil)
+neuro_require(FFMPEG_FOUND "FFmpeg (libavformat, libavcodec, libavutil)"
+              "libavformat-dev libavcodec-dev libavutil-dev")
+add_library(neuro_ffmpeg INTERFACE)
+add_library(neuro::ffmpeg ALIAS neuro_ffmpeg)
+target_link_libraries(neuro_ffmpeg INTERFACE PkgConfig::FFMPEG)

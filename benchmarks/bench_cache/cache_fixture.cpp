@@ -18,7 +18,8 @@ namespace {
 
 constexpr std::size_t kSpecKeys = 1000;
 constexpr std::size_t kSmokeKeys = 50;
-constexpr cache::ExpiryMs kStoredExpiryMs = 10 * 60 * 1000;  // outlives a run, then vanishes
+constexpr cache::ExpiryMs kStoredExpiryMs =
+    cache::ExpiryMs{10} * 60 * 1000;  // outlives a run, then vanishes
 
 bool smoke() {
   const char* value = std::getenv("NEUROPERF_BENCH_SMOKE");
@@ -154,8 +155,8 @@ void publish_latency(benchmark::State& state, const common::LatencyHistogram& hi
   contributions = 0;
 }
 
-void cache_defaults(benchmark::internal::Benchmark* benchmark, std::vector<int> depths,
-                    std::vector<int> clients) {
+void cache_defaults(benchmark::internal::Benchmark* benchmark, const std::vector<int>& depths,
+                    const std::vector<int>& clients) {
   benchmark->ArgName("depth");
   for (int depth : depths) benchmark->Arg(depth);
   for (int threads : clients) benchmark->Threads(threads);

@@ -58,8 +58,8 @@ void publish_latency(benchmark::State& state, const common::LatencyHistogram& hi
 
 // Common settings: client threads (1 and 30 unless given), manual time (our clock measures
 // each pipeline round trip; setup and refills are outside it), microseconds, depth argument.
-void cache_defaults(benchmark::internal::Benchmark* benchmark, std::vector<int> depths,
-                    std::vector<int> clients);
+void cache_defaults(benchmark::internal::Benchmark* benchmark, const std::vector<int>& depths,
+                    const std::vector<int>& clients);
 
 // ops_per_second and bytes_per_second for this thread (Google Benchmark sums threads).
 void set_cache_counters(benchmark::State& state, std::size_t ops, double bytes);

@@ -116,6 +116,7 @@ void BM_WriteSamples(benchmark::State& state, store::WriteMethod method) {
   WriterSetup setup;
   if (!set_up(state, writers, setup)) return;
   std::vector<std::vector<store::SampleRow>> batches;
+  batches.reserve(static_cast<std::size_t>(writers));
   for (int w = 0; w < writers; ++w) {
     batches.push_back(
         store::rows_from_block(setup.blocks[static_cast<std::size_t>(w)], w + 1, kStartUs));
@@ -141,6 +142,7 @@ void BM_WriteChunks(benchmark::State& state, bool use_copy) {
   WriterSetup setup;
   if (!set_up(state, writers, setup)) return;
   std::vector<std::vector<store::ChunkRow>> batches;
+  batches.reserve(static_cast<std::size_t>(writers));
   for (int w = 0; w < writers; ++w) {
     batches.push_back(store::chunks_from_block(setup.blocks[static_cast<std::size_t>(w)], w + 1,
                                                kStartUs, batch_timestamps()));

@@ -142,7 +142,7 @@ const QueryDataset& query_dataset(store::Connection& connection) {
 std::string volume_schema(store::Connection& connection) {
   static std::mutex mutex;
   static bool ready = false;
-  const std::string schema = "neuro_bench_volume";
+  std::string schema = "neuro_bench_volume";
   std::lock_guard lock(mutex);
   connection.exec("CREATE SCHEMA IF NOT EXISTS " + schema);
   connection.set_search_path(schema);

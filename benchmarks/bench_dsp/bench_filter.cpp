@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,7 @@ BENCHMARK(BM_ZeroPhaseBandpass)
 // One 100 ms packet per iteration through a streaming filter that carries state; the time per
 // iteration is the per-packet latency, and p50/p99 come from timing each packet.
 void BM_StreamingBandpass(benchmark::State& state, const common::DeviceProfile& profile) {
-  const auto packet_samples = static_cast<std::size_t>(profile.sample_rate_hz / 10.0 + 0.5);
+  const auto packet_samples = static_cast<std::size_t>(std::lround(profile.sample_rate_hz / 10.0));
   const auto stream_block = common::make_synthetic_eeg(common::options_for(profile, 10.0));
   const std::size_t packets = stream_block.samples() / packet_samples;
   std::vector<common::SignalBlock> inputs;

@@ -28,7 +28,7 @@ void BM_Concurrent(benchmark::State& state, const std::string& name) {
   ml::set_threads(static_cast<int>(state.range(2)));
   const int per_caller = smoke() ? 2 : 20;
   // One window per request, each caller its own: rows of one input batch.
-  const auto inputs = model_input(model, callers * per_caller, 7);
+  const auto inputs = model_input(model, static_cast<std::int64_t>(callers) * per_caller, 7);
   model.warm_up({1, 8, 16, 32, 64});
   std::unique_ptr<ml::BatchedModel> batcher;
   if (batched) {

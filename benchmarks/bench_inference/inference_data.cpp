@@ -29,7 +29,8 @@ struct Models {
 
 Models& models() {
   static Models* instance = [] {
-    auto* m = new Models();  // lives for the process: benchmarks run until exit
+    // Lives for the process (benchmarks run until exit): never freed, so never owned.
+    auto* m = new Models();  // NOLINT(cppcoreguidelines-owning-memory)
     if (const char* path = std::getenv("NEUROPERF_TORCHSCRIPT"); path && *path) {
       const char* shape = std::getenv("NEUROPERF_TORCHSCRIPT_SHAPE");
       m->user = std::make_unique<ml::TorchScriptModel>(

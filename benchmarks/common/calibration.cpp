@@ -17,7 +17,7 @@
 namespace neuro::bench {
 namespace {
 
-constexpr std::size_t kFloats = 64 * 1024;  // 256 KiB: resident in L2, not in L1
+constexpr std::size_t kFloats = std::size_t{64} * 1024;  // 256 KiB: resident in L2, not in L1
 constexpr int kSweeps = 4;
 constexpr std::uint64_t kChainSteps = 100'000;
 

@@ -198,6 +198,7 @@ TEST_F(RedisTest, PipelinesAnswerInOrderAtEveryDepth) {
   std::shuffle(keys.begin(), keys.end(), std::mt19937(5));
   // Reference: one plain GET per key, in the same order.
   std::vector<std::optional<std::string>> expected;
+  expected.reserve(keys.size());
   for (const auto& k : keys) expected.push_back(raw_get(redis(), k));
   EXPECT_EQ(std::count(expected.begin(), expected.end(), std::nullopt), 84);
   for (std::size_t depth : {1u, 10u, 100u, 1000u}) {

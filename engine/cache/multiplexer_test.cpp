@@ -23,6 +23,7 @@ using testing::RedisTest;
 std::vector<Connection> open_connections(const RedisUrl& url, int count,
                                          ConnectionOptions options = {}) {
   std::vector<Connection> connections;
+  connections.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) connections.push_back(Connection::open(url, options));
   return connections;
 }

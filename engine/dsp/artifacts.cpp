@@ -78,11 +78,13 @@ void check_options(const ArtifactOptions& o) {
 }
 
 void check_shape(const common::SignalBlock& block) {
-  if (block.empty())
+  if (block.empty()) {
     fail("empty block (" + std::to_string(block.channels()) + " channels x " +
          std::to_string(block.samples()) + " samples)");
-  if (block.channels() < 2)
+  }
+  if (block.channels() < 2) {
     fail("need at least 2 channels, got " + std::to_string(block.channels()));
+  }
   if (block.samples() < 2) fail("need at least 2 samples, got " + std::to_string(block.samples()));
   if (block.samples() > std::numeric_limits<std::uint32_t>::max()) {
     fail(std::to_string(block.samples()) + " samples per channel, at most 2^32 - 1 supported");
@@ -101,7 +103,7 @@ void compute_stats(const common::SignalBlock& block, const std::vector<std::size
     for (std::size_t i = begin; i < end; ++i) {
       const std::size_t c = channels[i];
       const auto result = robust_stats_if_finite(block.channel(c), scratch);
-      finite[c] = result.has_value();
+      finite[c] = result.has_value() ? 1 : 0;
       if (result) stats[c] = *result;
     }
   });
@@ -236,6 +238,7 @@ void find_bad_channels(const common::SignalBlock& block, const ArtifactOptions& 
 
   SelectionScratch scratch;
   std::vector<double> spreads;
+  spreads.reserve(usable.size());
   for (const std::size_t c : usable) spreads.push_back(stats[c].robust_sd);
   const double spread_median = median(std::span<const double>(spreads), scratch);
   for (double& s : spreads) s = std::abs(s - spread_median);

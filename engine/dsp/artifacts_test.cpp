@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -121,8 +123,9 @@ TEST(ArtifactThreads, TwoThreadsGiveBitIdenticalResults) {
     const auto& b = report_two.channels[c];
     EXPECT_EQ(a.bad_reasons, b.bad_reasons);
     EXPECT_EQ(a.clipped_samples, b.clipped_samples);
-    EXPECT_EQ(std::memcmp(&a.max_abs_correlation, &b.max_abs_correlation, sizeof(double)), 0);
-    EXPECT_EQ(std::memcmp(&a.noisy_z, &b.noisy_z, sizeof(double)), 0);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(a.max_abs_correlation),
+              std::bit_cast<std::uint64_t>(b.max_abs_correlation));
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(a.noisy_z), std::bit_cast<std::uint64_t>(b.noisy_z));
   }
 }
 

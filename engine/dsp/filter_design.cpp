@@ -103,7 +103,7 @@ SosSection section_from_roots(Complex z1, Complex z2, Complex p1, Complex p2, do
 // scipy.signal.zpk2sos(z, p, k, pairing='nearest') for an equal, even number of poles and zeros
 // (true of every band-pass design): the pole nearest the unit circle is paired first with its
 // nearest zeros, and the sections are returned in reverse order so the sharpest come last.
-SosCoefficients zpk_to_sos(Zpk zpk) {
+SosCoefficients zpk_to_sos(const Zpk& zpk) {
   const std::size_t sections = (std::max(zpk.poles.size(), zpk.zeros.size()) + 1) / 2;
   auto poles = conjugate_halves_then_reals(zpk.poles);
   auto zeros = conjugate_halves_then_reals(zpk.zeros);

@@ -80,7 +80,7 @@ template <typename T, typename KeyOf>
 void count_buckets(const T* values, std::size_t n, KeyOf key_of, int shift, std::uint32_t* hist) {
   std::uint32_t* hist0 = hist;
   std::uint32_t* hist1 = hist + kBuckets;
-  std::memset(hist, 0, 2 * kBuckets * sizeof(std::uint32_t));
+  std::memset(hist, 0, std::size_t{2} * kBuckets * sizeof(std::uint32_t));
   std::size_t i = 0;
   for (; i + 1 < n; i += 2) {
     ++hist0[(key_of(values[i]) >> shift) & kBucketMask];
@@ -94,7 +94,7 @@ void count_buckets(const T* values, std::size_t n, KeyOf key_of, int shift, std:
 void count_indices(const std::uint16_t* buckets, std::size_t n, std::uint32_t* hist) {
   std::uint32_t* hist0 = hist;
   std::uint32_t* hist1 = hist + kBuckets;
-  std::memset(hist, 0, 2 * kBuckets * sizeof(std::uint32_t));
+  std::memset(hist, 0, std::size_t{2} * kBuckets * sizeof(std::uint32_t));
   std::size_t i = 0;
   for (; i + 1 < n; i += 2) {
     ++hist0[buckets[i]];
@@ -233,7 +233,7 @@ double middle(std::pair<T, T> selected, std::size_t n) {
 
 }  // namespace
 
-SelectionScratch::SelectionScratch() : histogram_(2 * kBuckets) {}
+SelectionScratch::SelectionScratch() : histogram_(std::size_t{2} * kBuckets) {}
 
 std::optional<double> median_if_finite(std::span<const float> values, SelectionScratch& scratch) {
   check_size(values.size(), "median");

@@ -29,6 +29,7 @@ double sorted_median(const std::vector<float>& values) {
 
 double sorted_mad(const std::vector<float>& values, double center) {
   std::vector<double> deviations;
+  deviations.reserve(values.size());
   for (float v : values) deviations.push_back(std::abs(static_cast<double>(v) - center));
   return sorted_median(deviations);
 }

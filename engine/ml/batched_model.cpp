@@ -16,4 +16,9 @@ std::future<at::Tensor> BatchedModel::submit(const at::Tensor& example) {
   return batcher_.submit(example);
 }
 
+std::vector<std::future<at::Tensor>> BatchedModel::submit_all(std::vector<at::Tensor> examples) {
+  for (const auto& e : examples) model_.check_input(e.defined() ? e.unsqueeze(0) : e);
+  return batcher_.submit_all(std::move(examples));
+}
+
 }  // namespace neuro::ml

@@ -5,6 +5,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <future>
+#include <vector>
 
 #include "engine/ml/micro_batcher.hpp"
 #include "engine/ml/model.hpp"
@@ -19,6 +20,9 @@ class BatchedModel {
   // One example of the model's sample_shape() -> a future of its (classes) logits. Throws
   // common::InvalidArgument right away (not through the future) for a wrong shape or dtype.
   std::future<at::Tensor> submit(const at::Tensor& example);
+  // Several examples of one caller: checked first (a bad one throws, nothing is queued), then
+  // queued together, so the batch leaves as soon as they are all in.
+  std::vector<std::future<at::Tensor>> submit_all(std::vector<at::Tensor> examples);
 
   MicroBatcherStats stats() const { return batcher_.stats(); }
 

@@ -1,7 +1,9 @@
-// Gathers concurrent single requests into batches: a batch leaves when it holds max_batch
-// requests or when its oldest request has waited max_wait, whichever comes first; one worker
-// thread runs the batch function and hands every caller its own response through a future.
-// This is what turns 10 concurrent users into batch throughput. Torch-free on purpose.
+// Gathers concurrent requests into batches. A batch leaves as soon as every waiting caller is in
+// it (no caller is still submitting: a lone request is not held for the timer), when it holds
+// max_batch requests, or when its oldest request has waited max_wait, whichever comes first.
+// Requests that queue while a batch runs leave together in the next one: that is what turns 10
+// concurrent users into batch throughput. One worker thread runs the batch function and hands
+// every caller its own response through a future. Torch-free on purpose.
 #pragma once
 
 #include <chrono>
@@ -23,7 +25,9 @@ namespace neuro::ml {
 
 struct MicroBatcherOptions {
   std::size_t max_batch = 64;
-  std::chrono::microseconds max_wait{2000};  // from the oldest request's arrival
+  // From the oldest request's arrival; only reached while a caller is still submitting (a
+  // Caller not yet finished) or when callers keep arriving faster than batches leave.
+  std::chrono::microseconds max_wait{2000};
 };
 
 struct MicroBatcherStats {
@@ -63,16 +67,66 @@ class MicroBatcher {
   MicroBatcher(const MicroBatcher&) = delete;
   MicroBatcher& operator=(const MicroBatcher&) = delete;
 
+  // One caller with one request: it is complete as soon as it is queued.
   std::future<Response> submit(Request request) {
-    Pending pending{std::move(request), {}, Clock::now()};
-    auto future = pending.promise.get_future();
+    std::vector<Request> one;
+    one.push_back(std::move(request));
+    return std::move(submit_all(std::move(one)).front());
+  }
+
+  // One caller with several requests, queued together (none of them leaves before all are in).
+  std::vector<std::future<Response>> submit_all(std::vector<Request> requests) {
+    std::vector<std::future<Response>> futures;
+    futures.reserve(requests.size());
     {
       std::lock_guard lock(mutex_);
-      queue_.push_back(std::move(pending));
+      const auto now = Clock::now();
+      for (auto& r : requests) {
+        queue_.push_back(Pending{std::move(r), {}, now});
+        futures.push_back(queue_.back().promise.get_future());
+      }
     }
     wake_.notify_one();
-    return future;
+    return futures;
   }
+
+  // A caller that submits its requests one at a time: while it is open, the batch waits for it
+  // (up to max_wait); finish() (or the destructor) says it has submitted everything.
+  class Caller {
+   public:
+    explicit Caller(MicroBatcher& batcher) : batcher_(&batcher) {
+      std::lock_guard lock(batcher_->mutex_);
+      ++batcher_->open_callers_;
+    }
+    ~Caller() { finish(); }
+    Caller(const Caller&) = delete;
+    Caller& operator=(const Caller&) = delete;
+
+    std::future<Response> submit(Request request) {
+      if (batcher_ == nullptr) throw std::logic_error("micro-batcher: caller already finished");
+      std::future<Response> future;
+      {
+        std::lock_guard lock(batcher_->mutex_);
+        batcher_->queue_.push_back(Pending{std::move(request), {}, Clock::now()});
+        future = batcher_->queue_.back().promise.get_future();
+      }
+      batcher_->wake_.notify_one();
+      return future;
+    }
+
+    void finish() {
+      if (batcher_ == nullptr) return;
+      {
+        std::lock_guard lock(batcher_->mutex_);
+        --batcher_->open_callers_;
+      }
+      batcher_->wake_.notify_one();
+      batcher_ = nullptr;
+    }
+
+   private:
+    MicroBatcher* batcher_;
+  };
 
   MicroBatcherStats stats() const {
     std::lock_guard lock(mutex_);
@@ -95,8 +149,10 @@ class MicroBatcher {
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left
       const auto deadline = queue_.front().arrived + options_.max_wait;
-      wake_.wait_until(lock, deadline,
-                       [this] { return stopping_ || queue_.size() >= options_.max_batch; });
+      // Every waiting caller is in the queue unless one is still submitting.
+      wake_.wait_until(lock, deadline, [this] {
+        return stopping_ || open_callers_ == 0 || queue_.size() >= options_.max_batch;
+      });
       const std::size_t n = std::min(queue_.size(), options_.max_batch);
       std::vector<Pending> batch;
       batch.reserve(n);
@@ -138,6 +194,7 @@ class MicroBatcher {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   MicroBatcherStats stats_;
+  std::size_t open_callers_ = 0;  // Callers that have not finished submitting
   bool stopping_ = false;
   std::thread worker_;  // last: starts after every other member exists
 };

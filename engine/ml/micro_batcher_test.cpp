@@ -6,6 +6,7 @@
 #include <chrono>
 #include <future>
 #include <latch>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -82,8 +83,8 @@ TEST(MicroBatcher, QueuedRequestsLeaveInFullBatches) {
                                          return square_all(requests);
                                        });
   std::vector<std::future<Tagged>> futures;
-  // The first batch of 4 leaves at once (full) and blocks in the batch function.
-  for (int i = 0; i < 4; ++i) futures.push_back(batcher.submit({0, i}));
+  // The first batch of 4 (one caller's) leaves at once and blocks in the batch function.
+  futures = batcher.submit_all({{0, 0}, {0, 1}, {0, 2}, {0, 3}});
   while (batcher.stats().batches == 0) std::this_thread::yield();
   for (int i = 4; i < 12; ++i) futures.push_back(batcher.submit({0, i}));
   release.set_value();
@@ -95,21 +96,100 @@ TEST(MicroBatcher, QueuedRequestsLeaveInFullBatches) {
   EXPECT_EQ(sizes, (std::vector<std::size_t>{4, 4, 4}));
 }
 
-// With max_wait of an hour and max_batch 4, three requests cannot leave (no timer has expired,
-// the batch is not full): their futures stay pending, whatever the machine's speed. The fourth
-// fills the batch and all four are answered.
-TEST(MicroBatcher, WaitsForAFullBatchUntilTheDeadline) {
-  MicroBatcher<Tagged, Tagged> batcher({.max_batch = 4, .max_wait = 1h}, square_all);
+// With max_wait of an hour and max_batch 4, three requests of a caller that is still
+// submitting cannot leave (no timer has expired, the batch is not full, a caller is not yet in
+// it): their futures stay pending, whatever the machine's speed. The fourth fills the batch and
+// all four are answered.
+TEST(MicroBatcher, WaitsForAFullBatchWhileACallerIsStillSubmitting) {
+  using Batcher = MicroBatcher<Tagged, Tagged>;
+  Batcher batcher({.max_batch = 4, .max_wait = 1h}, square_all);
+  Batcher::Caller caller(batcher);
   std::vector<std::future<Tagged>> futures;
-  for (int i = 0; i < 3; ++i) futures.push_back(batcher.submit({0, i}));
+  for (int i = 0; i < 3; ++i) futures.push_back(caller.submit({0, i}));
   EXPECT_EQ(futures[0].wait_for(50ms), std::future_status::timeout);
-  futures.push_back(batcher.submit({0, 3}));
+  futures.push_back(caller.submit({0, 3}));
   for (auto& f : futures) ASSERT_EQ(f.wait_for(kHang), std::future_status::ready);
   EXPECT_EQ(batcher.stats().batches, 1u);
 }
 
-// A lone request with a large max_batch leaves when its wait bound expires, alone.
-TEST(MicroBatcher, ALoneRequestLeavesAfterMaxWait) {
+// The flush on completeness: one caller, an hour's timer and room for 64. A timer-only batcher
+// would hold the request for the hour (the 60 s guard fails); this one answers at once.
+TEST(MicroBatcher, ALoneCallerDoesNotWaitForTheTimer) {
+  MicroBatcher<Tagged, Tagged> batcher({.max_batch = 64, .max_wait = 1h}, square_all);
+  auto future = batcher.submit({3, 4});
+  ASSERT_EQ(future.wait_for(kHang), std::future_status::ready);
+  EXPECT_EQ(future.get().value, 16);
+}
+
+// A caller's several requests leave in one batch once the last is in, not before.
+TEST(MicroBatcher, ACallerLeavesWhenItFinishes) {
+  using Batcher = MicroBatcher<Tagged, Tagged>;
+  Batcher batcher({.max_batch = 64, .max_wait = 1h}, square_all);
+  std::vector<std::future<Tagged>> futures;
+  {
+    Batcher::Caller caller(batcher);
+    for (int i = 0; i < 5; ++i) futures.push_back(caller.submit({1, i}));
+    EXPECT_EQ(futures[4].wait_for(50ms), std::future_status::timeout);
+    caller.finish();
+    EXPECT_THROW(caller.submit({1, 9}), std::logic_error);
+  }
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(futures[i].wait_for(kHang), std::future_status::ready) << i;
+    EXPECT_EQ(futures[i].get().value, i * i);
+  }
+  const auto stats = batcher.stats();
+  EXPECT_EQ(stats.batches, 1u);
+  EXPECT_EQ(stats.largest_batch, 5u);
+}
+
+// submit_all queues a caller's requests at once: one batch, each its own answer.
+TEST(MicroBatcher, SubmitAllIsOneCaller) {
+  MicroBatcher<Tagged, Tagged> batcher({.max_batch = 64, .max_wait = 1h}, square_all);
+  auto futures = batcher.submit_all({{0, 1}, {0, 2}, {0, 3}});
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(futures[i].wait_for(kHang), std::future_status::ready);
+    EXPECT_EQ(futures[i].get().value, (i + 1) * (i + 1));
+  }
+  EXPECT_EQ(batcher.stats().batches, 1u);
+}
+
+// Callers that queue while a batch runs are all in the next batch (the worker takes every
+// waiting caller at once, it does not wait for a timer that never expires here).
+TEST(MicroBatcher, CallersQueuedDuringABatchLeaveTogether) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<bool> first{true};
+  std::vector<std::size_t> sizes;
+  std::mutex sizes_mutex;
+  MicroBatcher<Tagged, Tagged> batcher({.max_batch = 64, .max_wait = 1h},
+                                       [&](std::vector<Tagged>& requests) {
+                                         if (first.exchange(false)) released.wait();
+                                         std::lock_guard lock(sizes_mutex);
+                                         sizes.push_back(requests.size());
+                                         return square_all(requests);
+                                       });
+  std::vector<std::future<Tagged>> futures;
+  futures.push_back(batcher.submit({0, 0}));
+  while (batcher.stats().batches == 0) std::this_thread::yield();
+  for (int i = 1; i < 6; ++i) futures.push_back(batcher.submit({i, i}));
+  release.set_value();
+  for (auto& f : futures) ASSERT_EQ(f.wait_for(kHang), std::future_status::ready);
+  std::lock_guard lock(sizes_mutex);
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 5}));
+}
+
+// A caller that never finishes holds its batch only until the timer.
+TEST(MicroBatcher, AnOpenCallerIsBoundedByMaxWait) {
+  using Batcher = MicroBatcher<Tagged, Tagged>;
+  Batcher batcher({.max_batch = 64, .max_wait = 1ms}, square_all);
+  Batcher::Caller caller(batcher);
+  auto future = caller.submit({7, 5});
+  ASSERT_EQ(future.wait_for(kHang), std::future_status::ready);
+  EXPECT_EQ(future.get().value, 25);
+}
+
+// A lone request with a large max_batch leaves alone.
+TEST(MicroBatcher, ALoneRequestLeavesAlone) {
   MicroBatcher<Tagged, Tagged> batcher({.max_batch = 64, .max_wait = 1ms}, square_all);
   auto future = batcher.submit({7, 5});
   ASSERT_EQ(future.wait_for(kHang), std::future_status::ready);
@@ -124,8 +204,9 @@ TEST(MicroBatcher, ABatchFailureReachesEveryCallerOfThatBatchOnly) {
                                            throw std::runtime_error("bad window");
                                          return square_all(requests);
                                        });
-  auto a = batcher.submit({0, -1});
-  auto b = batcher.submit({1, 2});
+  auto ab = batcher.submit_all({{0, -1}, {1, 2}});  // one batch
+  auto& a = ab[0];
+  auto& b = ab[1];
   EXPECT_THROW(a.get(), std::runtime_error);
   EXPECT_THROW(b.get(), std::runtime_error);
   auto c = batcher.submit({0, 3});

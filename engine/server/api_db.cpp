@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include "engine/server/auth.hpp"
+#include "engine/server/handlers/videos.hpp"
 #include "engine/store/schema.hpp"
 #include "engine/store/volume.hpp"
 
@@ -16,6 +17,7 @@ void create_api_schema(store::Connection& c, const std::string& schema) {
   try {
     store::create_sample_schema(c, options);
     store::create_volume_schema(c);
+    create_video_schema(c);
     c.exec(
         "ALTER TABLE projects ADD COLUMN IF NOT EXISTS camera_model text, "
         "ADD COLUMN IF NOT EXISTS camera_view text, ADD COLUMN IF NOT EXISTS signal_type text");

@@ -82,7 +82,9 @@ UserStore UserStore::load(const std::filesystem::path& path) {
     if (!(fields >> scheme >> iterations >> salt >> hash) || (fields >> extra)) {
       throw common::InvalidArgument(where + "expected NAME pbkdf2-sha256 ITERATIONS SALT HASH");
     }
-    if (scheme != kScheme) throw common::InvalidArgument(where + "unknown scheme '" + scheme + "'");
+    if (scheme != kScheme) {
+      throw common::InvalidArgument(where + ("unknown scheme '" + scheme + "'"));
+    }
     PasswordHash h;
     try {
       h.iterations = std::stoi(iterations);
@@ -172,7 +174,7 @@ std::string load_or_create_secret(const std::filesystem::path& dir) {
       if (secret.size() >= 16) return secret;
     }
   }
-  const std::string secret = random_bytes(32);
+  std::string secret = random_bytes(32);
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0 || ::write(fd, secret.data(), secret.size()) != static_cast<ssize_t>(secret.size()) ||
       ::fsync(fd) != 0) {

@@ -29,13 +29,14 @@ nlohmann::json Inference::predict(const std::string& model, std::span<const floa
       movement ? static_cast<ml::Model&>(impl_->movement) : static_cast<ml::Model&>(impl_->emotion);
   ml::BatchedModel& batched = movement ? impl_->movement_batched : impl_->emotion_batched;
   const std::size_t per = example_size(model);
-  std::vector<std::future<at::Tensor>> futures;
+  std::vector<at::Tensor> examples;
   for (std::size_t i = 0; i + per <= values.size(); i += per) {
-    at::Tensor example =
+    examples.push_back(
         torch::from_blob(const_cast<float*>(values.data() + i), m.sample_shape(), torch::kFloat32)
-            .clone();
-    futures.push_back(batched.submit(example));
+            .clone());
   }
+  // One caller: its examples leave in the next batch as soon as they are all queued.
+  auto futures = batched.submit_all(std::move(examples));
   nlohmann::json predictions = nlohmann::json::array();
   for (auto& f : futures) {
     const at::Tensor logits = f.get().reshape({-1});

@@ -1,6 +1,7 @@
 #include "engine/server/jobs.hpp"
 
 #include "engine/server/api_db.hpp"
+#include "engine/server/handlers/videos.hpp"
 #include "engine/server/job_queue.hpp"
 
 namespace neuro::server {
@@ -29,6 +30,7 @@ JobQueueOutcome fail_job(ServerContext& server, const std::string& id,
 void enqueue_job(ServerContext& server, const std::string& id, const std::string& kind) {
   ServerContext* s = &server;
   server.jobs.submit([s, id, kind](const std::atomic<bool>& stopping) {
+    if (kind == "video") return run_video_job(*s, id, stopping);
     return kind == "upload" ? run_upload_job(*s, id, stopping) : run_analysis_job(*s, id, stopping);
   });
 }

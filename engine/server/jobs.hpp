@@ -20,7 +20,7 @@ void set_job_status(ServerContext& server, const std::string& id, const std::str
 JobQueueOutcome fail_job(ServerContext& server, const std::string& id,
                          const std::string& error) noexcept;
 
-// Queues the work of job `id` (kind "upload" or "analysis") on the server's job queue.
+// Queues the work of job `id` (kind "upload", "analysis" or "video") on the server's job queue.
 void enqueue_job(ServerContext& server, const std::string& id, const std::string& kind);
 
 // Re-queues every job left queued or running; returns how many.

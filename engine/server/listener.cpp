@@ -36,8 +36,12 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  acceptor_.async_accept(net::make_strand(io_),
-                         beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  // With one I/O thread every handler already runs on it, one after another: a strand per
+  // connection would only add a queue and a type-erased hop to every completion.
+  auto bound = beast::bind_front_handler(&Listener::on_accept, shared_from_this());
+  if (server_.options.threads == 1)
+    return acceptor_.async_accept(net::any_io_executor(io_.get_executor()), std::move(bound));
+  acceptor_.async_accept(net::make_strand(io_), std::move(bound));
 }
 
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {

@@ -12,14 +12,14 @@
 namespace neuro::server {
 
 struct Limits {
-  std::size_t header_bytes = 16 * 1024;             // request line + headers
+  std::size_t header_bytes = 16 << 10;              // request line + headers
   std::size_t json_body_bytes = 1 << 20;            // every JSON route
   std::size_t chunk_body_bytes = 256u << 20;        // POST /api/v2/sessions/{id}/data (in memory)
   std::size_t upload_body_bytes = 1u << 30;         // POST /api/v2/data/upload (streamed to disk)
   std::size_t inference_body_bytes = 16u << 20;     // POST /api/v2/inference/{model}
   std::size_t max_connections = 10'000;             // open HTTP connections; past it: 503, closed
   std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request header
-  std::chrono::milliseconds read_timeout{30'000};   // each piece of a body must arrive within it
+  std::chrono::milliseconds read_timeout{30'000};   // each body piece (256 KB or the rest) in it
   std::chrono::milliseconds body_timeout{300'000};  // a whole buffered body
 };
 

@@ -34,8 +34,8 @@ Server::Server(ServerOptions options) : options_(std::move(options)), io_(option
   }
   store::ConnectOptions pg_options;
   pg_options.application_name = "neuroperf-server";
-  const std::size_t pg_size =
-      static_cast<std::size_t>(options_.handler_threads + options_.job_workers + 4);
+  const std::size_t pg_size = static_cast<std::size_t>(options_.handler_threads) +
+                              static_cast<std::size_t>(options_.job_workers) + 4;
   pg_ = std::make_unique<store::ConnectionPool>(
       options_.pg_url, pg_size, pg_options,
       [schema](store::Connection& c) { c.set_search_path(schema); });

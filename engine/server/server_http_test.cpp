@@ -126,6 +126,10 @@ TEST_F(ServerHttpTest, WrongMediaTypeBadJsonAndWrongTypes) {
   expect_json_error(http_call(port(), http::verb::post, "/api/v2/patients", "{not json",
                               "application/json", auth()),
                     400);
+  // A number past double's range is invalid JSON too (it was a 500 until fuzzing found it).
+  expect_json_error(http_call(port(), http::verb::post, "/api/v2/patients", R"({"name":1e999})",
+                              "application/json", auth()),
+                    400);
   expect_json_error(post_json("/api/v2/patients", {{"name", 5}}), 422);
   expect_json_error(post_json("/api/v2/patients", {{"name", "x"}, {"dob", "yesterday"}}), 422);
   expect_json_error(post_json("/api/v2/analysis", {{"session_id", "demo_session_1"},

@@ -29,7 +29,8 @@ std::vector<SampleRow> make_rows() {
     for (int t = 0; t < kSeconds; ++t) {
       for (int c = 0; c < 8; ++c) {
         if (t >= kSeconds - static_cast<int>(session + 1) * c) continue;
-        rows.push_back({kStartUs + t * kSecondUs, session, c, noise(rng) + 10.0f * c, {}});
+        rows.push_back(
+            {kStartUs + t * kSecondUs, session, c, noise(rng) + 10.0f * static_cast<float>(c), {}});
       }
     }
   }
@@ -111,6 +112,7 @@ TEST_F(QueryTest, BothLatestFormsAgreeWithTheNewestRowPerChannel) {
       if (!fresh && r.time_us > it->second.time_us) it->second = r;
     }
     std::vector<TimedValue> expected;
+    expected.reserve(newest.size());
     for (const auto& [c, r] : newest) expected.push_back({r.time_us, c, r.value});
     EXPECT_EQ(queries.latest_distinct_on(session), expected) << "session " << session;
     EXPECT_EQ(queries.latest_lateral(session), expected) << "session " << session;

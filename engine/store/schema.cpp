@@ -50,9 +50,12 @@ void create_native(Connection& c, const SchemaOptions& o, const std::string& tab
   int index = 0;
   for (std::int64_t t = o.from_us; t < o.to_us; t += o.partition_interval_us, ++index) {
     const std::int64_t end = std::min(t + o.partition_interval_us, o.to_us);
-    c.exec("CREATE TABLE IF NOT EXISTS " + table + "_p" + std::to_string(index) + " PARTITION OF " +
-           table + " FOR VALUES FROM ('" + format_timestamp(t) + "') TO ('" +
-           format_timestamp(end) + "')" + storage_clause(table));
+    std::string sql = "CREATE TABLE IF NOT EXISTS ";
+    sql.append(table).append("_p").append(std::to_string(index)).append(" PARTITION OF ");
+    sql.append(table).append(" FOR VALUES FROM ('").append(format_timestamp(t));
+    sql.append("') TO ('").append(format_timestamp(end)).append("')");
+    sql.append(storage_clause(table));
+    c.exec(sql);
   }
   c.exec("CREATE TABLE IF NOT EXISTS " + table + "_default PARTITION OF " + table + " DEFAULT" +
          storage_clause(table));

@@ -28,12 +28,12 @@ VolumeData make_volume_data(const VolumeSpec& spec) {
   VolumeData d;
   for (int u = 0; u < spec.users; ++u) {
     d.users.push_back({u + 1, "user" + std::to_string(u + 1) + "@example.org",
-                       kBaseUs + uniform(365 * 24 * 60) * kMinuteUs});
+                       kBaseUs + uniform(std::int64_t{365} * 24 * 60) * kMinuteUs});
     for (int p = 0; p < spec.projects_per_user; ++p) {
       const auto id = static_cast<std::int64_t>(d.projects.size() + 1);
       // Minute resolution makes equal created_at values likely: the id tie-break is exercised.
-      d.projects.push_back(
-          {id, u + 1, "project " + std::to_string(id), kBaseUs + uniform(60 * 24) * kMinuteUs});
+      d.projects.push_back({id, u + 1, "project " + std::to_string(id),
+                            kBaseUs + uniform(std::int64_t{60} * 24) * kMinuteUs});
     }
   }
   // Sessions concentrate on a few projects (a project holds several), as in real use.
@@ -41,8 +41,8 @@ VolumeData make_volume_data(const VolumeSpec& spec) {
   for (int s = 0; s < spec.sessions; ++s) {
     const std::int64_t project =
         1 + (uniform(hot_projects) * 37) % static_cast<std::int64_t>(d.projects.size());
-    d.sessions.push_back(
-        {s + 1, project, kStatuses[uniform(3)], kBaseUs + uniform(30 * 24 * 60) * kMinuteUs});
+    d.sessions.push_back({s + 1, project, kStatuses[uniform(3)],
+                          kBaseUs + uniform(std::int64_t{30} * 24 * 60) * kMinuteUs});
     for (int e = 0; e < spec.events_per_session; ++e) {
       const auto id = static_cast<std::int64_t>(d.events.size() + 1);
       d.events.push_back({id, s + 1, kEventTypes[uniform(5)],
@@ -172,6 +172,7 @@ std::vector<Project> VolumeQueries::user_projects(std::int64_t user_id) {
   p.add_i64(user_id);
   const Result r = connection_.exec_prepared(kUserProjects, p.params(), 1);
   std::vector<Project> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({binary::get_i64(r.value(i, 0).data()), binary::get_i64(r.value(i, 1).data()),
                    text(r, i, 2), binary::get_time(r.value(i, 3).data())});
@@ -184,6 +185,7 @@ std::vector<SessionOwner> VolumeQueries::recent_sessions(std::int64_t limit) {
   p.add_i64(limit);
   const Result r = connection_.exec_prepared(kRecentSessions, p.params(), 1);
   std::vector<SessionOwner> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back(
         {binary::get_i64(r.value(i, 0).data()), text(r, i, 1), text(r, i, 2), text(r, i, 3)});
@@ -196,6 +198,7 @@ std::vector<EventTypeStats> VolumeQueries::project_event_stats(std::int64_t proj
   p.add_i64(project_id);
   const Result r = connection_.exec_prepared(kProjectStats, p.params(), 1);
   std::vector<EventTypeStats> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({text(r, i, 0), binary::get_i64(r.value(i, 1).data()),
                    binary::get_f64(r.value(i, 2).data())});
@@ -211,6 +214,7 @@ std::vector<DetectionEvent> VolumeQueries::events_page(std::int64_t session_id, 
   p.add_i64(offset);
   const Result r = connection_.exec_prepared(kEventsPage, p.params(), 1);
   std::vector<DetectionEvent> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({binary::get_i64(r.value(i, 0).data()), binary::get_i64(r.value(i, 1).data()),
                    text(r, i, 2), binary::get_f64(r.value(i, 3).data()),

@@ -4,8 +4,8 @@
 #   scripts/anchors/compare_py.sh [--neuroperf PATH] [--runs N] [--benchmarks N]
 # Prints a markdown table (medians, ratio) on stdout. Goal: ours >= 20x faster and < 0.2 s.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-neuroperf="$root/build/release/tools/cli/neuroperf"
+source "$(dirname "$0")/../lib.sh"
+neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
 runs=5
 benchmarks=1000
 while [[ $# -gt 0 ]]; do
@@ -13,17 +13,17 @@ while [[ $# -gt 0 ]]; do
     --neuroperf) neuroperf=${2:?}; shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
     --benchmarks) benchmarks=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "compare_py.sh: unknown argument '$1'" >&2; exit 2 ;;
+    -h | --help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
 compare_py=/usr/share/benchmark/compare.py
-[[ -x $neuroperf ]] || { echo "compare_py.sh: $neuroperf not built" >&2; exit 2; }
-[[ -f $compare_py ]] || { echo "compare_py.sh: install libbenchmark-tools" >&2; exit 2; }
+[[ -x $neuroperf ]] || die 2 "$neuroperf not built"
+[[ -f $compare_py ]] || die 2 "install libbenchmark-tools"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-python3 "$root/fixtures/compare/make_large.py" "$work" --benchmarks "$benchmarks" >/dev/null
+neuro_on_exit rm -rf "$work"
+python3 "$NEURO_ROOT/fixtures/compare/make_large.py" "$work" --benchmarks "$benchmarks" >/dev/null
 a="$work/large_base.json" b="$work/large_cur.json"
 
 seconds() {  # seconds COMMAND...: wall time of one run, output discarded (exit 1 is a verdict)

@@ -6,8 +6,8 @@
 #   scripts/anchors/libcurl_vs_epoll.sh [--neuroperf PATH] [--runs N] [--seconds S] [--users C]
 # Prints a markdown table: req/s and client CPU microseconds per request (user + system).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-neuroperf="$root/build/release/tools/cli/neuroperf"
+source "$(dirname "$0")/../lib.sh"
+neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
 runs=3 seconds=5 users=50
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -15,17 +15,19 @@ while [[ $# -gt 0 ]]; do
     --runs) runs=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --users) users=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "libcurl_vs_epoll.sh: unknown argument '$1'" >&2; exit 2 ;;
+    -h | --help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
-[[ -x $neuroperf ]] || { echo "libcurl_vs_epoll.sh: $neuroperf not built" >&2; exit 2; }
+[[ -x $neuroperf ]] || die 2 "$neuroperf not built"
 for tool in nginx wrk openssl; do
-  command -v $tool >/dev/null || { echo "libcurl_vs_epoll.sh: install $tool" >&2; exit 2; }
+  command -v $tool >/dev/null || die 2 "install $tool"
 done
 
 work=$(mktemp -d)
-trap 'kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$work"' EXIT
+neuro_on_exit rm -rf "$work"
+stop_nginx() { kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true; }
+neuro_on_exit stop_nginx
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 cat >"$work/nginx.conf" <<CONF

@@ -8,8 +8,8 @@
 # instead of sending, so the stall hardly shows).
 #   scripts/anchors/load_coordinated_omission.sh [--rate R] [--seconds S] [--out DIR]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-build="$root/build/release"
+source "$(dirname "$0")/../lib.sh"
+build="$NEURO_ROOT/build/release"
 neuroperf="$build/tools/cli/neuroperf"
 server="$build/tools/cli/load_cli_server"
 rate=1000
@@ -20,14 +20,14 @@ while [[ $# -gt 0 ]]; do
     --rate) rate=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "load_coordinated_omission.sh: unknown argument '$1'" >&2; exit 2 ;;
+    -h | --help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
-[[ -x $neuroperf && -x $server ]] || { echo "load_coordinated_omission.sh: build $build first" >&2; exit 2; }
-((seconds % 10 == 0)) || { echo "load_coordinated_omission.sh: --seconds must be whole 10 s periods" >&2; exit 2; }
+[[ -x $neuroperf && -x $server ]] || die 2 "build $build first"
+((seconds % 10 == 0)) || die 2 "--seconds must be whole 10 s periods"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+neuro_on_exit rm -rf "$work"
 out=${out:-$work/out}
 mkdir -p "$out"
 cat >"$work/co.yaml" <<YAML

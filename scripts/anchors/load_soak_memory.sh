@@ -9,8 +9,8 @@
 # RSS kB, peak kB) beside the run's result.json. Samples come every 5 s, every 0.1 s from 10 s
 # before the planned end.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-neuroperf="$root/build/release/tools/cli/neuroperf"
+source "$(dirname "$0")/../lib.sh"
+neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
 minutes=30
 rate=10000
 port=18081
@@ -21,16 +21,16 @@ while [[ $# -gt 0 ]]; do
     --rate) rate=${2:?}; shift 2 ;;
     --port) port=${2:?}; shift 2 ;;
     --out) out=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "load_soak_memory.sh: unknown argument '$1'" >&2; exit 2 ;;
+    -h | --help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
-[[ -x $neuroperf ]] || { echo "load_soak_memory.sh: $neuroperf not built" >&2; exit 2; }
+[[ -x $neuroperf ]] || die 2 "$neuroperf not built"
 source "$(dirname "$0")/nginx_return_200.sh"
 
 work=$(mktemp -d)
 out=${out:-$work/out}
-trap 'kill "${nginx_pid:-}" 2>/dev/null; wait "${nginx_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT
+neuro_on_exit rm -rf "$work"  # after nginx stops (start_nginx_return_200 registers that)
 start_nginx_return_200 "$work" "$port" 1
 
 cat >"$work/soak.yaml" <<YAML

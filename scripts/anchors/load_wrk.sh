@@ -7,8 +7,8 @@
 # (user + system, from /usr/bin/time), and the per-core ratio ours / wrk (wrk's CPU per request
 # over ours), which stays meaningful when other work shares the machine. Goal: >= 0.8x wrk.
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-neuroperf="$root/build/release/tools/cli/neuroperf"
+source "$(dirname "$0")/../lib.sh"
+neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
 runs=5
 seconds=5
 port=18080
@@ -18,16 +18,16 @@ while [[ $# -gt 0 ]]; do
     --runs) runs=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --port) port=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "load_wrk.sh: unknown argument '$1'" >&2; exit 2 ;;
+    -h | --help) neuro_help; exit 0 ;;
+    *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
 done
-[[ -x $neuroperf ]] || { echo "load_wrk.sh: $neuroperf not built" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "load_wrk.sh: install wrk" >&2; exit 2; }
+[[ -x $neuroperf ]] || die 2 "$neuroperf not built"
+command -v wrk >/dev/null || die 2 "install wrk"
 source "$(dirname "$0")/nginx_return_200.sh"
 
 work=$(mktemp -d)
-trap 'kill "${nginx_pid:-}" 2>/dev/null; wait "${nginx_pid:-}" 2>/dev/null; rm -rf "$work"' EXIT
+neuro_on_exit rm -rf "$work"  # after nginx stops (start_nginx_return_200 registers that)
 start_nginx_return_200 "$work" "$port" 1
 
 scenario() {  # scenario CONNECTIONS: a closed-model file with that many users, no think time

@@ -5,12 +5,15 @@
 #   anchor_services_test.sh BENCH_CACHE_PATH
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$(dirname "$0")/free_port.sh"
 bench_cache=${1:?usage: anchor_services_test.sh BENCH_CACHE_PATH}
 unset NEUROPERF_PG_URL NEUROPERF_REDIS_URL
 export NEUROPERF_STATE_DIR
 NEUROPERF_STATE_DIR=$(mktemp -d -t neuroperf-anchor-services.XXXXXX)
-export NEUROPERF_PG_PORT=$((57000 + RANDOM % 1000))
-export NEUROPERF_REDIS_PORT=$((58000 + RANDOM % 1000))
+NEUROPERF_PG_PORT=$(free_port 24000)
+export NEUROPERF_PG_PORT
+NEUROPERF_REDIS_PORT=$(free_port 25000)
+export NEUROPERF_REDIS_PORT
 trap '"$root/scripts/services" clean >/dev/null 2>&1 || true; rm -rf "$NEUROPERF_STATE_DIR"' EXIT
 
 fail() { echo "anchor_services_test: $*" >&2; exit 1; }

@@ -38,6 +38,9 @@ declare -A docs_case_for=(
   [scripts/anchors/compare_py.sh]=anchors_help
   [scripts/anchors/compare_gate.sh]=anchors_help
   [scripts/anchors/dsp_scipy.py]=anchors_help
+  [scripts/anchors/video_opencv.py]=anchors_help
+  [build/release/benchmarks/bench_video]=bench_video
+  [scripts/fuzz]=fuzz
 )
 
 neuroperf_bin() { echo "$build/tools/cli/neuroperf"; }
@@ -263,6 +266,22 @@ case_bench_executable() {
     and d["benchmarks"][0]["samples_per_second"] > 0'
 }
 
+# bench_video with one 2-second video in a cache of the case's own: --print-videos generates it
+# (and its ground truth) and prints its path; one session runs on it.
+case_bench_video() {
+  local exe="$build/benchmarks/bench_video"
+  export NEUROPERF_VIDEO_CACHE=$work/videos NEUROPERF_VIDEO_SECONDS=2
+  expect 0 "$exe" --print-videos
+  local path
+  path=$(cat "$work/stdout")
+  [[ $path == "$work/videos/"*.mp4 && -s $path && -s $path.truth.csv ]] ||
+    fail "bench_video --print-videos printed '$path', not a generated file with its ground truth"
+  expect 0 "$exe" --benchmark_filter='BM_Sessions/2s/sessions:1/' --benchmark_min_time=0.01 \
+    --benchmark_out="$work/video.json" --benchmark_out_format=json
+  json "$work/video.json" '[b["name"] for b in d["benchmarks"]] == ["BM_Sessions/2s/sessions:1/iterations:1/real_time"]
+    and d["benchmarks"][0]["frames_per_second"] > 0 and d["benchmarks"][0]["success_rate"] == 1'
+}
+
 # A 2-second open-model scenario against the loopback test server (load_cli_server replaces
 # {URL}); the README says it writes result.json, report.html and summary.md.
 case_neuroperf_load() {
@@ -339,6 +358,11 @@ case_neuroperf_synth() {
   cmp -s "$work/a.f32" "$work/b.f32" || fail "the same seed gave different data"
   ! cmp -s "$work/a.f32" "$work/c.f32" || fail "another seed gave the same data"
   expect 2 "$np" synth --channels 3
+  expect 2 "$np" synth --channels -1 --out "$work/d.f32"
+  contains "$work/stderr" '--channels: expected a whole number from 1 to 4096'
+  expect 2 "$np" synth --channels 4096 --samples 1000000000 --out "$work/d.f32"
+  contains "$work/stderr" 'more than the 4 GiB limit'
+  [[ ! -e $work/d.f32 ]] || fail "a refused synth still wrote $work/d.f32"
 }
 
 # The engine server's command: skipped until the binary has it.
@@ -354,11 +378,22 @@ case_neuroperf_serve() {
 }
 
 # The anchors take minutes each: their --help (every one says how it is called).
+case_fuzz() {
+  # A real run builds the fuzz preset with clang (minutes): the case checks the command's
+  # surface; the `fuzz` label replays every harness's corpus in the release build.
+  expect 0 "$NEURO_ROOT/scripts/fuzz" --list
+  contains "$work/stdout" '^http_request$' "the harness list"
+  expect 2 "$NEURO_ROOT/scripts/fuzz" no_such_harness
+  contains "$work/stderr" "unknown harness 'no_such_harness'"
+  expect 2 "$NEURO_ROOT/scripts/fuzz" --seconds 0
+  contains "$work/stderr" "--seconds must be a positive integer"
+}
+
 case_anchors_help() {
   local anchor run
   for anchor in redis_benchmark.sh pg_write_anchor.sh load_wrk.sh load_coordinated_omission.sh \
     libcurl_vs_epoll.sh load_soak_memory.sh compare_py.sh compare_gate.sh inference_torch.py \
-    dsp_scipy.py; do
+    dsp_scipy.py video_opencv.py; do
     run=("$NEURO_ROOT/scripts/anchors/$anchor")
     [[ $anchor == *.py ]] && run=(/usr/bin/python3 "${run[@]}")
     expect 0 "${run[@]}" --help
@@ -366,15 +401,23 @@ case_anchors_help() {
   done
 }
 
-# The README check itself catches a command without a case and an option its --help lacks.
+# The README check itself catches a command without a case, an option its --help lacks, an
+# option of a neuroperf command's --help the README lacks, and a neuroperf command without a row.
 case_readme_checker() {
   printf '%s\n' '| command | what |' '|---|---|' \
     '| `scripts/profile BENCH FILTER [--no-such-option]` | x |' \
-    '| `build/release/tools/cli/neuroperf frobnicate A \| B` | y |' >"$work/README.md"
+    '| `build/release/tools/cli/neuroperf frobnicate A \| B` | y |' \
+    '| `build/release/tools/cli/neuroperf synth [--channels N] [--frobnicate] --out FILE` | z |' \
+    >"$work/README.md"
   local code=0
   (readme=$work/README.md && check_readme) >"$work/check.txt" 2>&1 || code=$?
-  [[ $code -eq 1 ]] || fail "the check of a README with two problems exited $code, expected 1"
+  [[ $code -eq 1 ]] || fail "the check of a README with problems exited $code, expected 1"
   contains "$work/check.txt" '^README.md:3: `scripts/profile`: the README lists --no-such-option, its --help does not$'
   contains "$work/check.txt" '^README.md:4: `neuroperf frobnicate` has no docs case'
   contains "$work/check.txt" '\[neuroperf\\ frobnicate\]=NAME in docs_case_for'
+  contains "$work/check.txt" '^README.md:5: `neuroperf synth`: the README lists --frobnicate, its --help does not$'
+  contains "$work/check.txt" '^README.md:5: `neuroperf synth --help` lists --samples, the README does not$'
+  contains "$work/check.txt" '^README.md: `neuroperf compare` \(in neuroperf --help\) has no row in a command table$'
+  ! grep -q -- 'lists --channels\|lists --out\|lists --help' "$work/check.txt" ||
+    fail "the check reported an option the README lists: $(cat "$work/check.txt")"
 }

@@ -4,7 +4,9 @@
 # arguments that exercise it (the cases live in docs_cases.sh, one function each).
 #   docs_test.sh --build DIR CASE   run one case: exit 0 passed, 1 failed, 77 skipped (says why)
 #   docs_test.sh --build DIR readme every command of the README's tables has a case, and every
-#                                   option its README line lists appears in its --help
+#                                   option its README line lists appears in its --help; for
+#                                   neuroperf, also every option of `neuroperf CMD --help` is on
+#                                   CMD's README line and every command of `neuroperf --help` has one
 #   docs_test.sh --list             the case names (scripts/CMakeLists.txt registers docs.<case>)
 # DIR is the CMake build tree whose binaries the cases run (build/release for the README's forms).
 set -euo pipefail
@@ -82,11 +84,7 @@ readme_commands() {
 help_text() {
   local key=$1 neuroperf="$build/tools/cli/neuroperf"
   case $key in
-    "neuroperf "*)
-      # The top-level usage lists every command; a command's own --help, where it has one, more.
-      "$neuroperf" --help
-      "$neuroperf" "${key#neuroperf }" --help 2>/dev/null || true
-      ;;
+    "neuroperf "*) "$neuroperf" "${key#neuroperf }" --help ;;
     "ctest -L "*) ctest --help ;;
     build/release/*) "$build/${key#build/release/}" --help ;;
     *.py) /usr/bin/python3 "$NEURO_ROOT/$key" --help ;;
@@ -94,8 +92,35 @@ help_text() {
   esac
 }
 
+# help_options TEXT: the long options a --help text names (--help itself aside), one a line.
+help_options() {
+  grep -oE -- '--[A-Za-z0-9][A-Za-z0-9_-]*' <<<"$1" | grep -vx -- '--help' | sort -u || true
+}
+
+# neuroperf_commands: the commands `neuroperf --help` lists, one a line.
+neuroperf_commands() {
+  "$build/tools/cli/neuroperf" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }
+    on && /^$/ { on = 0 }'
+}
+
+# check_neuroperf_options KEY LINE README_OPTIONS: the other direction for a neuroperf command:
+# every option its --help lists is on its README line(s). Prints one line a problem; returns
+# their count.
+check_neuroperf_options() {
+  local key=$1 line=$2 listed=$3 option count=0
+  for option in $(help_options "$(help_text "$key" 2>&1)"); do
+    grep -qxF -- "$option" <<<"$listed" || {
+      printf 'README.md:%s: `%s --help` lists %s, the README does not\n' "$line" "$key" \
+        "$option" >&2
+      count=$((count + 1))
+    }
+  done
+  return "$count"
+}
+
 check_readme() {
-  local line key span name names missing problems=0 text option options
+  local line key span name names missing problems=0 text option options count
+  local -A neuroperf_line=() neuroperf_listed=()
   while IFS=$'\t' read -r line key span; do
     names=${docs_case_for[$key]:-}
     missing=$([[ -n $names ]] || echo none)
@@ -119,6 +144,10 @@ check_readme() {
       continue
     }
     options=$(grep -oE -- '--[A-Za-z0-9][A-Za-z0-9_-]*' <<<"$span" || true)
+    if [[ $key == "neuroperf "* ]]; then
+      neuroperf_line[$key]=${neuroperf_line[$key]:-$line}
+      neuroperf_listed[$key]+="$options"$'\n'
+    fi
     for option in $options; do
       grep -qE -- "(^|[^A-Za-z0-9_-])$option([^A-Za-z0-9_-]|$)" <<<"$text" || {
         printf 'README.md:%s: `%s`: the README lists %s, its --help does not\n' "$line" "$key" \
@@ -127,9 +156,22 @@ check_readme() {
       }
     done
   done < <(readme_commands)
+  for key in "${!neuroperf_line[@]}"; do
+    count=0
+    check_neuroperf_options "$key" "${neuroperf_line[$key]}" "${neuroperf_listed[$key]}" ||
+      count=$?
+    problems=$((problems + count))
+  done
+  for name in $(neuroperf_commands); do
+    [[ -n ${neuroperf_line["neuroperf $name"]:-} ]] || {
+      printf 'README.md: `neuroperf %s` (in neuroperf --help) has no row in a command table\n' \
+        "$name" >&2
+      problems=$((problems + 1))
+    }
+  done
   [[ $(readme_commands | wc -l) -gt 0 ]] || fail "found no command table in $readme"
   [[ $problems -eq 0 ]] || fail "$problems problem(s) between README.md and the commands"
-  echo "docs readme: $(readme_commands | wc -l) documented commands, each with a case and its options in --help"
+  echo "docs readme: $(readme_commands | wc -l) documented commands, each with a case and its options in --help (neuroperf's: exactly)"
 }
 
 build=

@@ -5,12 +5,16 @@
 # listening, clean, usage errors.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$(dirname "$0")/free_port.sh"
 services="$root/scripts/services"
 export NEUROPERF_STATE_DIR
 NEUROPERF_STATE_DIR=$(mktemp -d -t neuroperf-services-test.XXXXXX)
-export NEUROPERF_PG_PORT=$((55000 + RANDOM % 1000))
-export NEUROPERF_REDIS_PORT=$((56000 + RANDOM % 1000))
-export NEUROPERF_ENGINE_PORT=$((57000 + RANDOM % 1000))
+NEUROPERF_PG_PORT=$(free_port 21000)
+export NEUROPERF_PG_PORT
+NEUROPERF_REDIS_PORT=$(free_port 22000)
+export NEUROPERF_REDIS_PORT
+NEUROPERF_ENGINE_PORT=$(free_port 23000)
+export NEUROPERF_ENGINE_PORT
 engine_built=0
 [[ -x ${NEUROPERF_ENGINE_BIN:-} ]] && engine_built=1
 trap '"$services" clean >/dev/null 2>&1 || true; rm -rf "$NEUROPERF_STATE_DIR"' EXIT

@@ -22,9 +22,10 @@ expect(2 "no bench_\\*.json files" summary "${WORK}/empty_run")
 file(MAKE_DIRECTORY "${WORK}/bad_run")
 file(WRITE "${WORK}/bad_run/bench_x.json" "{\"benchmarks\": [")
 expect(2 "bench_x.json: not valid JSON" summary "${WORK}/bad_run")
-expect(2 "--channels: expected a number, got 'many'" synth --channels many --out x)
+expect(2 "--channels: expected a whole number from 1 to 4096, got 'many'" synth --channels many --out x)
+expect(2 "--channels: expected a whole number from 1 to 4096, got '-1'" synth --channels -1 --out x)
 expect(2 "--out FILE is required" synth --channels 2)
-expect(2 "channels must be at least 1" synth --channels 0 --out "${WORK}/x.f32")
+expect(2 "--channels: expected a whole number from 1 to 4096, got '0'" synth --channels 0 --out "${WORK}/x.f32")
 expect(0 "2 x 500 float32" synth --channels 2 --samples 500 --rate 250 --out "${WORK}/x.f32")
 file(SIZE "${WORK}/x.f32" size)
 if(NOT size EQUAL 4000)
@@ -64,3 +65,23 @@ expect(0 "updated 1 baseline" compare "${WORK}/new_baselines/bench_y.json"
 expect(0 "2 ok" compare "${WORK}/new_baselines/bench_y.json" "${FIXTURES}/identical_cur.json")
 expect(2 "not valid JSON" compare "${WORK}/new_baselines/bench_y.json"
        "${FIXTURES}/truncated.json" --update-baseline)
+
+# The parser's own errors: one line naming the option or word, exit 2.
+expect(2 "^neuroperf: unknown option '--frobnicate'" --frobnicate)
+expect(2 "compare: --out: missing value" compare a b --out)
+expect(2 "compare: unexpected argument 'c'" compare a b c)
+expect(2 "merge: unknown option '--frobnicate'" merge a.json --frobnicate --out m.json)
+expect(2 "--threads: expected an integer >= 1, got 'x'" load a.yaml --threads x)
+expect(0 "2 ok" compare "${FIXTURES}/identical_base.json" "${FIXTURES}/identical_cur.json"
+       --format=text)
+expect(0 "commands:" help)
+# A repeated option takes its last value.
+expect(0 "-> PASS" compare "${FIXTURES}/identical_base.json" "${FIXTURES}/identical_cur.json"
+       --format junit --format text)
+# serve hands every word after it to the server binary unchanged, in order (echo stands in).
+execute_process(COMMAND ${CMAKE_COMMAND} -E env NEUROPERF_SERVER_BIN=/bin/echo
+                        "${NEUROPERF}" serve --listen 1:2 --help -x --a=b -- load "two words"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out STREQUAL "--listen 1:2 --help -x --a=b -- load two words\n")
+  message(FATAL_ERROR "neuroperf serve passed '${out}' (exit ${rc}) to the server binary")
+endif()

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "engine/common/errors.hpp"
 #include "tools/cli/commands.hpp"
@@ -19,82 +21,22 @@ using common::ExitCode;
 using common::InvalidArgument;
 using common::to_int;
 
-constexpr const char* kCompareUsage =
-    "usage: neuroperf compare BASELINE CURRENT [options]\n"
-    "  BASELINE CURRENT           two Google Benchmark JSON files, or a baselines directory and\n"
-    "                             a run directory (CURRENT/bench_*.json vs BASELINE/bench_*.json)\n"
-    "  --config FILE              thresholds (default: thresholds.yaml beside BASELINE, else 10 "
-    "%)\n"
-    "  --format FORMAT            text (default), markdown, json, junit, github\n"
-    "  --out FILE                 write the report to FILE instead of stdout\n"
-    "  --mode MODE                auto (default), time, instructions\n"
-    "  --filter REGEX             compare only benchmarks whose name matches\n"
-    "  --allow-foreign-baseline   compare against another machine's baseline (else exit 77)\n"
-    "  --no-calibration           judge raw times even when calibration/machine_speed says the\n"
-    "                             machine ran at another speed (default: divide it out)\n"
-    "  --update-baseline          check CURRENT and copy it over BASELINE instead of comparing\n"
+constexpr const char* kCompareFooter =
     "exit: 0 ok or warnings; 1 regressed, missing or errored; 2 usage or input error;\n"
-    "      77 the baseline comes from another machine (CTest skip)\n";
+    "      77 the baseline comes from another machine (CTest skip)";
 
 struct Parsed {
   compare::CompareOptions options;
   compare::Format format = compare::Format::kText;
-  fs::path out;
+  std::string baseline, current, out;
   bool update = false;
-  bool help = false;
 };
 
-Parsed parse(const Args& args) {
-  Parsed p;
-  std::vector<std::string> positional;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw InvalidArgument(a + ": missing value (try --help)");
-      return args[++i];
-    };
-    if (a == "-h" || a == "--help") {
-      p.help = true;
-    } else if (a == "--config") {
-      p.options.config = value();
-    } else if (a == "--format") {
-      p.format = compare::parse_format(value());
-    } else if (a == "--out") {
-      p.out = value();
-    } else if (a == "--mode") {
-      const std::string& m = value();
-      if (m == "auto") {
-        p.options.mode = compare::Mode::kAuto;
-      } else if (m == "time") {
-        p.options.mode = compare::Mode::kTime;
-      } else if (m == "instructions") {
-        p.options.mode = compare::Mode::kInstructions;
-      } else {
-        throw InvalidArgument("--mode: expected auto, time or instructions, got '" + m + "'");
-      }
-    } else if (a == "--filter") {
-      p.options.filter = value();
-    } else if (a == "--allow-foreign-baseline") {
-      p.options.allow_foreign_baseline = true;
-    } else if (a == "--no-calibration") {
-      p.options.calibrate = false;
-    } else if (a == "--update-baseline") {
-      p.update = true;
-    } else if (a.starts_with("-") && a.size() > 1) {
-      throw InvalidArgument("unknown option '" + a + "' (try --help)");
-    } else {
-      positional.push_back(a);
-    }
-  }
-  if (p.help) return p;
-  if (positional.size() != 2) {
-    throw InvalidArgument(
-        "expected BASELINE and CURRENT (usage: neuroperf compare BASELINE "
-        "CURRENT [options], try --help)");
-  }
-  p.options.baseline = positional[0];
-  p.options.current = positional[1];
-  return p;
+compare::Mode parse_mode(const std::string& m) {
+  if (m == "auto") return compare::Mode::kAuto;
+  if (m == "time") return compare::Mode::kTime;
+  if (m == "instructions") return compare::Mode::kInstructions;
+  throw InvalidArgument("--mode: expected auto, time or instructions, got '" + m + "'");
 }
 
 // Refuses to write a baseline that would not parse: a broken baseline breaks every later run.
@@ -115,14 +57,14 @@ int update_baselines(const compare::CompareOptions& options) {
   return to_int(ExitCode::kOk);
 }
 
-}  // namespace
-
-int run_compare(const Args& args) {
-  const Parsed p = parse(args);
-  if (p.help) {
-    std::cout << kCompareUsage;
-    return to_int(ExitCode::kOk);
+int run_compare(Parsed& p) {
+  if (p.baseline.empty() || p.current.empty()) {
+    throw InvalidArgument(
+        "expected BASELINE and CURRENT (usage: neuroperf compare BASELINE "
+        "CURRENT [options], try --help)");
   }
+  p.options.baseline = p.baseline;
+  p.options.current = p.current;
   if (p.update) return update_baselines(p.options);
   const auto outcome = compare::run_comparison(p.options);
   if (!outcome.foreign.empty()) {
@@ -137,13 +79,48 @@ int run_compare(const Args& args) {
   } else {
     std::ofstream file(p.out, std::ios::binary);
     file << report;
-    if (!file.flush()) throw InvalidArgument(p.out.string() + ": cannot write");
+    if (!file.flush()) throw InvalidArgument(p.out + ": cannot write");
   }
   if (!p.out.empty() || p.format != compare::Format::kText) {
     for (const auto& w : outcome.comparison.warnings) std::cerr << "warning: " << w << "\n";
     std::cerr << "neuroperf compare: " << compare::summary_line(outcome.comparison) << "\n";
   }
   return to_int(outcome.comparison.failed() ? ExitCode::kThresholdFailed : ExitCode::kOk);
+}
+
+}  // namespace
+
+Command add_compare(CLI::App& neuroperf) {
+  auto p = std::make_shared<Parsed>();
+  CLI::App* app = neuroperf.add_subcommand(
+      "compare", "compare benchmark JSON with baselines: the regression gate");
+  app->footer(kCompareFooter);
+  app->add_option("BASELINE", p->baseline, "benchmark JSON, or a baselines folder of bench_*.json")
+      ->type_name("");
+  app->add_option("CURRENT", p->current, "benchmark JSON, or a run folder of bench_*.json")
+      ->type_name("");
+  app->add_option("--config", p->options.config,
+                  "thresholds (default: thresholds.yaml beside BASELINE, else 10 %)")
+      ->type_name("FILE");
+  app->add_option_function<std::string>(
+         "--format", [p](const std::string& v) { p->format = compare::parse_format(v); },
+         "text (default), markdown, json, junit, github")
+      ->type_name("FORMAT");
+  app->add_option("--out", p->out, "write the report to FILE instead of stdout")->type_name("FILE");
+  app->add_option_function<std::string>(
+         "--mode", [p](const std::string& v) { p->options.mode = parse_mode(v); },
+         "auto (default), time, instructions")
+      ->type_name("MODE");
+  app->add_option("--filter", p->options.filter, "compare only benchmarks whose name matches")
+      ->type_name("REGEX");
+  app->add_flag("--allow-foreign-baseline", p->options.allow_foreign_baseline,
+                "compare against another machine's baseline (else exit 77)");
+  app->add_flag_callback(
+      "--no-calibration", [p] { p->options.calibrate = false; },
+      "judge raw times (default: divide out calibration/machine_speed)");
+  app->add_flag("--update-baseline", p->update,
+                "check CURRENT and copy it over BASELINE instead of comparing");
+  return {app, [p] { return run_compare(*p); }};
 }
 
 }  // namespace neuro::cli

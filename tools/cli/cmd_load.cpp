@@ -10,17 +10,20 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/common/errors.hpp"
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
 #include "load/report/series_windows.hpp"
-#include "load/result_document.hpp"
-#include "load/result_writer.hpp"
-#include "load/runner.hpp"
-#include "load/scenario.hpp"
+#include "load/results/result_document.hpp"
+#include "load/results/result_writer.hpp"
+#include "load/run/runner.hpp"
+#include "load/scenario/scenario.hpp"
 #include "tools/cli/commands.hpp"
 
 namespace neuro::cli {
@@ -30,14 +33,12 @@ using common::ExitCode;
 using common::InvalidArgument;
 using nlohmann::json;
 
-constexpr const char* kLoadUsage =
-    "usage: neuroperf load SCENARIO.yaml [--target URL] [--out DIR] [--threads N]\n"
-    "                      [--target-pid PID] [--shard i/N] [--http2] [--insecure] [--quiet]\n"
+constexpr const char* kLoadFooter =
     "Runs the scenario and writes DIR/result.json, DIR/report.html and DIR/summary.md\n"
     "(DIR defaults to reports/load-<UTC time>). https:// targets and --http2 (or http: \"2\")\n"
     "run on libcurl, slower per core than the plain HTTP/1.1 engine; --insecure skips\n"
     "certificate verification (tls_verify: false). Exit 0 pass, 1 a threshold failed,\n"
-    "2 bad scenario or usage, 3 the target could not be reached.\n";
+    "2 bad scenario or usage, 3 the target could not be reached.";
 
 int integer(const std::string& flag, const std::string& text, int min) {
   int v = 0;
@@ -164,47 +165,16 @@ std::string default_out_dir() {
   return text;
 }
 
-}  // namespace
-
-int run_load(const Args& args) {
+struct LoadArgs {
   std::string scenario_path, target, out_dir;
   bool http2 = false, insecure = false;
   load::RunOptions options;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      std::cout << kLoadUsage;
-      return 0;
-    }
-    if (a == "--quiet" || a == "--http2" || a == "--insecure") {
-      (a == "--quiet" ? options.quiet : a == "--http2" ? http2 : insecure) = true;
-      continue;
-    }
-    if (a.rfind("--", 0) == 0) {
-      if (i + 1 >= args.size()) throw InvalidArgument(a + ": missing value");
-      const std::string& v = args[++i];
-      if (a == "--target") {
-        target = v;
-      } else if (a == "--out") {
-        out_dir = v;
-      } else if (a == "--threads") {
-        options.threads = integer(a, v, 1);
-      } else if (a == "--target-pid") {
-        options.target_pid = integer(a, v, 1);
-        if (::kill(options.target_pid, 0) != 0 && errno == ESRCH) {
-          throw InvalidArgument("--target-pid: no process " + v);
-        }
-      } else if (a == "--shard") {
-        load::parse_shard(v, &options.shard_index, &options.shard_count);
-      } else {
-        throw InvalidArgument("unknown option '" + a + "' (see neuroperf load --help)");
-      }
-      continue;
-    }
-    if (!scenario_path.empty())
-      throw InvalidArgument("expected one SCENARIO.yaml, got '" + a + "'");
-    scenario_path = a;
-  }
+};
+
+int run_load(LoadArgs& a) {
+  const std::string& scenario_path = a.scenario_path;
+  std::string& out_dir = a.out_dir;
+  load::RunOptions& options = a.options;
   if (scenario_path.empty()) throw InvalidArgument("expected SCENARIO.yaml (see --help)");
   // Thousands of connections need thousands of descriptors: take the hard limit.
   rlimit files{};
@@ -212,9 +182,9 @@ int run_load(const Args& args) {
     files.rlim_cur = files.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &files);
   }
-  auto scenario = load::load_scenario(scenario_path, target);
-  if (http2) scenario.http2 = true;
-  if (insecure) scenario.tls_verify = false;
+  auto scenario = load::load_scenario(scenario_path, a.target);
+  if (a.http2) scenario.http2 = true;
+  if (a.insecure) scenario.tls_verify = false;
   if (out_dir.empty()) out_dir = default_out_dir();
   std::filesystem::create_directories(out_dir);
   load::LoadRun run = load::execute_load(scenario, options);
@@ -234,25 +204,11 @@ int run_load(const Args& args) {
   return doc["passed"].get<bool>() ? 0 : common::to_int(ExitCode::kThresholdFailed);
 }
 
-int run_merge(const Args& args) {
-  std::vector<std::string> inputs;
-  std::string out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--out") {
-      if (i + 1 >= args.size()) throw InvalidArgument("--out: missing value");
-      out = args[++i];
-    } else if (args[i] == "-h" || args[i] == "--help") {
-      std::cout << "usage: neuroperf merge A.json B.json ... --out MERGED.json\n";
-      return 0;
-    } else if (args[i].rfind("--", 0) == 0) {
-      throw InvalidArgument("unknown option '" + args[i] + "'");
-    } else {
-      inputs.push_back(args[i]);
-    }
-  }
+int run_merge(const std::vector<std::string>& inputs, const std::string& out) {
   if (inputs.empty()) throw InvalidArgument("expected the shards' result JSON files");
   if (out.empty()) throw InvalidArgument("--out MERGED.json is required");
   std::vector<json> docs;
+  docs.reserve(inputs.size());
   for (const auto& path : inputs) docs.push_back(read_json(path));
   json merged = load::merge_documents(docs, inputs);
   const std::string verdict = verdict_line(merged);
@@ -263,31 +219,81 @@ int run_merge(const Args& args) {
   return passed ? 0 : common::to_int(ExitCode::kThresholdFailed);
 }
 
-int run_report(const Args& args) {
-  std::string input, html, markdown;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--html" || args[i] == "--markdown") {
-      if (i + 1 >= args.size()) throw InvalidArgument(args[i] + ": missing value");
-      (args[i] == "--html" ? html : markdown) = args[i + 1];
-      ++i;
-    } else if (args[i] == "-h" || args[i] == "--help") {
-      std::cout << "usage: neuroperf report RESULT.json [--html FILE] [--markdown FILE]\n"
-                   "(neither: the markdown summary on stdout)\n";
-      return 0;
-    } else if (args[i].rfind("--", 0) == 0) {
-      throw InvalidArgument("unknown option '" + args[i] + "'");
-    } else if (!input.empty()) {
-      throw InvalidArgument("expected one RESULT.json, got '" + args[i] + "'");
-    } else {
-      input = args[i];
-    }
-  }
+int run_report(const std::string& input, const std::string& html, std::string markdown) {
   if (input.empty()) throw InvalidArgument("expected RESULT.json");
   const json doc = read_json(input);
   load::validate_document(doc, input);
   if (html.empty() && markdown.empty()) markdown = "-";
   render(doc, html, markdown);
   return 0;
+}
+
+}  // namespace
+
+Command add_load(CLI::App& neuroperf) {
+  auto a = std::make_shared<LoadArgs>();
+  CLI::App* app = neuroperf.add_subcommand(
+      "load", "run a load scenario: DIR/result.json, report.html, summary.md");
+  app->footer(kLoadFooter);
+  app->add_option("SCENARIO.yaml", a->scenario_path, "the scenario (load/scenarios/)")
+      ->type_name("");
+  app->add_option("--target", a->target, "the base URL (default: the scenario's target)")
+      ->type_name("URL");
+  app->add_option("--out", a->out_dir, "the results folder (default reports/load-<UTC time>)")
+      ->type_name("DIR");
+  app->add_option_function<std::string>(
+         "--threads",
+         [a](const std::string& v) { a->options.threads = integer("--threads", v, 1); },
+         "client threads (default: one per core)")
+      ->type_name("N");
+  app->add_option_function<std::string>(
+         "--target-pid",
+         [a](const std::string& v) {
+           a->options.target_pid = integer("--target-pid", v, 1);
+           if (::kill(a->options.target_pid, 0) != 0 && errno == ESRCH) {
+             throw InvalidArgument("--target-pid: no process " + v);
+           }
+         },
+         "sample its CPU and memory (target_cpu, target_rss thresholds)")
+      ->type_name("PID");
+  app->add_option_function<std::string>(
+         "--shard",
+         [a](const std::string& v) {
+           load::parse_shard(v, &a->options.shard_index, &a->options.shard_count);
+         },
+         "run shard i of N (from 0); join the results with neuroperf merge")
+      ->type_name("i/N");
+  app->add_flag("--http2", a->http2, "HTTP/2 over libcurl (http: \"2\" in the scenario)");
+  app->add_flag("--insecure", a->insecure, "skip TLS certificate verification (tls_verify: false)");
+  app->add_flag("--quiet", a->options.quiet, "no live progress on stderr");
+  return {app, [a] { return run_load(*a); }};
+}
+
+Command add_merge(CLI::App& neuroperf) {
+  struct MergeArgs {
+    std::vector<std::string> inputs;
+    std::string out;
+  };
+  auto a = std::make_shared<MergeArgs>();
+  CLI::App* app = neuroperf.add_subcommand("merge", "merge the shards' result documents exactly");
+  app->add_option("RESULT.json", a->inputs, "the shards' result.json files")->type_name("");
+  app->add_option("--out", a->out, "the merged result document to write (required)")
+      ->type_name("MERGED.json");
+  return {app, [a] { return run_merge(a->inputs, a->out); }};
+}
+
+Command add_report(CLI::App& neuroperf) {
+  struct ReportArgs {
+    std::string input, html, markdown;
+  };
+  auto a = std::make_shared<ReportArgs>();
+  CLI::App* app =
+      neuroperf.add_subcommand("report", "render a load result (markdown on stdout by default)");
+  app->add_option("RESULT.json", a->input, "a result document (load or merge)")->type_name("");
+  app->add_option("--html", a->html, "write the HTML report (offline, charts)")->type_name("FILE");
+  app->add_option("--markdown", a->markdown, "write the markdown summary (-: stdout)")
+      ->type_name("FILE");
+  return {app, [a] { return run_report(a->input, a->html, a->markdown); }};
 }
 
 }  // namespace neuro::cli

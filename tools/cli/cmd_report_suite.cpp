@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
+#include <string>
 
 #include "engine/common/errors.hpp"
 #include "tools/cli/commands.hpp"
@@ -13,34 +15,23 @@
 
 namespace neuro::cli {
 
-int run_report_suite(const Args& args) {
-  constexpr const char* kUsage =
-      "usage: neuroperf report-suite DIR [--out FILE]\n"
-      "Renders the suite page of a run folder (bench_*.json, compare_*.json, verdicts.tsv,\n"
-      "anchor_*.json, load scenarios' result.json below it) into DIR/index.html (--out: FILE):\n"
-      "one self-contained offline file, charts as inline SVG, no script.\n";
-  std::filesystem::path dir, out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-h" || args[i] == "--help") {
-      std::cout << kUsage;
-      return 0;
-    }
-    if (args[i] == "--out") {
-      if (i + 1 >= args.size()) throw common::InvalidArgument("--out: missing FILE");
-      out = args[++i];
-    } else if (!args[i].starts_with("-") && dir.empty()) {
-      dir = args[i];
-    } else {
-      throw common::InvalidArgument("unexpected argument '" + args[i] +
-                                    "' (usage: neuroperf report-suite DIR [--out FILE])");
-    }
+namespace {
+
+struct Parsed {
+  std::string dir, out;
+};
+
+int run_report_suite(const Parsed& p) {
+  if (p.dir.empty()) {
+    throw common::InvalidArgument("missing DIR (usage: neuroperf report-suite DIR)");
   }
-  if (dir.empty()) throw common::InvalidArgument("missing DIR (usage: neuroperf report-suite DIR)");
+  const std::filesystem::path dir = p.dir;
   const auto started = std::chrono::steady_clock::now();
   const auto run = suite::read_suite_run(dir);
   std::ostringstream page;
   suite::write_suite_page(run, page);
-  if (out.empty()) out = dir / "index.html";
+  const std::filesystem::path out =
+      p.out.empty() ? dir / "index.html" : std::filesystem::path(p.out);
   std::ofstream file(out, std::ios::binary);
   file << page.str();
   if (!file.flush()) throw common::InvalidArgument(out.string() + ": cannot write");
@@ -50,6 +41,23 @@ int run_report_suite(const Args& args) {
   std::cerr << "neuroperf report-suite: " << out.string() << " (" << page.str().size() << " bytes, "
             << elapsed_ms << " ms)\n";
   return 0;
+}
+
+}  // namespace
+
+Command add_report_suite(CLI::App& neuroperf) {
+  auto p = std::make_shared<Parsed>();
+  CLI::App* app =
+      neuroperf.add_subcommand("report-suite", "the suite page of a run folder: DIR/index.html");
+  app->footer(
+      "Renders the suite page of a run folder (bench_*.json, compare_*.json, verdicts.tsv,\n"
+      "anchor_*.json, load scenarios' result.json below it): one self-contained offline file,\n"
+      "charts as inline SVG, no script.");
+  app->add_option("DIR", p->dir, "a suite run's folder (run-suite's or scripts/ab's)")
+      ->type_name("");
+  app->add_option("--out", p->out, "write the page to FILE instead of DIR/index.html")
+      ->type_name("FILE");
+  return {app, [p] { return run_report_suite(*p); }};
 }
 
 }  // namespace neuro::cli

@@ -1,6 +1,7 @@
 // neuroperf serve: runs the engine server. The server links libtorch (inference), which takes
 // ~0.4 s to load, so the CLI does not link it: it execs neuroperf-server with the same
-// arguments (NEUROPERF_SERVER_BIN overrides where that binary is).
+// arguments (NEUROPERF_SERVER_BIN overrides where that binary is). The server parses them, so
+// CLI11 passes every word after `serve` through untouched, --help included.
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,8 +15,9 @@
 #include "tools/cli/commands.hpp"
 
 namespace neuro::cli {
+namespace {
 
-int run_serve(const Args& args) {
+int run_serve(const std::vector<std::string>& args) {
   std::string binary;
   if (const char* env = std::getenv("NEUROPERF_SERVER_BIN"); env && *env) {
     binary = env;
@@ -36,6 +38,16 @@ int run_serve(const Args& args) {
   throw common::InvalidArgument(
       "serve: cannot run " + binary + ": " + std::strerror(errno) +
       " (build the neuroperf-server target, or set NEUROPERF_SERVER_BIN)");
+}
+
+}  // namespace
+
+Command add_serve(CLI::App& neuroperf) {
+  CLI::App* app =
+      neuroperf.add_subcommand("serve", "run the engine server (options: neuroperf serve --help)");
+  app->set_help_flag();   // the server's own --help answers
+  app->prefix_command();  // every word after `serve`, in order, is the server's
+  return {app, [app] { return run_serve(app->remaining()); }};
 }
 
 }  // namespace neuro::cli

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <string>
 
 #include "engine/common/errors.hpp"
 #include "tools/cli/commands.hpp"
@@ -10,23 +12,9 @@
 
 namespace neuro::cli {
 
-int run_summary(const Args& args) {
-  std::filesystem::path dir, out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-h" || args[i] == "--help") {
-      std::cout << "usage: neuroperf summary DIR [--out FILE]\n"
-                   "Renders summary.md from DIR/bench_*.json (stdout without --out).\n";
-      return 0;
-    }
-    if (args[i] == "--out" && i + 1 < args.size()) {
-      out = args[++i];
-    } else if (!args[i].starts_with("-") && dir.empty()) {
-      dir = args[i];
-    } else {
-      throw common::InvalidArgument("unexpected argument '" + args[i] +
-                                    "' (usage: neuroperf summary DIR [--out FILE])");
-    }
-  }
+namespace {
+
+int run_summary(const std::filesystem::path& dir, const std::filesystem::path& out) {
   if (dir.empty()) throw common::InvalidArgument("missing DIR (usage: neuroperf summary DIR)");
   if (!std::filesystem::is_directory(dir)) {
     throw common::InvalidArgument(dir.string() + ": not a directory");
@@ -41,6 +29,7 @@ int run_summary(const Args& args) {
   if (paths.empty()) throw common::InvalidArgument(dir.string() + ": no bench_*.json files");
   std::sort(paths.begin(), paths.end());
   std::vector<report::BenchmarkFile> files;
+  files.reserve(paths.size());
   for (const auto& p : paths) files.push_back(report::read_benchmark_file(p));
   const std::string markdown =
       "# neuroperf benchmark summary\n\n" + report::render_summary_markdown(files);
@@ -52,6 +41,21 @@ int run_summary(const Args& args) {
   file << markdown;
   if (!file.flush()) throw common::InvalidArgument(out.string() + ": cannot write");
   return 0;
+}
+
+struct Parsed {
+  std::string dir, out;
+};
+
+}  // namespace
+
+Command add_summary(CLI::App& neuroperf) {
+  auto p = std::make_shared<Parsed>();
+  CLI::App* app = neuroperf.add_subcommand(
+      "summary", "render summary.md from DIR/bench_*.json (stdout without --out)");
+  app->add_option("DIR", p->dir, "a suite run's folder")->type_name("");
+  app->add_option("--out", p->out, "write the summary to FILE")->type_name("FILE");
+  return {app, [p] { return run_summary(p->dir, p->out); }};
 }
 
 }  // namespace neuro::cli

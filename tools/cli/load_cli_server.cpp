@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
     args.push_back(a);
   }
   std::vector<char*> raw;
+  raw.reserve(args.size() + 1);
   for (auto& a : args) raw.push_back(a.data());
   raw.push_back(nullptr);
   pid_t child = 0;

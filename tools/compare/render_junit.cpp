@@ -2,38 +2,13 @@
 // skipped and new benchmarks are <skipped/>, everything else passes with its numbers as output.
 #include <sstream>
 
+#include "engine/markup/escape.hpp"
 #include "tools/compare/render.hpp"
 
 namespace neuro::compare {
 namespace {
 
-std::string xml(const std::string& s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
+std::string xml(const std::string& s) { return markup::xml_escape(s); }
 
 std::string describe(const BenchmarkComparison& b) {
   std::string text = status_name(b.status);

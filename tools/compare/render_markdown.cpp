@@ -2,16 +2,13 @@
 // benchmarks that need a look, then everything inside a collapsed block.
 #include <sstream>
 
+#include "engine/markup/escape.hpp"
 #include "tools/compare/render.hpp"
 
 namespace neuro::compare {
 namespace {
 
-std::string cell(std::string s) {
-  std::string out;
-  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
-}
+std::string cell(const std::string& s) { return markup::markdown_table_pipes(s); }
 
 void table(std::ostringstream& out, const Comparison& comparison, bool only_attention) {
   out << "| status | benchmark | metric | baseline | current | change | p |\n"

@@ -44,7 +44,8 @@ void read_settings(const YAML::Node& node, const std::string& where, bool is_rul
   for (const auto& item : node) {
     const std::string key = item.first.Scalar();
     const YAML::Node& value = item.second;
-    const std::string field = where + "." + key;
+    std::string field = where;
+    field.append(".").append(key);
     const bool scalar = value.IsScalar();
     const std::string text = scalar ? value.Scalar() : "";
     if (key == "match" && is_rule) {

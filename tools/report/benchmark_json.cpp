@@ -111,7 +111,7 @@ class RowReader {
   bool in_row() const { return level() == 3 && row_ != nullptr; }
 
   template <class Forward>
-  bool scalar(Json value, Forward forward) {
+  bool scalar(const Json& value, Forward forward) {
     if (capture_) {
       forward(capture_->dom);
     } else if (in_row()) {
@@ -181,7 +181,11 @@ class RowReader {
   std::string path() const {
     std::string p = "$";
     for (const auto& f : frames_) {
-      p = f.array ? p + "[" + std::to_string(f.index) + "]" : json_path_join(p, f.key);
+      if (f.array) {
+        p += "[" + std::to_string(f.index) + "]";
+      } else {
+        p = json_path_join(p, f.key);
+      }
     }
     return p;
   }

@@ -5,7 +5,8 @@
 namespace neuro::report {
 namespace {
 
-BenchmarkRow row(std::string run, std::string aggregate, double time_ms, double rate) {
+BenchmarkRow row(const std::string& run, const std::string& aggregate, double time_ms,
+                 double rate) {
   BenchmarkRow r;
   r.run_name = run;
   r.name = aggregate.empty() ? run : run + "_" + aggregate;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "engine/markup/escape.hpp"
 #include "load/report/svg_chart.hpp"
 #include "load/report/text_format.hpp"
 
@@ -12,7 +13,7 @@ namespace neuro::suite {
 namespace {
 
 using load_report::fixed;
-using load_report::html_escape;
+using markup::html_escape;
 
 constexpr double kWidth = 880.0, kLabelWidth = 330.0, kValueWidth = 170.0, kRowHeight = 18.0;
 constexpr double kTop = 22.0, kBottom = 8.0;

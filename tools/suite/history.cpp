@@ -64,6 +64,7 @@ std::vector<ChangePoint> find_change_points(const std::vector<HistoryPoint>& poi
   struct Candidate {
     std::size_t split;
     ChangePoint change;
+    double score;  // |mean of the after medians / mean of the before medians - 1|
   };
   std::vector<Candidate> passing;
   for (std::size_t k = w; k + w <= n; ++k) {
@@ -88,16 +89,23 @@ std::vector<ChangePoint> find_change_points(const std::vector<HistoryPoint>& poi
         compare::mann_whitney_u(after, before, compare::Alternative::kLess).p_value;
     const double p = std::min(1.0, 2.0 * std::min(p_greater, p_less));
     if (p >= options.alpha) continue;
-    passing.push_back({k, {points[k - 1].run, points[k].run, change, p}});
+    const auto mean = [](const std::vector<double>& v) {
+      double sum = 0.0;
+      for (const double x : v) sum += x;
+      return sum / static_cast<double>(v.size());
+    };
+    const double score = std::abs(mean(after_medians) / mean(before_medians) - 1.0);
+    passing.push_back({k, {points[k - 1].run, points[k].run, change, p}, score});
   }
   // Splits next to a step pass too (their windows straddle it less cleanly): of each run of
-  // neighbouring passing splits, the one with the largest change is the step.
+  // neighbouring passing splits, the step is the one whose windows' means differ most. The
+  // medians cannot decide: a window with one run across the step has the same median.
   std::vector<ChangePoint> out;
   for (std::size_t i = 0; i < passing.size();) {
     std::size_t best = i, j = i;
     while (j + 1 < passing.size() && passing[j + 1].split == passing[j].split + 1) {
       ++j;
-      if (std::abs(passing[j].change.change) > std::abs(passing[best].change.change)) best = j;
+      if (passing[j].score > passing[best].score) best = j;
     }
     out.push_back(passing[best].change);
     i = j + 1;

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/markup/escape.hpp"
 #include "load/report/html_charts.hpp"
 #include "load/report/step_stats.hpp"
 #include "load/report/svg_chart.hpp"
@@ -17,7 +18,7 @@ namespace neuro::suite {
 namespace {
 
 using load_report::fixed;
-using load_report::html_escape;
+using markup::html_escape;
 
 constexpr const char* kStyle = R"(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 12px}

@@ -189,7 +189,9 @@ SuiteRun read_suite_run(const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw common::InvalidArgument(dir.string() + ": not a directory");
   SuiteRun run;
-  run.dir = dir;
+  // Canonical, so "." or "reports/X/" still give the page its folder's name as a title.
+  run.dir = fs::weakly_canonical(dir, ec);
+  if (ec) run.dir = dir;
   run.ab = fs::is_directory(dir / "base", ec);
   std::vector<fs::path> results;
   std::map<std::string, Executable> executables;

@@ -209,7 +209,8 @@ JobQueueOutcome run_analysis_job(ServerContext& server, const std::string& id,
       if (stopping.load()) return JobQueueOutcome::kInterrupted;
       const std::string type = t.get<std::string>();
       results[type] = handlers::run_analysis(type, block);
-      set_job_status(server, id, "running", static_cast<double>(++done) / types.size());
+      set_job_status(server, id, "running",
+                     static_cast<double>(++done) / static_cast<double>(types.size()));
     }
     results["session_id"] = session_id;
     results["channels"] = block.channels();

@@ -19,7 +19,8 @@ nlohmann::json json_body(const RequestContext& request) {
   }
   try {
     return nlohmann::json::parse(request.request->body());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number past double's range ("1e999"): both 400.
     bad_request(std::string("body is not valid JSON: ") + e.what());
   }
 }

@@ -1,4 +1,5 @@
 #include "engine/server/handlers/handlers.hpp"
+#include "engine/server/handlers/videos.hpp"
 
 namespace neuro::server::handlers {
 
@@ -56,6 +57,19 @@ Router make_router(const Limits& limits) {
   add(verb::get, "/api/projects", true, list_projects);
   add(verb::post, "/api/projects", true, create_project);
   add(verb::get, "/api/test-sessions", true, list_test_sessions);
+  add(verb::post, "/api/test-sessions", true, create_test_session);
+  add(verb::get, "/api/test-sessions/{id}", true, get_test_session);
+  add(verb::get, "/api/videos/{id}", true, get_video);
+  {
+    Route route;
+    route.method = verb::post;
+    route.pattern = "/api/videos";
+    route.body = BodyMode::kStreamed;
+    route.body_limit_bytes = limits.upload_body_bytes;
+    route.streamed = upload_video;
+    route.needs_store = true;
+    r.add(std::move(route));
+  }
   for (const char* path : {"/ws/stream", "/ws/devices"}) {
     Route route;
     route.method = verb::get;

@@ -82,6 +82,7 @@ StringResponse get_session_data(RequestContext& request) {
   params.push_back(std::to_string(limit));
   sql += " ORDER BY channel, chunk_start LIMIT $" + std::to_string(params.size());
   std::vector<const char*> values;
+  values.reserve(params.size());
   for (const auto& p : params) values.push_back(p->c_str());
   store::Params p;
   p.count = static_cast<int>(values.size());

@@ -118,7 +118,7 @@ class UploadSink final : public BodySink {
       nlohmann::json m;
       try {
         m = nlohmann::json::parse(meta->data);
-      } catch (const nlohmann::json::parse_error& e) {
+      } catch (const nlohmann::json::exception& e) {  // parse_error or a number out of range
         bad_request(std::string("metadata is not valid JSON: ") + e.what());
       }
       const auto channels = handlers::optional_number(m, "channels");

@@ -136,7 +136,7 @@ nlohmann::json ServerTest::wait_done(const std::string& target) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
     const auto r = get(target);
-    const auto j = r.json();
+    auto j = r.json();
     if (r.status != 200 || j["status"] == "completed" || j["status"] == "failed" ||
         std::chrono::steady_clock::now() > deadline) {
       return j;

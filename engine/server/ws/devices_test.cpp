@@ -276,7 +276,8 @@ TEST_F(DevicesTest, LiveDeviceIsStreamedToItsFollowers) {
     EXPECT_EQ(j["seq"], i);
     for (std::size_t c = 0; c < 4; ++c) {
       for (std::size_t s = 0; s < 25; ++s) {
-        ASSERT_EQ(static_cast<float>(j["data"][c][s].get<double>()), expect[c][25 * i + s]);
+        ASSERT_EQ(static_cast<float>(j["data"][c][s].get<double>()),
+                  expect[c][std::size_t{25} * static_cast<std::size_t>(i) + s]);
       }
     }
   }

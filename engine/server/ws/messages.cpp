@@ -87,7 +87,7 @@ std::string neural_data_binary(std::uint64_t seq, double timestamp_s,
   const auto channels = static_cast<std::uint32_t>(block.channels());
   const auto samples = static_cast<std::uint32_t>(block.samples());
   const double rate = block.sample_rate_hz();
-  std::memcpy(p, "NPD1", 4);
+  std::memcpy(p, "NPD1", 4);  // NOLINT(bugprone-not-null-terminated-result): a 4-byte magic
   std::memcpy(p + 4, &channels, 4);
   std::memcpy(p + 8, &samples, 4);
   std::memcpy(p + 16, &seq, 8);
@@ -158,6 +158,9 @@ ClientMessage parse_client_message(std::string_view text) {
     message.body = json::parse(text);
   } catch (const json::parse_error& e) {
     throw InvalidArgument("invalid JSON at byte " + std::to_string(e.byte));
+  } catch (const json::out_of_range&) {
+    // A number past double's range ("6e07392056"): found by fuzz_ws_client_message.
+    throw InvalidArgument("invalid JSON: a number is out of range");
   }
   if (!message.body.is_object()) throw InvalidArgument("message must be a JSON object");
   message.type = string_field(message.body, "type");

@@ -128,7 +128,7 @@ TEST_F(StreamTest, BinaryFramesCarryTheSameShape) {
     std::memcpy(&timestamp, m->text.data() + 24, 8);
     EXPECT_EQ(channels, 16u);
     EXPECT_EQ(samples, expected_samples(512.0, seq));
-    EXPECT_EQ(m->text.size(), kBinaryHeaderBytes + 4u * channels * samples);
+    EXPECT_EQ(m->text.size(), kBinaryHeaderBytes + std::size_t{4} * channels * samples);
     EXPECT_NEAR(timestamp, now_s(), 1.0);
     if (last) {
       EXPECT_EQ(seq, *last + 1);

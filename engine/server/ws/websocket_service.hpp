@@ -55,8 +55,8 @@ struct WebSocketStats {
 };
 
 struct WebSocketOptions {
-  std::size_t max_message_bytes = 4 * 1024 * 1024;  // a larger incoming message closes 1009
-  std::size_t max_queued_messages = 256;  // per client; past it the oldest push is dropped
+  std::size_t max_message_bytes = 4 << 20;  // a larger incoming message closes 1009
+  std::size_t max_queued_messages = 256;    // per client; past it the oldest push is dropped
   std::chrono::milliseconds idle_timeout{30'000};
   std::chrono::milliseconds store_flush_interval{200};  // device packets batched per write
 };

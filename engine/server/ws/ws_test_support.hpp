@@ -103,7 +103,7 @@ class Client {
       socket.set_option(net::socket_base::receive_buffer_size(receive_buffer_bytes));
     }
     socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-    ws_.read_message_max(64 * 1024 * 1024);
+    ws_.read_message_max(64 << 20);
     ws_.handshake("127.0.0.1", target);
     if (reading_) do_read();
   }

@@ -1,0 +1,204 @@
+#include "load/engine/epoll/epoll_transport.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "load/engine/user_driver.hpp"
+#include "load/http/http_request.hpp"
+
+namespace neuro::load {
+namespace {
+
+constexpr std::int64_t kMs = 1'000'000;
+constexpr std::int64_t kTimeoutScanNs = 50 * kMs;
+constexpr std::size_t kReadBuffer = 64 * 1024;
+constexpr std::size_t kEventsPerWait = 512;
+
+bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
+
+}  // namespace
+
+EpollTransport::~EpollTransport() {
+  for (auto& c : conns_) close_conn(c);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+}
+
+void EpollTransport::begin(UserDriver& driver, std::size_t slots) {
+  driver_ = &driver;
+  config_ = &driver.config();
+  for (const auto& step : config_->scenario->steps) {
+    static_requests_.push_back(step.uses_variables()
+                                   ? std::string()
+                                   : serialize_request(step, config_->target, config_->auth_header,
+                                                       config_->base_variables));
+  }
+  timeout_ns_ = static_cast<std::int64_t>(config_->timeout_s * 1e9);
+  next_scan_ns_ = kTimeoutScanNs;
+  read_buffer_.resize(kReadBuffer);
+  events_.resize(kEventsPerWait);
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  conns_.resize(slots);
+}
+
+void EpollTransport::close_conn(Conn& c) {
+  if (c.fd >= 0) {
+    ::close(c.fd);  // also removes it from the epoll set
+    c.fd = -1;
+    --connections_open_;
+  }
+  c.io = Io::kNone;
+  c.requests_on_fd = 0;
+}
+
+void EpollTransport::start(std::uint32_t slot, std::size_t step_index, const Variables& variables,
+                           std::int64_t now) {
+  Conn& c = conns_[slot];
+  const Step& step = config_->scenario->steps[step_index];
+  const std::string& fixed = static_requests_[step_index];
+  if (!fixed.empty()) {
+    c.request = &fixed;
+  } else {
+    c.own_request = serialize_request(step, config_->target, config_->auth_header, variables);
+    c.request = &c.own_request;
+  }
+  c.written = 0;
+  c.parser.reset(step.method == "HEAD", step.captures.empty() ? nullptr : &c.body);
+  if (c.fd < 0) {
+    begin_connect(c, now);
+  } else {
+    c.io = Io::kWriting;
+    do_write(c, now);
+  }
+}
+
+void EpollTransport::begin_connect(Conn& c, std::int64_t now) {
+  c.fd = ::socket(config_->address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (c.fd < 0) return fail(c, ErrorKind::kConnect, now);
+  ++connections_open_;
+  connections_peak_ = std::max(connections_peak_, connections_open_);
+  const int one = 1;
+  ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  epoll_event ev{};
+  // Edge-triggered and registered once: no epoll_ctl per request.
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.u32 = index_of(c);
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &ev) != 0) {
+    return fail(c, ErrorKind::kConnect, now);
+  }
+  c.io = Io::kConnecting;
+  const int rc =
+      ::connect(c.fd, reinterpret_cast<const sockaddr*>(&config_->address), config_->address_size);
+  if (rc == 0) {
+    c.io = Io::kWriting;
+    do_write(c, now);
+  } else if (errno != EINPROGRESS) {
+    fail(c, ErrorKind::kConnect, now);
+  }
+}
+
+void EpollTransport::on_event(Conn& c, std::uint32_t events, std::int64_t now) {
+  switch (c.io) {
+    case Io::kConnecting: {
+      int err = 0;
+      socklen_t len = sizeof err;
+      ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err != 0) return fail(c, ErrorKind::kConnect, now);
+      if (!(events & EPOLLOUT)) return;
+      c.io = Io::kWriting;
+      do_write(c, now);
+      return;
+    }
+    case Io::kWriting:
+      if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) do_write(c, now);
+      // A server may answer before it has read the whole request (413, early errors).
+      if (c.io == Io::kWriting && (events & EPOLLIN)) do_read(c, now);
+      return;
+    case Io::kReading:
+      if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) do_read(c, now);
+      return;
+    case Io::kNone:
+      // An idle keep-alive connection that the server closed (or wrote to): drop it; the
+      // next request reconnects.
+      if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) close_conn(c);
+      return;
+  }
+}
+
+void EpollTransport::do_write(Conn& c, std::int64_t now) {
+  const std::string& r = *c.request;
+  while (c.written < r.size()) {
+    const ssize_t n = ::send(c.fd, r.data() + c.written, r.size() - c.written, MSG_NOSIGNAL);
+    if (n > 0) {
+      c.written += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && would_block(errno)) return;  // the next EPOLLOUT edge resumes
+    if (n < 0 && errno == EINTR) continue;
+    return fail(c, ErrorKind::kWrite, now);
+  }
+  c.io = Io::kReading;
+}
+
+void EpollTransport::do_read(Conn& c, std::int64_t now) {
+  for (;;) {
+    const ssize_t n = ::recv(c.fd, read_buffer_.data(), read_buffer_.size(), 0);
+    if (n > 0) {
+      std::size_t used = 0;
+      const auto status = c.parser.feed(read_buffer_.data(), static_cast<std::size_t>(n), &used);
+      if (status == ResponseParser::Status::kComplete) return complete(c, driver_->now_ns());
+      if (status == ResponseParser::Status::kError) return fail(c, ErrorKind::kRead, now);
+      // Fewer bytes than asked: the socket is drained and the next arrival raises a new edge.
+      if (static_cast<std::size_t>(n) < read_buffer_.size()) return;
+      continue;
+    }
+    if (n < 0 && would_block(errno)) return;
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 && c.parser.on_eof() == ResponseParser::Status::kComplete) {
+      return complete(c, driver_->now_ns());
+    }
+    // No quiet retries, as in wrk: a reset, even on a reused connection, is the server's doing
+    // and counts as a read error.
+    return fail(c, ErrorKind::kRead, now);
+  }
+}
+
+void EpollTransport::complete(Conn& c, std::int64_t now) {
+  ++c.requests_on_fd;
+  c.io = Io::kNone;
+  if (!c.parser.keep_alive()) close_conn(c);
+  driver_->answered(index_of(c), c.parser.status_code(), c.body, now);
+}
+
+void EpollTransport::fail(Conn& c, ErrorKind kind, std::int64_t now) {
+  close_conn(c);
+  driver_->failed(index_of(c), kind, now);
+}
+
+void EpollTransport::on_turn(std::int64_t now) {
+  if (now < next_scan_ns_) return;
+  for (auto& c : conns_) {
+    if (c.io != Io::kNone && now - driver_->sent_ns(index_of(c)) > timeout_ns_) {
+      fail(c, ErrorKind::kTimeout, now);
+    }
+  }
+  next_scan_ns_ = now + kTimeoutScanNs;
+}
+
+void EpollTransport::poll(std::int64_t wait_ns) {
+  const int n = wait_.wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), wait_ns);
+  for (int i = 0; i < n; ++i) {
+    const epoll_event& ev = events_[static_cast<std::size_t>(i)];
+    on_event(conns_[ev.data.u32], ev.events, driver_->now_ns());
+  }
+}
+
+void EpollTransport::end() {
+  for (auto& c : conns_) close_conn(c);
+}
+
+}  // namespace neuro::load

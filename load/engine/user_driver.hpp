@@ -1,0 +1,93 @@
+// The user model of one load thread, whichever transport carries its requests: closed-model
+// users (start times from the ramp-up, iterations, think time, the back-off after a failure)
+// and open-model arrivals (the rate curve's sends handed to free slots, late and dropped sends),
+// the timers, the counting (OutcomeTally), and the drain at the end of a run. A transport
+// (transport.hpp) moves the bytes and reports each request's end through answered() / failed().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "load/engine/arrival_queue.hpp"
+#include "load/engine/load_thread.hpp"
+#include "load/engine/outcome_tally.hpp"
+#include "load/engine/policy.hpp"
+#include "load/engine/transport.hpp"
+
+namespace neuro::load {
+
+class UserDriver final : public LoadThread {
+ public:
+  UserDriver(LoadThreadConfig config, std::unique_ptr<Transport> transport);
+  UserDriver(const UserDriver&) = delete;
+  UserDriver& operator=(const UserDriver&) = delete;
+
+  void run(const std::atomic<bool>& stop) override;
+
+  std::int64_t live_requests() const override { return tally_.live_requests(); }
+  std::int64_t live_errors() const override { return tally_.live_errors(); }
+  std::int64_t live_users() const override { return tally_.live_users(); }
+  Series take_series() override { return tally_.take_series(); }
+
+  const std::vector<StepStats>& steps() const override { return tally_.steps(); }
+  std::int64_t late_sends() const override { return late_sends_; }
+  std::int64_t dropped_sends() const override { return arrivals_.dropped(); }
+  std::int64_t open_connections_peak() const override {
+    return transport_->open_connections_peak();
+  }
+  std::map<std::string, std::int64_t> responses_by_http_version() const override {
+    return transport_->responses_by_http_version(tally_.answered_total());
+  }
+
+  // For the transport.
+  const LoadThreadConfig& config() const { return config_; }
+  std::int64_t now_ns() const;
+  std::int64_t sent_ns(std::uint32_t slot) const { return slots_[slot].sent_ns; }
+  // The request of `slot` was answered with `status` (`body` holds it when its step captures).
+  void answered(std::uint32_t slot, int status, const std::string& body, std::int64_t now);
+  // The request of `slot` got no answer.
+  void failed(std::uint32_t slot, ErrorKind kind, std::int64_t now);
+
+ private:
+  enum class Phase { kIdle, kInFlight, kWaiting, kFinished };
+  struct Slot {
+    Phase phase = Phase::kIdle;
+    std::size_t step = 0;
+    std::int64_t intended_ns = 0;
+    std::int64_t sent_ns = 0;
+    Variables variables;
+    std::int64_t iterations_done = 0;
+    bool started = false;
+  };
+
+  std::uint32_t index_of(const Slot& s) const {
+    return static_cast<std::uint32_t>(&s - slots_.data());
+  }
+  void start_request(Slot& s, std::int64_t intended_ns, std::int64_t now);
+  void after_request(Slot& s, bool ok, std::int64_t now);
+  void end_iteration(Slot& s, bool ok, std::int64_t now);
+  void finish_user(Slot& s);
+  void take_arrival(Slot& s, std::int64_t now);
+  void schedule(Slot& s, std::int64_t at_ns);
+  void release_arrivals(std::int64_t now);
+  bool busy() const;
+  void publish();
+
+  LoadThreadConfig config_;
+  std::unique_ptr<Transport> transport_;
+  std::vector<Slot> slots_;
+  ArrivalQueue arrivals_;                                       // open model
+  std::vector<std::pair<std::int64_t, std::uint32_t>> timers_;  // min-heap (wake ns, slot)
+  std::int64_t end_ns_ = 0;
+  std::int64_t timeout_ns_ = 0;
+  bool draining_ = false;
+  OutcomeTally tally_;
+  std::int64_t users_running_ = 0, finished_users_ = 0, late_sends_ = 0;
+};
+
+}  // namespace neuro::load

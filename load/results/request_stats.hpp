@@ -1,0 +1,56 @@
+// What a run counts: per step, requests, errors by kind and latency histograms; per second, a
+// point of the time series. Workers fill their own and the runner merges them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+
+#include "engine/common/latency_histogram.hpp"
+#include "load/results/sparse_histogram.hpp"
+
+namespace neuro::load {
+
+// kTls (handshake or certificate) comes only from the libcurl engine.
+enum class ErrorKind { kConnect, kRead, kWrite, kTimeout, kStatus4xx, kStatus5xx, kTls };
+inline constexpr std::array<const char*, 7> kErrorKindNames = {
+    "connect", "read", "write", "timeout", "status_4xx", "status_5xx", "tls"};
+
+struct StepStats {
+  std::int64_t requests = 0;  // every attempt that ended: responses and failures
+  std::array<std::int64_t, kErrorKindNames.size()> errors{};
+  common::LatencyHistogram latency;  // open model: from the intended send time
+  common::LatencyHistogram service;  // from the actual send (open model only in documents)
+
+  std::int64_t error_total() const {
+    std::int64_t n = 0;
+    for (auto e : errors) n += e;
+    return n;
+  }
+  void merge(const StepStats& o) {
+    requests += o.requests;
+    for (std::size_t i = 0; i < errors.size(); ++i) errors[i] += o.errors[i];
+    latency.merge(o.latency);
+    service.merge(o.service);
+  }
+};
+
+// The per-second series keeps 2 significant digits (1 % resolution, ~10x fewer buckets than
+// the steps' 3): a point per second of a 12-hour run must stay small.
+inline constexpr int kSeriesSignificantDigits = 2;
+
+struct SeriesPoint {
+  std::int64_t requests = 0;
+  std::int64_t errors = 0;
+  SparseHistogram latency;
+  void merge(const SeriesPoint& o) {
+    requests += o.requests;
+    errors += o.errors;
+    latency.merge(o.latency);
+  }
+};
+
+// Second since the start of the run -> its point.
+using Series = std::map<std::int64_t, SeriesPoint>;
+
+}  // namespace neuro::load

@@ -1,0 +1,32 @@
+// result.json as written to disk: the document indented one space per level, except the series,
+// one compact point per line and streamed, so that a long run's series never becomes a JSON tree
+// in memory (a tree costs ~100 bytes per histogram bucket; a 30-minute soak at 10k req/s has
+// about a million buckets) and the file stays a fraction of the indented size.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "load/results/load_run.hpp"
+#include "load/results/request_stats.hpp"
+
+namespace neuro::load {
+
+// POINT of docs/load-results-schema.md: the requests that ended in [t_s, t_s + dt_s).
+nlohmann::json series_point_json(std::int64_t t_s, std::int64_t dt_s, const SeriesPoint& point,
+                                 const SeriesAnnotation& annotation);
+
+// Calls `each(point_json)` for every point of the run's series, in time order.
+void for_each_series_point(const LoadRun& run,
+                           const std::function<void(const nlohmann::json&)>& each);
+
+// The run's document with its series, each point made and written in turn.
+void write_result(std::ostream& out, const LoadRun& run);
+
+// A whole document (its "series" an array, as merge makes it), in the same layout. Taken by
+// value: callers move a large document in rather than hold two.
+void write_result(std::ostream& out, nlohmann::json document);
+
+}  // namespace neuro::load

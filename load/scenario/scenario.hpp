@@ -1,0 +1,99 @@
+// A load scenario as the runner executes it: the target, an optional auth step, the steps of one
+// iteration, the executor (closed or open model) and the thresholds. Built from YAML by
+// load_scenario() (scenario_parse.cpp), which validates the whole file first.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "load/scenario/threshold.hpp"
+
+namespace neuro::load {
+
+// A value captured from a JSON response ("id" or "data.items.0.id") into ${name}.
+struct Capture {
+  std::string name;
+  std::string json_path;
+};
+
+struct Step {
+  std::string name;
+  std::string method = "GET";
+  std::string path = "/";  // may hold ${capture} references
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // bytes as sent (JSON text or binary)
+  std::string content_type;
+  std::vector<Capture> captures;
+  bool uses_variables() const;  // path or a header refers to ${...}
+  // Sent with a body (and Content-Length): any step with one, and POST/PUT/PATCH always.
+  bool has_body() const;
+};
+
+enum class ExecutorKind { kConstantUsers, kConstantRate, kRampingRate, kSpike, kStress, kSoak };
+const char* executor_name(ExecutorKind kind);
+
+// The arrival rate over time of an open-model run: linear ramps from the previous target.
+struct RateStage {
+  double duration_s = 0;
+  double target_rate = 0;
+};
+
+struct Executor {
+  ExecutorKind kind = ExecutorKind::kConstantUsers;
+  // closed model (constant-users)
+  int users = 0;
+  double ramp_up_s = 0;
+  std::int64_t iterations = 0;  // per user; 0 = until the duration ends
+  double duration_s = 0;
+  // open model: the rate curve (constant-rate, ramping-rate, spike, soak) starting at start_rate
+  double start_rate = 0;
+  std::vector<RateStage> stages;
+  int max_connections = 0;  // 0 = derived from the rate and timeout
+  // stress: step the rate until a threshold fails
+  double step_rate = 0;
+  double step_duration_s = 0;
+  double max_rate = 0;
+  // soak: RSS growth over the run above this is a suspected leak
+  double leak_threshold_bytes = 50.0 * 1024 * 1024;
+  bool open_model() const { return kind != ExecutorKind::kConstantUsers; }
+};
+
+struct Scenario {
+  std::string name;
+  std::string file;
+  std::string target;  // http://host:port or https://host:port
+  // HTTP/2 ("http: 2" or --http2): ALPN h2 over TLS, prior-knowledge h2c over http://.
+  bool http2 = false;
+  bool tls_verify = true;  // false (or --insecure) for self-signed servers
+  std::string ca_file;     // PEM trust anchors besides the system's, may be empty
+  std::optional<Step> auth;
+  std::string auth_header;  // "Authorization: Bearer ${token}" once the auth step ran
+  std::vector<Step> steps;
+  double think_time_s = 0;
+  double timeout_s = 10;
+  int threads = 1;
+  Executor executor;
+  std::vector<Threshold> thresholds;
+  bool abort_on_fail = false;
+  double abort_grace_s = 5;
+  nlohmann::json config;  // the file as parsed, for the result document
+
+  // TLS and HTTP/2 run on the libcurl engine; plain HTTP/1.1 on the faster epoll engine.
+  bool uses_libcurl() const;
+};
+
+// Reads and validates `path`; throws InvalidArgument listing every problem as
+// `FILE:LINE: field: problem`, one per line.
+// `target_override` (--target) replaces the file's target when not empty.
+Scenario load_scenario(const std::string& path, const std::string& target_override = "");
+Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
+                        const std::string& target_override = "");
+
+// The whole run's length in seconds (stress: every step up to max_rate).
+double planned_duration_s(const Executor& executor);
+
+}  // namespace neuro::load

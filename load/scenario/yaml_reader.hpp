@@ -1,0 +1,76 @@
+// Shared by the scenario parser's files: problems collected with their line
+// and readers of typed YAML fields that report their own problem and return a fallback.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "engine/common/errors.hpp"
+#include "engine/common/yaml_problems.hpp"
+#include "load/scenario/scenario.hpp"
+#include "load/scenario/units.hpp"
+
+namespace neuro::load::detail {
+
+using Problems = common::YamlProblems;
+
+struct Reader {
+  Problems& problems;
+
+  double duration(const YAML::Node& node, const std::string& field, double fallback,
+                  bool positive) {
+    const auto v = node.IsScalar() ? parse_duration_s(node.Scalar()) : std::nullopt;
+    if (!v || *v < 0 || (positive && *v == 0)) {
+      problems.add(node, field,
+                   std::string("expected a ") + (positive ? "positive " : "") +
+                       "duration like 500ms, 30s or 5m, got '" + scalar(node) + "'");
+      return fallback;
+    }
+    return *v;
+  }
+  double number(const YAML::Node& node, const std::string& field, double min, double fallback) {
+    const auto v = node.IsScalar() ? parse_plain_number(node.Scalar()) : std::nullopt;
+    if (!v || *v < min) {
+      problems.add(node, field,
+                   "expected a number >= " + trim_number(min) + ", got '" + scalar(node) + "'");
+      return fallback;
+    }
+    return *v;
+  }
+  bool boolean(const YAML::Node& node, const std::string& field) {
+    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) {
+      return node.Scalar() == "true";
+    }
+    problems.add(node, field, "expected true or false, got '" + scalar(node) + "'");
+    return false;
+  }
+  static std::string scalar(const YAML::Node& node) {
+    return node.IsScalar() ? node.Scalar() : node.IsMap() ? "{...}" : "[...]";
+  }
+  static std::string trim_number(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
+};
+
+inline void check_fields(const YAML::Node& node, const std::string& where,
+                         const std::set<std::string>& known, Problems& problems) {
+  for (const auto& item : node) {
+    const std::string key = item.first.Scalar();
+    if (!known.count(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      problems.add(item.first, where.empty() ? key : where + "." + key,
+                   "unknown field (expected one of: " + list + ")");
+    }
+  }
+}
+
+// The executor: mapping of `executor:` into s.executor.
+void read_executor(const YAML::Node& node, Scenario& s, Reader& read);
+
+}  // namespace neuro::load::detail
