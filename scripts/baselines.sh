@@ -106,3 +106,37 @@ neuro_baseline_line() {
         "run with errors, nothing recorded" ;;
   esac
 }
+
+# neuro_gate_run_dir NEUROPERF DIR: the regression gate over a run folder, as run-suite does it:
+# each DIR/bench_*.json judged by neuro_judge (a run named in the caller's `failed` array is not
+# recorded as a baseline), DIR/verdicts.tsv (executable, machine_key, baseline_kind, baseline,
+# compare_exit: which baseline each verdict used, for the suite page), and in DIR/summary.md a
+# "Baselines used" list and each comparison. Adds regressed executables to the caller's
+# `regressed` array and failed comparisons to `failed` ("compare:NAME").
+neuro_gate_run_dir() {
+  local neuroperf=$1 dir=$2 json name record baseline
+  printf 'executable\tmachine_key\tbaseline_kind\tbaseline\tcompare_exit\n' >"$dir/verdicts.tsv"
+  { echo; echo "## Baselines used"; echo; } >>"$dir/summary.md"
+  for json in "$dir"/bench_*.json; do
+    [[ -f $json ]] || continue
+    name=$(basename "$json" .json)
+    record=1
+    [[ " ${failed[*]} " != *" $name "* ]] || record=0
+    neuro_judge "$neuroperf" "$json" "$dir/compare_$name" "$record"
+    case $judged_code in
+      0 | 77) ;;
+      1) regressed+=("$name") ;;
+      *) log "${0##*/}: comparing $name failed (exit $judged_code, see $dir/compare_$name.log)"
+        failed+=("compare:$name") ;;
+    esac
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$judged_key" "$judged_kind" "$judged_baseline" \
+      "$judged_code" >>"$dir/verdicts.tsv"
+    neuro_baseline_line "$name" >>"$dir/summary.md"
+  done
+  for json in "$dir"/bench_*.json; do
+    name=$(basename "$json" .json)
+    [[ -f $dir/compare_$name.md ]] || continue
+    baseline=$(awk -F'\t' -v n="$name" '$1 == n { print $4 }' "$dir/verdicts.tsv")
+    { echo; echo "## $name against ${baseline#"$NEURO_ROOT"/}"; echo; cat "$dir/compare_$name.md"; } >>"$dir/summary.md"
+  done
+}

@@ -116,4 +116,50 @@ neuro_judge "$neuroperf" "$work/b3/bench_selftest.json" "$prefix" 0 2>/dev/null
 line=$(neuro_baseline_line bench_selftest)
 [[ $line == *"not compared: no baseline for machine \`$key_b\`"* ]] || fail "summary line: $line"
 [[ ! -e $NEUROPERF_STATE_DIR/baselines ]] || fail "a run with errors (RECORD=0) was recorded"
-echo "baselines_test: committed, local, recorded and foreign-with-the-same-key baselines behave"
+# run-suite's gate over a run folder (neuro_gate_run_dir) and the suite page it feeds: B's first
+# run is recorded (NO BASELINE on the page), the second is compared with that local baseline
+# (PASS), a +60 % run regresses (FAIL), and a run that failed is neither compared nor recorded.
+gate() {  # gate DIR [EXTRA_WORK_PERCENT]: a run folder as run-suite leaves it, judged and rendered
+  mkdir -p "$1"
+  NEURO_SELFTEST_EXTRA_WORK_PERCENT=${2:-0} run_on B "$1/bench_selftest.json"
+  echo "# neuroperf benchmark summary" >"$1/summary.md"
+  regressed=()
+  neuro_gate_run_dir "$neuroperf" "$1" 2>"$1/gate.log"
+  "$neuroperf" report-suite "$1" 2>/dev/null || fail "report-suite $1 failed"
+}
+tsv_line() { sed -n 2p "$1/verdicts.tsv"; }
+page_verdict() {  # the overview's verdict of bench_selftest
+  grep -o 'data-exe="bench_selftest"><td><a[^>]*>[^<]*</a></td><td><span[^>]*>[^<]*<' "$1/index.html" |
+    sed 's/.*>\([^<]*\)<$/\1/'
+}
+failed=()
+gate "$work/run1"
+[[ $(tsv_line "$work/run1") == "bench_selftest	$key_b	recorded	$local_b	77" ]] ||
+  fail "run1 verdicts.tsv: $(tsv_line "$work/run1")"
+grep -qF "not compared: no baseline for machine \`$key_b\`; this run was recorded" "$work/run1/summary.md" ||
+  fail "run1 summary.md lacks the recorded line"
+[[ $(page_verdict "$work/run1") == "NO BASELINE" ]] || fail "run1 page: $(page_verdict "$work/run1")"
+grep -qF "this run was recorded as the local baseline <code>$local_b</code>" "$work/run1/index.html" ||
+  fail "run1 page does not name the recorded baseline"
+gate "$work/run2"
+[[ $(tsv_line "$work/run2") == "bench_selftest	$key_b	local	$local_b	0" ]] ||
+  fail "run2 verdicts.tsv: $(tsv_line "$work/run2")"
+grep -qF "## bench_selftest against $local_b" "$work/run2/summary.md" || fail "run2 summary.md lacks the comparison"
+[[ $(page_verdict "$work/run2") == PASS && ${#regressed[@]} -eq 0 ]] ||
+  fail "run2: page $(page_verdict "$work/run2"), regressed ${regressed[*]}"
+grep -qF "Judged against the local baseline <code>$local_b</code>" "$work/run2/index.html" ||
+  fail "run2 page does not name its baseline"
+gate "$work/run3" 60
+[[ $(tsv_line "$work/run3") == "bench_selftest	$key_b	local	$local_b	1" ]] ||
+  fail "run3 verdicts.tsv: $(tsv_line "$work/run3")"
+[[ $(page_verdict "$work/run3") == FAIL && ${regressed[*]} == bench_selftest ]] ||
+  fail "run3 (+60 %): page $(page_verdict "$work/run3"), regressed '${regressed[*]}'"
+grep -q 'data-status="regressed"' "$work/run3/index.html" || fail "run3 page shows no regressed row"
+rm -rf "$NEUROPERF_STATE_DIR/baselines"
+failed=(bench_selftest)
+gate "$work/run4"
+[[ $(tsv_line "$work/run4") == "bench_selftest	$key_b	none		77" ]] ||
+  fail "run4 (a failed run) verdicts.tsv: $(tsv_line "$work/run4")"
+[[ ! -e $NEUROPERF_STATE_DIR/baselines ]] || fail "a failed run was recorded as the local baseline"
+[[ $(page_verdict "$work/run4") == "NO BASELINE" ]] || fail "run4 page: $(page_verdict "$work/run4")"
+echo "baselines_test: committed, local, recorded and foreign-with-the-same-key baselines behave; run-suite's gate and the page name the baseline behind each verdict"
