@@ -21,6 +21,8 @@ ab 2 no-such-revision HEAD
 grep -q "is not a commit" "$work/err" || fail "bad revision not named"
 ab 2 HEAD HEAD --head-env not-an-assignment
 ab 2 HEAD
+ab 2 HEAD HEAD --config "$work/no-such-thresholds.yaml"
+grep -q -- "--config: .*no such file" "$work/err" || fail "a missing --config not named"
 
 small=(--bench bench_selftest --rounds 4 --repetitions 5 --min-time 0.05)
 ab 0 HEAD HEAD "${small[@]}" --out "$work/self"
@@ -37,6 +39,11 @@ assert d["context"]["ab_rounds"] == 4
 assert [r["repetition_index"] for r in rows] == list(range(20))' "$side/bench_selftest.json"
 done
 [[ -s $work/self/index.html && -s $work/self/summary.md ]] || fail "no suite page or summary.md"
+grep -q '\[index.html\](index.html)' "$work/self/summary.md" || fail "summary.md does not link the page"
+head_rev=$(git -C "$NEURO_ROOT" rev-parse HEAD)
+grep -qF "<dd class=\"base-revision\">$head_rev</dd>" "$work/self/index.html" ||
+  fail "the page does not name BASE's revision"
+grep -q 'Judged against BASE' "$work/self/index.html" || fail "the page does not say what BASE is"
 grep -q 'PASS' "$work/out" || fail "no verdict on stdout"
 singles=("$work/self/rounds"/*.json)
 [[ ${#singles[@]} -eq 8 ]] || fail "expected 8 single runs in rounds/, found ${#singles[@]}"
@@ -49,4 +56,5 @@ assert b["status"] == "regressed", b["status"]
 assert 0.3 < b["metrics"][0]["change"] < 0.7, b["metrics"][0]["change"]' \
   "$work/planted/compare_bench_selftest.json"
 grep -q 'NEURO_SELFTEST_EXTRA_WORK_PERCENT=50' "$work/planted/summary.md" || fail "summary.md lacks --head-env"
+grep -q 'data-status="regressed"' "$work/planted/index.html" || fail "the page shows no regressed row"
 echo "ab_test: self A/B passes, +50 % in HEAD only is flagged, rounds merged"

@@ -154,6 +154,14 @@ void write_overview(const SuiteRun& run, std::ostream& out) {
   }
   out << "<h3>Machine and build</h3><dl id=\"machine\">";
   if (!key.empty()) out << "<dt>machine key</dt><dd>" << html_escape(key) << "</dd>";
+  if (run.ab) {  // both revisions: HEAD's context is below, BASE's revision from base/
+    for (const auto& exe : run.executables) {
+      if (exe.base_revision.empty()) continue;
+      out << "<dt>BASE revision</dt><dd class=\"base-revision\">" << html_escape(exe.base_revision)
+          << "</dd>";
+      break;
+    }
+  }
   for (const char* field :
        {"git_revision", "ab_revision", "build_type", "cpu_model", "num_cpus", "isa_level",
         "mhz_per_cpu", "caches", "cpu_scaling_enabled", "compiler", "library_build_type",
@@ -206,12 +214,15 @@ void write_executable(const SuiteRun& run, const Executable& exe, std::ostream& 
       << html_escape(exe.name)
       << " <span class=\"verdict\" style=\"background:" << verdict_colour(verdict) << "\">"
       << verdict << "</span></h2>\n<p class=\"baseline\">" << baseline_sentence(run, exe)
-      << ". Raw: <a href=\"" << html_escape(exe.name) << ".json\">" << html_escape(exe.name)
-      << ".json</a>, <a href=\"" << html_escape(exe.name) << ".txt\">" << html_escape(exe.name)
-      << ".txt</a>";
-  if (exe.comparison) {
-    out << ", <a href=\"compare_" << html_escape(exe.name) << ".md\">compare_"
-        << html_escape(exe.name) << ".md</a>";
+      << ". Raw:";
+  const char* separator = " ";
+  for (const std::string& file :
+       {exe.name + ".json", exe.name + ".txt", "compare_" + exe.name + ".md"}) {
+    const bool present = std::any_of(run.files.begin(), run.files.end(),
+                                     [&](const RawFile& f) { return f.path == file; });
+    if (!present) continue;
+    out << separator << "<a href=\"" << html_escape(file) << "\">" << html_escape(file) << "</a>";
+    separator = ", ";
   }
   out << ".</p>\n";
   if (exe.problem) {

@@ -184,6 +184,26 @@ TEST_F(SuitePage, EverySectionAndEveryStatusShownAsSuch) {
   EXPECT_LT(b0, b1);
 }
 
+TEST_F(SuitePage, AnABNamesBothRevisionsAndLinksOnlyFilesThatExist) {
+  write(dir_ / "base" / "bench_x.json",
+        json{{"context", {{"ab_revision", "base0123456789"}, {"git_revision", "base012"}}},
+             {"benchmarks", {iteration("BM_A", 0, 0, 80)}}}
+            .dump());
+  write(dir_ / "verdicts.tsv",
+        "executable\tmachine_key\tbaseline_kind\tbaseline\tcompare_exit\n"
+        "bench_x\tfake-2cpu\tab-base\tbase/bench_x.json\t1\n");
+  const auto run = read_suite_run(dir_);
+  ASSERT_TRUE(run.ab);
+  EXPECT_EQ(exe(run, "bench_x").base_file, fs::path("base") / "bench_x.json");
+  EXPECT_EQ(exe(run, "bench_x").base_revision, "base0123456789");
+  const std::string html = page();
+  EXPECT_NE(html.find("<title>neuroperf A/B"), std::string::npos);
+  EXPECT_NE(html.find("<dd class=\"base-revision\">base0123456789</dd>"), std::string::npos);
+  EXPECT_NE(html.find("Judged against BASE's runs"), std::string::npos);
+  EXPECT_NE(html.find("href=\"bench_x.txt\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"bench_y.txt\""), std::string::npos) << "bench_y has no .txt";
+}
+
 TEST_F(SuitePage, UnreadableFilesAreProblemsNotGaps) {
   write(dir_ / "compare_bench_y.json", "{not json");
   write(dir_ / "bench_w.json", "{\"benchmarks\": 3}");

@@ -234,6 +234,14 @@ SuiteRun read_suite_run(const fs::path& dir) {
     }
     if (run.ab && fs::exists(dir / "base" / (name + ".json"))) {
       exe.base_file = fs::path("base") / (name + ".json");
+      std::string problem;
+      if (const auto base = read_json(dir / exe.base_file, problem); base && base->is_object()) {
+        const auto context = base->find("context");
+        if (context != base->end() && context->is_object()) {
+          exe.base_revision = text(*context, "ab_revision");
+          if (exe.base_revision.empty()) exe.base_revision = text(*context, "git_revision");
+        }
+      }
     }
     run.executables.push_back(std::move(exe));
   }

@@ -49,6 +49,7 @@ struct Executable {
   std::map<std::string, Verdict> verdicts;   // by benchmark name
   std::optional<std::string> comparison_problem;
   std::filesystem::path base_file;  // an A/B's base/<name>.json, when there is one
+  std::string base_revision;        // that file's ab_revision (else git_revision)
 };
 
 struct AnchorRow {
