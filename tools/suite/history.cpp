@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/common/errors.hpp"
+#include "engine/markup/escape.hpp"
 #include "tools/compare/benchmark_results.hpp"
 #include "tools/compare/mann_whitney.hpp"
 #include "tools/compare/sample_stats.hpp"
@@ -198,15 +199,16 @@ std::string render_history_markdown(const History& h) {
       << fmt("%g", h.options.threshold * 100.0)
       << " %.\n\n| # | run | revision | date |\n|---:|---|---|---|\n";
   for (std::size_t i = 0; i < h.runs.size(); ++i) {
-    out << "| " << i << " | " << h.runs[i].dir.filename().string() << " | "
-        << (h.runs[i].revision.empty() ? "?" : h.runs[i].revision) << " | " << h.runs[i].date
-        << " |\n";
+    out << "| " << i << " | " << markup::markdown_escape(h.runs[i].dir.filename().string()) << " | "
+        << (h.runs[i].revision.empty() ? "?" : markup::markdown_escape(h.runs[i].revision)) << " | "
+        << markup::markdown_escape(h.runs[i].date) << " |\n";
   }
   std::string exe;
   for (const auto& s : h.series) {
     if (s.executable != exe) {
       exe = s.executable;
-      out << "\n## " << exe << "\n\n| benchmark | runs | median over runs | spread over runs | "
+      out << "\n## " << markup::markdown_escape(exe)
+          << "\n\n| benchmark | runs | median over runs | spread over runs | "
           << "median run spread | steps |\n|---|---:|---:|---:|---:|---|\n";
     }
     std::vector<double> medians, spreads;
@@ -214,7 +216,7 @@ std::string render_history_markdown(const History& h) {
       medians.push_back(p.median_ns);
       spreads.push_back(p.spread);
     }
-    out << "| `" << s.benchmark << "` | " << s.points.size() << " | "
+    out << "| `" << markup::markdown_table_pipes(s.benchmark) << "` | " << s.points.size() << " | "
         << time_text(compare::median(medians)) << " " << (s.metric == "real_time" ? "wall" : "cpu")
         << " | " << fmt("%.1f %%", compare::robust_cv(medians) * 100.0) << " | "
         << fmt("%.1f %%", compare::median(spreads) * 100.0) << " | ";
@@ -222,7 +224,8 @@ std::string render_history_markdown(const History& h) {
     for (std::size_t i = 0; i < s.changes.size(); ++i) {
       const auto& c = s.changes[i];
       const auto rev = [&](std::size_t r) {
-        return h.runs[r].revision.empty() ? "run " + std::to_string(r) : h.runs[r].revision;
+        return h.runs[r].revision.empty() ? "run " + std::to_string(r)
+                                          : markup::markdown_escape(h.runs[r].revision);
       };
       out << (i ? "; " : "") << "**" << fmt("%+.1f %%", c.change * 100.0) << "** between run "
           << c.before_run << " (" << rev(c.before_run) << ") and run " << c.after_run << " ("
