@@ -41,6 +41,7 @@ declare -A docs_case_for=(
   [scripts/anchors/video_opencv.py]=anchors_help
   [build/release/benchmarks/bench_video]=bench_video
   [scripts/fuzz]=fuzz
+  [scripts/faults]=faults
 )
 
 neuroperf_bin() { echo "$build/tools/cli/neuroperf"; }
@@ -375,6 +376,16 @@ case_neuroperf_serve() {
   fi
   [[ $code -eq 0 ]] || fail "neuroperf serve --help exited $code: $(cat "$work/stderr")"
   contains "$work/stdout" 'usage: neuroperf serve' "neuroperf serve --help"
+}
+
+case_faults() {
+  # A whole run is the scripts.faults test (--quick, own services): the case checks the surface.
+  expect 0 "$NEURO_ROOT/scripts/faults" --help
+  contains "$work/stdout" 'scripts/faults \[--quick\]' "scripts/faults --help"
+  expect 2 "$NEURO_ROOT/scripts/faults" --cycles 0
+  contains "$work/stderr" "--cycles: expected a whole number from 1, got '0'"
+  expect 2 "$NEURO_ROOT/scripts/faults" --bogus
+  contains "$work/stderr" "unknown argument '--bogus'"
 }
 
 # The anchors take minutes each: their --help (every one says how it is called).
