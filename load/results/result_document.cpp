@@ -58,7 +58,33 @@ nlohmann::json step_json(const std::string& name, const StepStats& s, double dur
           {"latency", SparseHistogram::from(s.latency).to_json()},
           {"service_time",
            open_model ? SparseHistogram::from(s.service).to_json() : nlohmann::json(nullptr)},
-          {"percentiles_ms", percentiles_json(s.latency)}};
+          {"percentiles_ms", percentiles_json(s.latency)},
+          {"checks", checks_json(s.checks, s.check_failures)},
+          {"poll", poll_json(s.poll)}};
+}
+
+nlohmann::json checks_json(std::int64_t checks, std::int64_t failures) {
+  return {{"passed", checks - failures}, {"failed", failures}};
+}
+
+nlohmann::json poll_json(const common::LatencyHistogram& poll) {
+  if (poll.count() == 0) return nullptr;
+  return {{"count", poll.count()},
+          {"latency", SparseHistogram::from(poll).to_json()},
+          {"mean_ms", poll.mean_ns() / 1e6},
+          {"percentiles_ms", percentiles_json(poll)}};
+}
+
+void add_step_flow(Window& w, const nlohmann::json& step, const std::string& where) {
+  if (const auto c = step.find("checks"); c != step.end() && c->is_object()) {
+    const auto failed = c->value("failed", std::int64_t{0});
+    w.checks += c->value("passed", std::int64_t{0}) + failed;
+    w.check_failures += failed;
+  }
+  if (const auto p = step.find("poll"); p != step.end() && p->is_object()) {
+    w.poll.merge(
+        SparseHistogram::from_json(p->at("latency"), where + ".poll.latency").to_histogram());
+  }
 }
 
 Observations observe(const Window& w) {
@@ -74,6 +100,19 @@ Observations observe(const Window& w) {
   o["error_rate"] =
       w.requests ? 100.0 * static_cast<double>(w.errors) / static_cast<double>(w.requests) : 0.0;
   o["rps"] = w.duration_s > 0 ? static_cast<double>(w.requests) / w.duration_s : 0.0;
+  // Absent when nothing was checked or polled: a threshold on them then fails as unobserved.
+  if (w.checks > 0) {
+    o["checks"] =
+        100.0 * static_cast<double>(w.checks - w.check_failures) / static_cast<double>(w.checks);
+  }
+  if (w.poll.count() > 0) {
+    const auto& p = w.poll;
+    o["poll_p50"] = ms(p.percentile_ns(50));
+    o["poll_p95"] = ms(p.percentile_ns(95));
+    o["poll_p99"] = ms(p.percentile_ns(99));
+    o["poll_max"] = ms(p.max_ns());
+    o["poll_mean"] = p.mean_ns() / 1e6;
+  }
   bool any = false;
   const double cpu = mean_of(w.target, "cpu_percent", w.t_from_s, w.t_to_s, &any);
   if (any) o["target_cpu"] = cpu;
@@ -92,6 +131,7 @@ Window document_window(const nlohmann::json& doc) {
   SparseHistogram all;
   for (const auto& step : doc.at("steps")) {
     all.merge(SparseHistogram::from_json(step.at("latency"), "steps[].latency"));
+    add_step_flow(w, step, "steps[]");
   }
   w.latency = all.to_histogram();
   if (doc.contains("resources")) {

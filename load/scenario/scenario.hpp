@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "load/scenario/step_flow.hpp"
 #include "load/scenario/threshold.hpp"
 
 namespace neuro::load {
@@ -28,7 +29,15 @@ struct Step {
   std::string body;  // bytes as sent (JSON text or binary)
   std::string content_type;
   std::vector<Capture> captures;
-  bool uses_variables() const;  // path or a header refers to ${...}
+  // The first body_template_bytes of the body may hold ${variables} (a JSON or text body: all
+  // of it; multipart: its fields, written before any file part).
+  std::size_t body_template_bytes = 0;
+  StepFlow flow;                // expect, check, until
+  bool uses_variables() const;  // path, a header or the body refers to ${...}
+  // The transport keeps the answer's body: captures, checks or a polling condition read it.
+  bool needs_body() const {
+    return !captures.empty() || !flow.checks.empty() || flow.poll.has_value();
+  }
   // Sent with a body (and Content-Length): any step with one, and POST/PUT/PATCH always.
   bool has_body() const;
 };
@@ -73,6 +82,8 @@ struct Scenario {
   std::optional<Step> auth;
   std::string auth_header;  // "Authorization: Bearer ${token}" once the auth step ran
   std::vector<Step> steps;
+  // A step refers to ${user}, ${iteration}, ${uuid} or ${now}: the runner sets them.
+  bool uses_builtin_variables = false;
   double think_time_s = 0;
   double timeout_s = 10;
   int threads = 1;

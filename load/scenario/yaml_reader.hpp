@@ -70,6 +70,13 @@ inline void check_fields(const YAML::Node& node, const std::string& where,
   }
 }
 
+// A step's expect, check, until/every/max (step_flow_parse.cpp).
+void read_step_flow(const YAML::Node& node, const std::string& where, Reader& read, Step& step);
+// A step's `multipart:` body into step.body and its content type (multipart_parse.cpp).
+void read_multipart(const YAML::Node& node, const std::string& where, Reader& read, Step& step);
+// A block of synthetic EEG {channels, rate, seconds[, seed]} as float32 bytes (scenario_parse.cpp).
+std::string synthetic_eeg_bytes(const YAML::Node& node, const std::string& field, Reader& read);
+
 // The executor: mapping of `executor:` into s.executor.
 void read_executor(const YAML::Node& node, Scenario& s, Reader& read);
 
