@@ -47,22 +47,23 @@ void UserDriver::start_request(Slot& s, std::int64_t intended_ns, std::int64_t n
     s.started = true;
     ++users_running_;
   }
-  if (config_.open_model && s.step == 0 && !s.polling && now - intended_ns > kLateSendNs) {
-    ++late_sends_;
-  }
+  // Decided before the poll below marks the step as polling: a first step that polls still
+  // begins an iteration (its ${user}, ${iteration}, ${uuid}).
+  const bool iteration_start = s.step == 0 && !s.polling;
+  if (config_.open_model && iteration_start && now - intended_ns > kLateSendNs) ++late_sends_;
   if (config_.scenario->steps[s.step].flow.poll && !s.polling) {
     s.polling = true;
     s.poll_start_ns = now;
   }
-  if (config_.scenario->uses_builtin_variables) set_builtin_variables(s);
+  if (config_.scenario->uses_builtin_variables) set_builtin_variables(s, iteration_start);
   s.intended_ns = intended_ns;
   s.sent_ns = now;
   s.phase = Phase::kInFlight;
   transport_->start(index_of(s), s.step, s.variables, now);
 }
 
-void UserDriver::set_builtin_variables(Slot& s) {
-  if (s.step == 0 && !s.polling) {
+void UserDriver::set_builtin_variables(Slot& s, bool iteration_start) {
+  if (iteration_start) {
     const auto index = static_cast<std::int64_t>(index_of(s));
     s.variables["user"] = std::to_string(config_.lane.first() + index * config_.lane.stride());
     s.variables["iteration"] = std::to_string(s.iterations_begun++);

@@ -82,7 +82,7 @@ class UserDriver final : public LoadThread {
   bool busy() const;
   void publish();
   // ${user}, ${iteration}, ${uuid} at an iteration's first send, ${now} at every send.
-  void set_builtin_variables(Slot& s);
+  void set_builtin_variables(Slot& s, bool iteration_start);
   // What the answer of the slot's step decides beyond its status: captures, checks, the poll.
   // Returns the error kind of the answer, if any; sets *repeat when the step polls again.
   std::optional<ErrorKind> read_answer(Slot& s, int status, const std::string& body,

@@ -122,7 +122,11 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
     for (const auto& reference : referenced_variables(text)) {
       const std::string operand = expression_variable(reference);
       const std::string name = operand.empty() ? reference : operand;
-      if (!operand.empty() && (name == "uuid" || name == "now")) {
+      if (operand.empty() && reference.find_first_of("+-*/%") != std::string::npos) {
+        problems.add(at, f,
+                     "${" + reference +
+                         "}: expected NAME OP INTEGER (OP one of + - * / %, no division by 0)");
+      } else if (!operand.empty() && (name == "uuid" || name == "now")) {
         problems.add(at, f, "${" + reference + "}: arithmetic needs an integer (user, iteration)");
       } else if (is_builtin_variable(name)) {
         builtins = true;
@@ -205,9 +209,15 @@ std::string synthetic_eeg_bytes(const YAML::Node& node, const std::string& field
     read.problems.add(node, field, "block larger than 64 M samples");
     return {};
   }
-  const auto block = common::make_synthetic_eeg(static_cast<std::size_t>(channels), rate, seconds,
-                                                static_cast<std::uint64_t>(seed));
-  return std::string(reinterpret_cast<const char*>(block.data()), block.size_bytes());
+  try {
+    const auto block = common::make_synthetic_eeg(static_cast<std::size_t>(channels), rate, seconds,
+                                                  static_cast<std::uint64_t>(seed));
+    return std::string(reinterpret_cast<const char*>(block.data()), block.size_bytes());
+  } catch (const std::exception& e) {
+    // The generator's own limits (a rate too low for its mains line): one problem, no crash.
+    read.problems.add(node, field, e.what());
+    return {};
+  }
 }
 
 }  // namespace detail
