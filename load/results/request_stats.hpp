@@ -38,6 +38,8 @@ struct StepStats {
   std::int64_t checks = 0, check_failures = 0;
   // A polling step: the time from its first send to its condition holding (or giving up).
   common::LatencyHistogram poll;
+  // The first step of a `group:`: the group's total times, entered to left (completed ones).
+  common::LatencyHistogram group;
 
   std::int64_t error_total() const {
     std::int64_t n = 0;
@@ -52,6 +54,7 @@ struct StepStats {
     checks += o.checks;
     check_failures += o.check_failures;
     poll.merge(o.poll);
+    group.merge(o.group);
   }
 };
 

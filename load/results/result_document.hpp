@@ -32,6 +32,7 @@ struct Window {
   common::LatencyHistogram latency;
   std::int64_t checks = 0, check_failures = 0;
   common::LatencyHistogram poll;           // polling steps' total times
+  common::LatencyHistogram group;          // groups' total times
   const nlohmann::json* target = nullptr;  // resources.target samples, may be null
   const nlohmann::json* host = nullptr;    // resources.host samples, may be null
   double t_from_s = 0, t_to_s = 1e300;     // which resource samples belong to it

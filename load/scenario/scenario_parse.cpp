@@ -47,6 +47,31 @@ nlohmann::json to_json(const YAML::Node& node) {
   return s;
 }
 
+// http, tls_verify, ca_file: how the libcurl engine talks to the target.
+void read_transport(const YAML::Node& root, Scenario& s, Reader& read) {
+  if (const auto h = root["http"]) {
+    const std::string version = h.IsScalar() ? h.Scalar() : "";
+    if (version == "2" || version == "2.0") {
+      s.http2 = true;
+    } else if (version != "1.1") {
+      read.problems.add(h, "http", "expected \"1.1\" or \"2\", got '" + version + "'");
+    }
+  }
+  if (root["tls_verify"]) s.tls_verify = read.boolean(root["tls_verify"], "tls_verify");
+  if (const auto c = root["ca_file"]) {
+    s.ca_file = c.IsScalar() ? c.Scalar() : "";
+    if (s.ca_file.empty()) {
+      read.problems.add(c, "ca_file", "expected the path of a PEM file");
+    } else if (!std::ifstream(s.ca_file)) {
+      read.problems.add(c, "ca_file", "cannot open '" + s.ca_file + "'");
+    }
+  }
+}
+
+}  // namespace
+
+namespace detail {
+
 Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
                std::set<std::string>& captured, bool is_auth, bool& builtins) {
   Step step;
@@ -165,31 +190,6 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
   return step;
 }
 
-// http, tls_verify, ca_file: how the libcurl engine talks to the target.
-void read_transport(const YAML::Node& root, Scenario& s, Reader& read) {
-  if (const auto h = root["http"]) {
-    const std::string version = h.IsScalar() ? h.Scalar() : "";
-    if (version == "2" || version == "2.0") {
-      s.http2 = true;
-    } else if (version != "1.1") {
-      read.problems.add(h, "http", "expected \"1.1\" or \"2\", got '" + version + "'");
-    }
-  }
-  if (root["tls_verify"]) s.tls_verify = read.boolean(root["tls_verify"], "tls_verify");
-  if (const auto c = root["ca_file"]) {
-    s.ca_file = c.IsScalar() ? c.Scalar() : "";
-    if (s.ca_file.empty()) {
-      read.problems.add(c, "ca_file", "expected the path of a PEM file");
-    } else if (!std::ifstream(s.ca_file)) {
-      read.problems.add(c, "ca_file", "cannot open '" + s.ca_file + "'");
-    }
-  }
-}
-
-}  // namespace
-
-namespace detail {
-
 // Field readers: each reports its own problem and returns a fallback.
 
 std::string synthetic_eeg_bytes(const YAML::Node& node, const std::string& field, Reader& read) {
@@ -243,7 +243,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   check_fields(
       root, "",
       {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout", "think_time",
-       "auth", "steps", "executor", "thresholds", "abort_on_fail", "abort_grace"},
+       "auth", "steps", "executor", "thresholds", "abort_on_fail", "abort_grace", "seed"},
       problems);
   s.name = root["name"] ? Reader::scalar(root["name"]) : origin;
   s.target = target_override;
@@ -265,7 +265,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   }
   std::set<std::string> captured;
   if (const auto a = root["auth"]) {
-    s.auth = read_step(a, "auth", read, captured, true, s.uses_builtin_variables);
+    s.auth = detail::read_step(a, "auth", read, captured, true, s.uses_builtin_variables);
     if (s.auth->captures.empty()) {
       problems.add(a, "auth.capture", "missing: the auth step must capture its token");
     } else {
@@ -277,15 +277,10 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
       }
     }
   }
-  const auto steps = root["steps"];
-  if (!steps || !steps.IsSequence() || steps.size() == 0) {
-    problems.add(steps ? steps : root, "steps", "expected a non-empty list of steps");
-  } else {
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-      s.steps.push_back(read_step(steps[i], "steps[" + std::to_string(i) + "]", read, captured,
-                                  false, s.uses_builtin_variables));
-    }
+  if (root["seed"]) {
+    s.seed = static_cast<std::uint64_t>(read.number(root["seed"], "seed", 1, 1));
   }
+  detail::read_step_list(root, s, read, captured);
   detail::read_executor(root["executor"], s, read);
   if (const auto t = root["thresholds"]) {
     if (!t.IsSequence()) {

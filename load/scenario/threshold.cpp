@@ -8,9 +8,10 @@
 namespace neuro::load {
 namespace {
 
-constexpr std::array<std::string_view, 12> kLatencyMetrics = {
-    "p50",  "p90",      "p95",      "p99",      "p99.9",    "max",
-    "mean", "poll_p50", "poll_p95", "poll_p99", "poll_max", "poll_mean"};
+constexpr std::array<std::string_view, 17> kLatencyMetrics = {
+    "p50",       "p90",       "p95",       "p99",       "p99.9",     "max",
+    "mean",      "poll_p50",  "poll_p95",  "poll_p99",  "poll_max",  "poll_mean",
+    "group_p50", "group_p95", "group_p99", "group_max", "group_mean"};
 
 bool is_latency(const std::string& metric) {
   for (auto m : kLatencyMetrics) {
@@ -89,9 +90,11 @@ ParsedThreshold parse_threshold(const std::string& text) {
     limit = parse_bytes(value);
     if (!limit) out.problem = "expected a size (512MB, 2GB), got '" + value + "'";
   } else {
-    out.problem = "unknown metric '" + t.metric +
-                  "' (p50, p90, p95, p99, p99.9, max, mean, error_rate, checks, rps, target_cpu, "
-                  "target_rss, host_cpu, poll_p50, poll_p95, poll_p99, poll_max, poll_mean)";
+    out.problem =
+        "unknown metric '" + t.metric +
+        "' (p50, p90, p95, p99, p99.9, max, mean, error_rate, checks, rps, target_cpu, "
+        "target_rss, host_cpu, poll_p50, poll_p95, poll_p99, poll_max, poll_mean, group_p50, "
+        "group_p95, group_p99, group_max, group_mean)";
   }
   if (limit) {
     t.limit = *limit;
