@@ -198,7 +198,7 @@ void UserDriver::after_request(Slot& s, bool ok, std::int64_t now) {
   leave_step(s, next, now);
   s.step = next;
   if (s.step == config_.scenario->steps.size()) return end_iteration(s, true, now);
-  if (config_.think_time_s > 0) {
+  if (config_.think_time_s > 0 && !config_.scenario->think_per_iteration) {
     return schedule(s, now + static_cast<std::int64_t>(config_.think_time_s * 1e9));
   }
   start_request(s, now, now);

@@ -114,5 +114,25 @@ thresholds: ['group_max < 1s']
   EXPECT_FALSE(doc["thresholds"][0]["passed"]);
 }
 
+TEST(Group, ThinkTimeAfterIterationStaysOutsideTheGroup) {
+  TestServer server;
+  // 300 ms of think time between iterations only: the group's two quick steps run back to back.
+  const auto doc = run(R"(think_time: 300ms
+think_time_after: iteration
+steps:
+  - group:
+      name: scenario
+      steps: [{path: /ok}, {path: /ok}]
+executor: {type: constant-users, users: 1, iterations: 3}
+)",
+                       server);
+  const auto& group = doc["steps"][0]["group"];
+  ASSERT_TRUE(group.is_object());
+  EXPECT_EQ(group["count"], 3);
+  EXPECT_LT(group["percentiles_ms"]["max"].get<double>(), 150.0);
+  // ... and between iterations it still paces the user: three passes take at least 600 ms.
+  EXPECT_GE(doc["duration_s"].get<double>(), 0.6);
+}
+
 }  // namespace
 }  // namespace neuro::load

@@ -96,6 +96,12 @@ struct Scenario {
   // A step refers to ${user}, ${iteration}, ${uuid} or ${now}: the runner sets them.
   bool uses_builtin_variables = false;
   double think_time_s = 0;
+  // `think_time_after: iteration`: the pause comes only between iterations, so that a flow's
+  // steps run back to back as one user action (default: after every step).
+  bool think_per_iteration = false;
+  // `quick: {duration, users}`: how --quick runs this file (quick_scale.hpp); 0 = defaults.
+  double quick_seconds = 0;
+  int quick_users = 0;
   double timeout_s = 10;
   int threads = 1;
   Executor executor;
@@ -114,6 +120,9 @@ struct Scenario {
 Scenario load_scenario(const std::string& path, const std::string& target_override = "");
 Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
                         const std::string& target_override = "");
+
+// The duration a closed run bounded only by iterations is given (it ends by count first).
+inline constexpr double kIterationsOnlyDurationS = 24 * 3600;
 
 // The whole run's length in seconds (stress: every step up to max_rate).
 double planned_duration_s(const Executor& executor);

@@ -240,11 +240,11 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     problems.throw_if_any();
   }
   s.config = to_json(root);
-  check_fields(
-      root, "",
-      {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout", "think_time",
-       "auth", "steps", "executor", "thresholds", "abort_on_fail", "abort_grace", "seed"},
-      problems);
+  check_fields(root, "",
+               {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout",
+                "think_time", "auth", "steps", "executor", "thresholds", "abort_on_fail",
+                "abort_grace", "seed", "think_time_after", "quick"},
+               problems);
   s.name = root["name"] ? Reader::scalar(root["name"]) : origin;
   s.target = target_override;
   if (s.target.empty() && root["target"]) s.target = Reader::scalar(root["target"]);
@@ -259,6 +259,24 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   if (root["timeout"]) s.timeout_s = read.duration(root["timeout"], "timeout", 10, true);
   if (root["think_time"])
     s.think_time_s = read.duration(root["think_time"], "think_time", 0, false);
+  if (const auto t = root["think_time_after"]) {
+    const std::string v = Reader::scalar(t);
+    if (v == "iteration") {
+      s.think_per_iteration = true;
+    } else if (v != "step") {
+      problems.add(t, "think_time_after", "expected step or iteration, got '" + v + "'");
+    }
+  }
+  if (const auto q = root["quick"]) {
+    if (!q.IsMap()) {
+      problems.add(q, "quick", "expected {duration: 20s, users: N}");
+    } else {
+      check_fields(q, "quick", {"duration", "users"}, problems);
+      if (q["duration"]) s.quick_seconds = read.duration(q["duration"], "quick.duration", 0, true);
+      if (q["users"])
+        s.quick_users = static_cast<int>(read.number(q["users"], "quick.users", 1, 0));
+    }
+  }
   if (root["abort_on_fail"]) s.abort_on_fail = read.boolean(root["abort_on_fail"], "abort_on_fail");
   if (root["abort_grace"]) {
     s.abort_grace_s = read.duration(root["abort_grace"], "abort_grace", 5, false);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Integration test: every scenario of load/scenarios/documents.txt run with --quick against the
+# engine server at NEUROPERF_TARGET_URL; passes when each exits 0 (its thresholds held). Prints
+# one line per scenario: requests, errors, and each threshold's observed value.
+#   scenarios_quick_test.sh NEUROPERF_BIN [OUT_DIR]
+# Exit 77 (skip) without NEUROPERF_TARGET_URL or when its /health does not answer. With the
+# server's pid found listening on the target's port, --target-pid samples it too.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+np=${1:?usage: scenarios_quick_test.sh NEUROPERF_BIN [OUT_DIR]}
+url=${NEUROPERF_TARGET_URL:-}
+[[ -n $url ]] || { echo "scenarios_quick_test: no NEUROPERF_TARGET_URL: skipped"; exit 77; }
+curl -sf -o /dev/null --max-time 5 "$url/health" ||
+  { echo "scenarios_quick_test: $url/health does not answer: skipped"; exit 77; }
+out=${2:-$(mktemp -d -t neuroperf-scenarios.XXXXXX)}
+mkdir -p "$out"
+port=${url##*:}
+port=${port%%/*}
+pid_args=()
+pid=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+[[ -n $pid ]] && pid_args=(--target-pid "$pid")
+
+failed=0
+while read -r file; do
+  [[ -z $file || $file == \#* ]] && continue
+  name=${file%.yaml}
+  rc=0
+  "$np" load "$root/load/scenarios/$file" --quick --quiet --target "$url" "${pid_args[@]}" \
+    --out "$out/$name" >"$out/$name.log" 2>&1 || rc=$?
+  summary=$(python3 - "$out/$name/result.json" <<'PY' 2>/dev/null || echo "no result"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["totals"]
+parts = []
+for th in d["thresholds"]:
+    v = th["observed"]
+    v = "none" if v is None else f"{v:.4g}{th['unit']}"
+    parts.append(f"{th['expression']}: {v}{'' if th['passed'] else ' FAIL'}")
+print(f"{t['requests']} req, {t['errors']} err, {t['rps']:.0f} req/s | " + "; ".join(parts))
+PY
+)
+  printf '%-24s exit %d  %s\n' "$name" "$rc" "$summary"
+  [[ $rc -eq 0 ]] || { failed=$((failed + 1)); sed 's/^/    /' "$out/$name.log" | tail -5; }
+done <"$root/load/scenarios/documents.txt"
+echo "scenarios_quick_test: $failed failed (results in $out)"
+[[ $failed -eq 0 ]]
