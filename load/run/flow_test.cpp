@@ -11,6 +11,7 @@
 
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/server/multipart.hpp"
+#include "load/results/result_document.hpp"
 #include "load/run/runner.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/testing/test_server.hpp"
@@ -196,6 +197,90 @@ thresholds: ['poll_max < 300ms']
   EXPECT_GE(step["poll"]["percentiles_ms"]["max"].get<double>(), 300.0);
   EXPECT_EQ(doc["steps"][1]["requests"], 0);  // a poll that ran out ends the iteration
   EXPECT_FALSE(doc["passed"]);
+}
+
+TEST(Flow, UsersAreNumberedOnceAcrossThreads) {
+  TestServer server;
+  const auto doc = run(R"(threads: 2
+steps: [{path: "/record/${user}"}]
+executor: {type: constant-users, users: 5, iterations: 2}
+)",
+                       server);
+  std::multiset<std::string> users;
+  for (const auto& r : server.recording().recorded()) users.insert(r.path);
+  std::multiset<std::string> expected;
+  for (int u = 0; u < 5; ++u) {
+    expected.insert("/record/" + std::to_string(u));
+    expected.insert("/record/" + std::to_string(u));
+  }
+  EXPECT_EQ(users, expected);
+}
+
+TEST(Flow, MultipartAndPollingOverLibcurl) {
+  // https:// runs on the libcurl engine: the same body bytes and the same polling loop.
+  TestServer server({.tls = true});
+  const auto doc = run(R"(tls_verify: false
+steps:
+  - method: POST
+    path: /record/upload
+    multipart:
+      fields: {patient: "p-${user}"}
+      files: [{name: data, synthetic_eeg: {channels: 2, rate: 250, seconds: 1, seed: 2}}]
+    expect: 200
+  - path: /poll/tls${user}/2
+    until: {json: status, equals: completed}
+    every: 50ms
+    max: 5s
+executor: {type: constant-users, users: 2, iterations: 1}
+)",
+                       server);
+  EXPECT_EQ(doc["engine"]["name"], "libcurl");
+  EXPECT_EQ(doc["totals"]["errors"], 0);
+  const auto block = common::make_synthetic_eeg(2, 250, 1, 2);
+  const std::string_view eeg(reinterpret_cast<const char*>(block.data()), block.size_bytes());
+  const auto recorded = server.recording().recorded();
+  ASSERT_EQ(recorded.size(), 2u);
+  for (const auto& r : recorded) {
+    const auto parts = server::parse_multipart(r.body, *server::multipart_boundary(r.content_type));
+    const auto* data = server::find_part(parts, "data");
+    ASSERT_NE(data, nullptr);
+    EXPECT_TRUE(data->data == eeg);
+  }
+  EXPECT_EQ(server.recording().poll_calls("tls0"), 2);
+  EXPECT_EQ(server.recording().poll_calls("tls1"), 2);
+  EXPECT_EQ(doc["steps"][1]["poll"]["count"], 2);
+}
+
+TEST(Flow, ShardsMergeChecksPollsAndGroups) {
+  TestServer server;
+  const std::string yaml = R"(steps:
+  - group:
+      name: flow
+      steps:
+        - path: /json/done
+          check: [{json: status, equals: done}, {json: n, gt: 9}]
+        - path: /poll/m${user}${iteration}/1
+          until: {json: status, equals: completed}
+          every: 10ms
+executor: {type: constant-users, users: 4, iterations: 3}
+thresholds: ['checks > 40%', 'group_max < 5s', 'poll_max < 5s']
+)";
+  RunOptions a, b;
+  a.quiet = b.quiet = true;
+  a.shard_count = b.shard_count = 2;
+  b.shard_index = 1;
+  const auto shard_a = run_load(parse_scenario(yaml, "m.yaml", server.url()), a);
+  const auto shard_b = run_load(parse_scenario(yaml, "m.yaml", server.url()), b);
+  const auto merged = merge_documents({shard_a, shard_b}, {"a", "b"});
+  // 4 users x 3 iterations: 12 passes, two checks each (one always fails: n is 4).
+  EXPECT_EQ(merged["steps"][0]["checks"]["passed"], 12);
+  EXPECT_EQ(merged["steps"][0]["checks"]["failed"], 12);
+  EXPECT_EQ(merged["steps"][0]["group"]["count"], 12);
+  EXPECT_EQ(merged["steps"][1]["poll"]["count"], 12);
+  EXPECT_EQ(shard_a["steps"][0]["group"]["count"].get<int>() +
+                shard_b["steps"][0]["group"]["count"].get<int>(),
+            12);
+  EXPECT_TRUE(merged["passed"]) << merged["thresholds"].dump();
 }
 
 }  // namespace

@@ -153,6 +153,11 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
                          "}: expected NAME OP INTEGER (OP one of + - * / %, no division by 0)");
       } else if (!operand.empty() && (name == "uuid" || name == "now")) {
         problems.add(at, f, "${" + reference + "}: arithmetic needs an integer (user, iteration)");
+      } else if (is_builtin_variable(name) && is_auth) {
+        problems.add(at, f,
+                     "${" + reference +
+                         "}: the auth step runs once per run, before any user (log in per user "
+                         "with a first step that captures the token)");
       } else if (is_builtin_variable(name)) {
         builtins = true;
       } else if (!captured.count(name)) {

@@ -202,6 +202,11 @@ steps:
   - method: POST
     path: /e
     json: {who: "${nobody}"}
+auth:
+  method: POST
+  path: /auth/token
+  json: {username: "clinician_${user % 10}"}
+  capture: {token: access_token}
 )") + kExecutor,
                   {
                       "bad.yaml:3: steps[0].path: ${uuid + 1}: arithmetic needs an integer "
@@ -211,6 +216,7 @@ steps:
                       "bad.yaml:7: steps[3].headers.X-Now: ${now * 2}: arithmetic needs an "
                       "integer",
                       "bad.yaml:10: steps[4].json: ${nobody} is not captured",
+                      "bad.yaml:14: auth.json: ${user % 10}: the auth step runs once per run",
                   });
 }
 
