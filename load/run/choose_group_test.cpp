@@ -70,6 +70,32 @@ TEST(Choose, TheSameSeedDrawsTheSameMix) {
   }
 }
 
+TEST(Choose, OpenModelDrawsPerArrivalAndTimesGroups) {
+  TestServer server;
+  const auto doc = run(R"(seed: 5
+steps:
+  - group:
+      name: pass
+      steps:
+        - choose:
+            - {weight: 1, steps: [{path: /record/x}]}
+            - {weight: 3, steps: [{path: /record/y}, {path: /record/y2}]}
+        - path: /record/end
+executor: {type: constant-rate, rate: 400, duration: 1s}
+)",
+                       server);
+  const auto& steps = doc["steps"];
+  const auto arrivals = steps[3]["requests"].get<std::int64_t>();
+  EXPECT_GE(arrivals + doc["open_model"]["dropped_sends"].get<std::int64_t>(), 400);
+  const auto x = steps[0]["requests"].get<std::int64_t>();
+  const auto y = steps[1]["requests"].get<std::int64_t>();
+  EXPECT_EQ(x + y, arrivals);
+  EXPECT_EQ(steps[2]["requests"], y);
+  const double n = static_cast<double>(arrivals);
+  EXPECT_NEAR(static_cast<double>(x), n * 0.25, 4.5 * std::sqrt(n * 0.25 * 0.75));
+  EXPECT_EQ(steps[0]["group"]["count"], arrivals);  // the group starts at the choose
+}
+
 TEST(Group, TotalTimeIsOneMetric) {
   TestServer server;
   // Two 50 ms steps and 20 ms of think time between them: each pass of the group takes at
