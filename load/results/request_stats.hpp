@@ -65,7 +65,12 @@ inline constexpr int kSeriesSignificantDigits = 2;
 struct SeriesPoint {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
-  SparseHistogram latency;
+  // In the series' layout even when empty: a second whose requests all failed has no latency.
+  SparseHistogram latency = [] {
+    SparseHistogram h;
+    h.significant_digits = kSeriesSignificantDigits;
+    return h;
+  }();
   void merge(const SeriesPoint& o) {
     requests += o.requests;
     errors += o.errors;

@@ -11,6 +11,7 @@
 
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/server/multipart.hpp"
+#include "load/engine/outcome_tally.hpp"
 #include "load/results/result_document.hpp"
 #include "load/run/runner.hpp"
 #include "load/scenario/scenario.hpp"
@@ -281,6 +282,23 @@ thresholds: ['checks > 40%', 'group_max < 5s', 'poll_max < 5s']
                 shard_b["steps"][0]["group"]["count"].get<int>(),
             12);
   EXPECT_TRUE(merged["passed"]) << merged["thresholds"].dump();
+}
+
+TEST(Series, ASecondOfOnlyFailuresKeepsTheSeriesLayout) {
+  // A target that went away for a second: its point has requests and errors but no latency,
+  // and must still be in the series' 2-digit layout (the report reads one layout per series).
+  OutcomeTally tally(1);
+  tally.answered(0, std::nullopt, 0, 0, 100'000'000);
+  tally.failed(0, ErrorKind::kConnect, 1'200'000'000);
+  tally.failed(0, ErrorKind::kConnect, 1'300'000'000);
+  tally.flush_second();
+  const auto series = tally.take_series();
+  ASSERT_EQ(series.size(), 2u);
+  EXPECT_EQ(series.at(0).latency.significant_digits, kSeriesSignificantDigits);
+  EXPECT_EQ(series.at(1).requests, 2);
+  EXPECT_EQ(series.at(1).errors, 2);
+  EXPECT_EQ(series.at(1).latency.count, 0);
+  EXPECT_EQ(series.at(1).latency.significant_digits, kSeriesSignificantDigits);
 }
 
 }  // namespace
