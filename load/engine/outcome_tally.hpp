@@ -26,16 +26,16 @@ class OutcomeTally {
   OutcomeTally(const OutcomeTally&) = delete;
   OutcomeTally& operator=(const OutcomeTally&) = delete;
 
-  // An answered request of `step`: latency from `intended_ns`, service time from `sent_ns`.
-  void answered(std::size_t step, int status, std::int64_t intended_ns, std::int64_t sent_ns,
-                std::int64_t now) {
+  // An answered request of `step`: latency from `intended_ns`, service time from `sent_ns`;
+  // `kind` when the answer counts as an error (status_error(), or what the step expected).
+  void answered(std::size_t step, std::optional<ErrorKind> kind, std::int64_t intended_ns,
+                std::int64_t sent_ns, std::int64_t now) {
     StepStats& stats = steps_[step];
     const std::int64_t latency = now - intended_ns;
     stats.latency.record(latency);
     stats.service.record(now - sent_ns);
     ++stats.requests;
     ++requests_;
-    const auto kind = status_error(status);
     if (kind) {
       ++stats.errors[static_cast<int>(*kind)];
       ++errors_;
@@ -52,6 +52,16 @@ class OutcomeTally {
     ++errors_;
     count_second(now, true, 0, false);
   }
+
+  // `checks` conditions of `step` evaluated on one answer, `failures` of them false.
+  void checked(std::size_t step, std::int64_t checks, std::int64_t failures) {
+    steps_[step].checks += checks;
+    steps_[step].check_failures += failures;
+  }
+  // A polling step's loop ended after `total_ns` (its condition held, or it gave up).
+  void polled(std::size_t step, std::int64_t total_ns) { steps_[step].poll.record(total_ns); }
+  // The group starting at `step` was left, complete, `total_ns` after it was entered.
+  void grouped(std::size_t step, std::int64_t total_ns) { steps_[step].group.record(total_ns); }
 
   // Called by the loop on every turn: hands a finished second to the main thread.
   void tick(std::int64_t now) {

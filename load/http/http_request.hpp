@@ -28,6 +28,9 @@ void request_header_lines(const Step& step, const std::string& auth_header, cons
 std::string serialize_request(const Step& step, const TargetUrl& target,
                               const std::string& auth_header, const Variables& vars);
 
+// The body as sent: its template part (body_template_bytes) with ${variables} substituted.
+std::string request_body(const Step& step, const Variables& vars);
+
 // The value at a dotted path ("data.items.0.id") of a JSON text, as text (strings unquoted);
 // empty when the body is not JSON or the path is absent.
 std::string capture_json(const std::string& body, const std::string& json_path);

@@ -1,5 +1,6 @@
 #include "load/report/markdown_summary.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "load/report/load_result.hpp"
@@ -51,6 +52,29 @@ void write_steps(const LoadResult& r, std::ostream& out) {
     out << "Open model: latency from the intended send time; " << r.open_model->late_sends
         << " late sends, " << r.open_model->dropped_sends << " dropped.\n\n";
   }
+}
+
+// Steps with checks, a polling loop or a group's total time: one row each.
+void write_flows(const LoadResult& r, std::ostream& out) {
+  if (std::none_of(r.steps.begin(), r.steps.end(),
+                   [](const StepResult& s) { return s.has_flow(); })) {
+    return;
+  }
+  out << "### Flows\n\n| Step | Checks passed | Checks failed | Loop | Count | p50 ms | p95 ms | "
+         "max ms |\n|---|---:|---:|---|---:|---:|---:|---:|\n";
+  for (const StepResult& s : r.steps) {
+    if (!s.has_flow()) continue;
+    out << "| " << markdown_escape(s.name) << " | " << s.checks_passed << " | " << s.checks_failed;
+    bool first = true;
+    for (const auto& [kind, loop] : flow_loops(s)) {
+      const Percentiles p = percentiles_of(*loop);
+      out << (first ? "" : "| ↳ | | ") << " | " << kind << " | " << loop->count << " | "
+          << ms(p.p50) << " | " << ms(p.p95) << " | " << ms(p.max) << " |\n";
+      first = false;
+    }
+    if (first) out << " | | | | | |\n";
+  }
+  out << "\n";
 }
 
 void write_thresholds(const LoadResult& r, std::ostream& out) {
@@ -115,6 +139,7 @@ void write_markdown_summary(const LoadResult& r, std::ostream& out) {
   std::ostringstream md;
   write_header(r, md);
   write_steps(r, md);
+  write_flows(r, md);
   write_thresholds(r, md);
   write_verdicts(r, md);
   write_warnings(r, md);

@@ -134,7 +134,8 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
   std::int64_t requests = 0, errors = 0;
   for (std::size_t i = 0; i < first["steps"].size(); ++i) {
     json step = first["steps"][i];
-    SparseHistogram latency, service;
+    SparseHistogram latency, service, poll, group;
+    std::int64_t checks_passed = 0, checks_failed = 0;
     bool has_service = !step["service_time"].is_null();
     std::int64_t n = 0;
     json kinds = json::object();
@@ -150,6 +151,16 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
         service.merge(hist(s["service_time"], at + ".service_time"));
       }
       n += s["requests"].get<std::int64_t>();
+      if (s.contains("checks") && s["checks"].is_object()) {
+        checks_passed += s["checks"].value("passed", std::int64_t{0});
+        checks_failed += s["checks"].value("failed", std::int64_t{0});
+      }
+      if (s.contains("poll") && s["poll"].is_object()) {
+        poll.merge(hist(s["poll"]["latency"], at + ".poll.latency"));
+      }
+      if (s.contains("group") && s["group"].is_object()) {
+        group.merge(hist(s["group"]["latency"], at + ".group.latency"));
+      }
       for (const auto& [kind, value] : s["errors"].items()) {
         kinds[kind] = kinds.value(kind, std::int64_t{0}) + value.get<std::int64_t>();
       }
@@ -160,6 +171,10 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
     step["latency"] = latency.to_json();
     step["service_time"] = has_service ? service.to_json() : json(nullptr);
     step["percentiles_ms"] = percentiles_json(latency.to_histogram());
+    if (step.contains("checks"))
+      step["checks"] = checks_json(checks_passed + checks_failed, checks_failed);
+    if (step.contains("poll")) step["poll"] = poll_json(poll.to_histogram());
+    if (step.contains("group")) step["group"] = poll_json(group.to_histogram());
     out["steps"][i] = step;
     requests += n;
     for (const auto& [kind, value] : kinds.items()) errors += value.get<std::int64_t>();

@@ -11,16 +11,35 @@
 
 namespace neuro::load {
 
-// kTls (handshake or certificate) comes only from the libcurl engine.
-enum class ErrorKind { kConnect, kRead, kWrite, kTimeout, kStatus4xx, kStatus5xx, kTls };
-inline constexpr std::array<const char*, 7> kErrorKindNames = {
-    "connect", "read", "write", "timeout", "status_4xx", "status_5xx", "tls"};
+// kTls (handshake or certificate) comes only from the libcurl engine. kStatusUnexpected: a
+// status below 400 that is not the step's `expect`; kPollTimeout: a polling step whose
+// condition did not hold within its `max`.
+enum class ErrorKind {
+  kConnect,
+  kRead,
+  kWrite,
+  kTimeout,
+  kStatus4xx,
+  kStatus5xx,
+  kTls,
+  kStatusUnexpected,
+  kPollTimeout
+};
+inline constexpr std::array<const char*, 9> kErrorKindNames = {
+    "connect",           "read",        "write", "timeout", "status_4xx", "status_5xx", "tls",
+    "status_unexpected", "poll_timeout"};
 
 struct StepStats {
   std::int64_t requests = 0;  // every attempt that ended: responses and failures
   std::array<std::int64_t, kErrorKindNames.size()> errors{};
   common::LatencyHistogram latency;  // open model: from the intended send time
   common::LatencyHistogram service;  // from the actual send (open model only in documents)
+  // `check:` conditions evaluated on answers, and those that failed.
+  std::int64_t checks = 0, check_failures = 0;
+  // A polling step: the time from its first send to its condition holding (or giving up).
+  common::LatencyHistogram poll;
+  // The first step of a `group:`: the group's total times, entered to left (completed ones).
+  common::LatencyHistogram group;
 
   std::int64_t error_total() const {
     std::int64_t n = 0;
@@ -32,6 +51,10 @@ struct StepStats {
     for (std::size_t i = 0; i < errors.size(); ++i) errors[i] += o.errors[i];
     latency.merge(o.latency);
     service.merge(o.service);
+    checks += o.checks;
+    check_failures += o.check_failures;
+    poll.merge(o.poll);
+    group.merge(o.group);
   }
 };
 
@@ -42,7 +65,12 @@ inline constexpr int kSeriesSignificantDigits = 2;
 struct SeriesPoint {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
-  SparseHistogram latency;
+  // In the series' layout even when empty: a second whose requests all failed has no latency.
+  SparseHistogram latency = [] {
+    SparseHistogram h;
+    h.significant_digits = kSeriesSignificantDigits;
+    return h;
+  }();
   void merge(const SeriesPoint& o) {
     requests += o.requests;
     errors += o.errors;

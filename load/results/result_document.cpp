@@ -58,7 +58,38 @@ nlohmann::json step_json(const std::string& name, const StepStats& s, double dur
           {"latency", SparseHistogram::from(s.latency).to_json()},
           {"service_time",
            open_model ? SparseHistogram::from(s.service).to_json() : nlohmann::json(nullptr)},
-          {"percentiles_ms", percentiles_json(s.latency)}};
+          {"percentiles_ms", percentiles_json(s.latency)},
+          {"checks", checks_json(s.checks, s.check_failures)},
+          {"poll", poll_json(s.poll)},
+          {"group", poll_json(s.group)}};
+}
+
+nlohmann::json checks_json(std::int64_t checks, std::int64_t failures) {
+  return {{"passed", checks - failures}, {"failed", failures}};
+}
+
+nlohmann::json poll_json(const common::LatencyHistogram& poll) {
+  if (poll.count() == 0) return nullptr;
+  return {{"count", poll.count()},
+          {"latency", SparseHistogram::from(poll).to_json()},
+          {"mean_ms", poll.mean_ns() / 1e6},
+          {"percentiles_ms", percentiles_json(poll)}};
+}
+
+void add_step_flow(Window& w, const nlohmann::json& step, const std::string& where) {
+  if (const auto c = step.find("checks"); c != step.end() && c->is_object()) {
+    const auto failed = c->value("failed", std::int64_t{0});
+    w.checks += c->value("passed", std::int64_t{0}) + failed;
+    w.check_failures += failed;
+  }
+  if (const auto p = step.find("poll"); p != step.end() && p->is_object()) {
+    w.poll.merge(
+        SparseHistogram::from_json(p->at("latency"), where + ".poll.latency").to_histogram());
+  }
+  if (const auto g = step.find("group"); g != step.end() && g->is_object()) {
+    w.group.merge(
+        SparseHistogram::from_json(g->at("latency"), where + ".group.latency").to_histogram());
+  }
 }
 
 Observations observe(const Window& w) {
@@ -74,6 +105,22 @@ Observations observe(const Window& w) {
   o["error_rate"] =
       w.requests ? 100.0 * static_cast<double>(w.errors) / static_cast<double>(w.requests) : 0.0;
   o["rps"] = w.duration_s > 0 ? static_cast<double>(w.requests) / w.duration_s : 0.0;
+  // Absent when nothing was checked or polled: a threshold on them then fails as unobserved.
+  if (w.checks > 0) {
+    o["checks"] =
+        100.0 * static_cast<double>(w.checks - w.check_failures) / static_cast<double>(w.checks);
+  }
+  for (const auto& [prefix, h] :
+       {std::pair<const char*, const common::LatencyHistogram*>{"poll_", &w.poll},
+        {"group_", &w.group}}) {
+    if (h->count() == 0) continue;
+    const std::string p = prefix;
+    o[p + "p50"] = ms(h->percentile_ns(50));
+    o[p + "p95"] = ms(h->percentile_ns(95));
+    o[p + "p99"] = ms(h->percentile_ns(99));
+    o[p + "max"] = ms(h->max_ns());
+    o[p + "mean"] = h->mean_ns() / 1e6;
+  }
   bool any = false;
   const double cpu = mean_of(w.target, "cpu_percent", w.t_from_s, w.t_to_s, &any);
   if (any) o["target_cpu"] = cpu;
@@ -92,6 +139,7 @@ Window document_window(const nlohmann::json& doc) {
   SparseHistogram all;
   for (const auto& step : doc.at("steps")) {
     all.merge(SparseHistogram::from_json(step.at("latency"), "steps[].latency"));
+    add_step_flow(w, step, "steps[]");
   }
   w.latency = all.to_histogram();
   if (doc.contains("resources")) {

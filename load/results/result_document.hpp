@@ -20,6 +20,9 @@ nlohmann::json percentiles_json(const common::LatencyHistogram& h);
 
 nlohmann::json step_json(const std::string& name, const StepStats& stats, double duration_s,
                          bool open_model);
+// A step's "checks" {passed, failed} and "poll" (null, or its histogram and percentiles).
+nlohmann::json checks_json(std::int64_t checks, std::int64_t failures);
+nlohmann::json poll_json(const common::LatencyHistogram& poll);
 
 // The metrics of one window (a run or a stress stage).
 struct Window {
@@ -27,11 +30,16 @@ struct Window {
   std::int64_t errors = 0;
   double duration_s = 0;
   common::LatencyHistogram latency;
+  std::int64_t checks = 0, check_failures = 0;
+  common::LatencyHistogram poll;           // polling steps' total times
+  common::LatencyHistogram group;          // groups' total times
   const nlohmann::json* target = nullptr;  // resources.target samples, may be null
   const nlohmann::json* host = nullptr;    // resources.host samples, may be null
   double t_from_s = 0, t_to_s = 1e300;     // which resource samples belong to it
 };
 Observations observe(const Window& w);
+// Adds the checks and poll of a document step (as step_json wrote them) to `w`.
+void add_step_flow(Window& w, const nlohmann::json& step, const std::string& where);
 
 // The window of a whole document: totals, every step's latency, all resource samples.
 Window document_window(const nlohmann::json& doc);

@@ -34,9 +34,15 @@ json run_document(const Scenario& s, const RunOptions& o, const RunPlan& plan, c
         step_json(s.steps[i].name, acc.steps[i], acc.duration_s, e.open_model()));
   }
   const std::int64_t requests = acc.requests();
+  std::int64_t checks = 0, check_failures = 0;
+  for (const auto& st : acc.steps) {
+    checks += st.checks;
+    check_failures += st.check_failures;
+  }
   doc["totals"] = {
       {"requests", requests},
       {"errors", acc.errors()},
+      {"checks", checks_json(checks, check_failures)},
       {"rps", acc.duration_s > 0 ? static_cast<double>(requests) / acc.duration_s : 0.0}};
   doc["resources"] = {{"host", acc.host}, {"target", acc.target}};
   doc["client"] = {
@@ -61,6 +67,10 @@ json stage_json(const Scenario& s, const PhaseResult& r, const PhasePlan& plan, 
   w.errors = all.error_total();
   w.duration_s = r.duration_s;
   w.latency = all.latency;
+  w.checks = all.checks;
+  w.check_failures = all.check_failures;
+  w.poll = all.poll;
+  w.group = all.group;
   w.target = &target;
   w.t_from_s = plan.t_offset_s;
   w.t_to_s = plan.t_offset_s + r.duration_s + 0.5;

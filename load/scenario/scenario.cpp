@@ -9,7 +9,7 @@ bool Step::uses_variables() const {
   for (const auto& [name, value] : headers) {
     if (!referenced_variables(value).empty()) return true;
   }
-  return false;
+  return body_template_bytes > 0;
 }
 
 bool Step::has_body() const {

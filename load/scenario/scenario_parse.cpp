@@ -47,39 +47,42 @@ nlohmann::json to_json(const YAML::Node& node) {
   return s;
 }
 
-// Field readers: each reports its own problem and returns a fallback.
-
-std::string eeg_body(const YAML::Node& node, const std::string& field, Reader& read) {
-  if (!node.IsMap()) {
-    read.problems.add(node, field, "expected {channels, rate, seconds[, seed]}");
-    return {};
+// http, tls_verify, ca_file: how the libcurl engine talks to the target.
+void read_transport(const YAML::Node& root, Scenario& s, Reader& read) {
+  if (const auto h = root["http"]) {
+    const std::string version = h.IsScalar() ? h.Scalar() : "";
+    if (version == "2" || version == "2.0") {
+      s.http2 = true;
+    } else if (version != "1.1") {
+      read.problems.add(h, "http", "expected \"1.1\" or \"2\", got '" + version + "'");
+    }
   }
-  check_fields(node, field, {"channels", "rate", "seconds", "seed"}, read.problems);
-  const double channels =
-      node["channels"] ? read.number(node["channels"], field + ".channels", 1, 0) : 8;
-  const double rate = node["rate"] ? read.number(node["rate"], field + ".rate", 1, 0) : 250;
-  const double seconds =
-      node["seconds"] ? read.duration(node["seconds"], field + ".seconds", 0, true) : 1;
-  const double seed = node["seed"] ? read.number(node["seed"], field + ".seed", 0, 1) : 1;
-  if (channels < 1 || rate < 1 || seconds <= 0) return {};
-  if (channels * rate * seconds > 64e6) {
-    read.problems.add(node, field, "block larger than 64 M samples");
-    return {};
+  if (root["tls_verify"]) s.tls_verify = read.boolean(root["tls_verify"], "tls_verify");
+  if (const auto c = root["ca_file"]) {
+    s.ca_file = c.IsScalar() ? c.Scalar() : "";
+    if (s.ca_file.empty()) {
+      read.problems.add(c, "ca_file", "expected the path of a PEM file");
+    } else if (!std::ifstream(s.ca_file)) {
+      read.problems.add(c, "ca_file", "cannot open '" + s.ca_file + "'");
+    }
   }
-  const auto block = common::make_synthetic_eeg(static_cast<std::size_t>(channels), rate, seconds,
-                                                static_cast<std::uint64_t>(seed));
-  return std::string(reinterpret_cast<const char*>(block.data()), block.size_bytes());
 }
 
+}  // namespace
+
+namespace detail {
+
 Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
-               std::set<std::string>& captured, bool is_auth) {
+               std::set<std::string>& captured, bool is_auth, bool& builtins) {
   Step step;
   auto& problems = read.problems;
   if (!node.IsMap()) {
     problems.add(node, where, "expected a mapping with method, path, ...");
     return step;
   }
-  std::set<std::string> known = {"name", "method", "path", "headers", "json", "body", "capture"};
+  std::set<std::string> known = {"name",  "method",  "path",     "headers", "json",
+                                 "body",  "capture", "expect",   "check",   "until",
+                                 "every", "max",     "multipart"};
   if (is_auth) known.insert("header");
   check_fields(node, where, known, problems);
   step.name = node["name"] ? Reader::scalar(node["name"]) : "";
@@ -114,8 +117,10 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
       }
     }
   }
-  if (node["json"] && node["body"]) {
-    problems.add(node["body"], where + ".body", "give either json or body, not both");
+  if ((node["json"] ? 1 : 0) + (node["body"] ? 1 : 0) + (node["multipart"] ? 1 : 0) > 1) {
+    problems.add(node, where, "give one of json, body and multipart, not several");
+  } else if (const auto m = node["multipart"]) {
+    detail::read_multipart(m, where + ".multipart", read, step);
   } else if (const auto j = node["json"]) {
     step.body = to_json(j).dump();
     step.content_type = "application/json";
@@ -125,21 +130,50 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
       step.content_type = "text/plain";
     } else if (b.IsMap() && b["synthetic_eeg"]) {
       check_fields(b, where + ".body", {"synthetic_eeg"}, problems);
-      step.body = eeg_body(b["synthetic_eeg"], where + ".body.synthetic_eeg", read);
+      step.body =
+          detail::synthetic_eeg_bytes(b["synthetic_eeg"], where + ".body.synthetic_eeg", read);
       step.content_type = "application/octet-stream";
     } else {
       problems.add(b, where + ".body", "expected a string or {synthetic_eeg: {...}}");
     }
   }
+  if ((node["json"] || (node["body"] && node["body"].IsScalar())) &&
+      !referenced_variables(step.body).empty()) {
+    step.body_template_bytes = step.body.size();
+  }
+  detail::read_step_flow(node, where, read, step);
   // References must name a value captured by the auth step or an earlier step.
   auto check_refs = [&](const std::string& text, const YAML::Node& at, const std::string& f) {
-    for (const auto& name : referenced_variables(text)) {
-      if (!captured.count(name)) {
-        problems.add(at, f, "${" + name + "} is not captured by the auth step or an earlier step");
+    for (const auto& reference : referenced_variables(text)) {
+      const std::string operand = expression_variable(reference);
+      const std::string name = operand.empty() ? reference : operand;
+      if (operand.empty() && reference.find_first_of("+-*/%") != std::string::npos) {
+        problems.add(at, f,
+                     "${" + reference +
+                         "}: expected NAME OP INTEGER (OP one of + - * / %, no division by 0)");
+      } else if (!operand.empty() && (name == "uuid" || name == "now")) {
+        problems.add(at, f, "${" + reference + "}: arithmetic needs an integer (user, iteration)");
+      } else if (is_builtin_variable(name) && is_auth) {
+        problems.add(at, f,
+                     "${" + reference +
+                         "}: the auth step runs once per run, before any user (log in per user "
+                         "with a first step that captures the token)");
+      } else if (is_builtin_variable(name)) {
+        builtins = true;
+      } else if (!captured.count(name)) {
+        problems.add(at, f,
+                     "${" + reference +
+                         "} is not captured by the auth step or an earlier step (built in: "
+                         "user, iteration, uuid, now)");
       }
     }
   };
   if (node["path"]) check_refs(step.path, node["path"], where + ".path");
+  if (step.body_template_bytes > 0) {
+    const char* body_field = node["json"] ? "json" : node["body"] ? "body" : "multipart";
+    check_refs(step.body.substr(0, step.body_template_bytes), node[body_field],
+               where + "." + body_field);
+  }
   for (const auto& [name, value] : step.headers) {
     check_refs(value, node["headers"][name], where + ".headers." + name);
   }
@@ -161,28 +195,37 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
   return step;
 }
 
-// http, tls_verify, ca_file: how the libcurl engine talks to the target.
-void read_transport(const YAML::Node& root, Scenario& s, Reader& read) {
-  if (const auto h = root["http"]) {
-    const std::string version = h.IsScalar() ? h.Scalar() : "";
-    if (version == "2" || version == "2.0") {
-      s.http2 = true;
-    } else if (version != "1.1") {
-      read.problems.add(h, "http", "expected \"1.1\" or \"2\", got '" + version + "'");
-    }
+// Field readers: each reports its own problem and returns a fallback.
+
+std::string synthetic_eeg_bytes(const YAML::Node& node, const std::string& field, Reader& read) {
+  if (!node.IsMap()) {
+    read.problems.add(node, field, "expected {channels, rate, seconds[, seed]}");
+    return {};
   }
-  if (root["tls_verify"]) s.tls_verify = read.boolean(root["tls_verify"], "tls_verify");
-  if (const auto c = root["ca_file"]) {
-    s.ca_file = c.IsScalar() ? c.Scalar() : "";
-    if (s.ca_file.empty()) {
-      read.problems.add(c, "ca_file", "expected the path of a PEM file");
-    } else if (!std::ifstream(s.ca_file)) {
-      read.problems.add(c, "ca_file", "cannot open '" + s.ca_file + "'");
-    }
+  check_fields(node, field, {"channels", "rate", "seconds", "seed"}, read.problems);
+  const double channels =
+      node["channels"] ? read.number(node["channels"], field + ".channels", 1, 0) : 8;
+  const double rate = node["rate"] ? read.number(node["rate"], field + ".rate", 1, 0) : 250;
+  const double seconds =
+      node["seconds"] ? read.duration(node["seconds"], field + ".seconds", 0, true) : 1;
+  const double seed = node["seed"] ? read.number(node["seed"], field + ".seed", 0, 1) : 1;
+  if (channels < 1 || rate < 1 || seconds <= 0) return {};
+  if (channels * rate * seconds > 64e6) {
+    read.problems.add(node, field, "block larger than 64 M samples");
+    return {};
+  }
+  try {
+    const auto block = common::make_synthetic_eeg(static_cast<std::size_t>(channels), rate, seconds,
+                                                  static_cast<std::uint64_t>(seed));
+    return std::string(reinterpret_cast<const char*>(block.data()), block.size_bytes());
+  } catch (const std::exception& e) {
+    // The generator's own limits (a rate too low for its mains line): one problem, no crash.
+    read.problems.add(node, field, e.what());
+    return {};
   }
 }
 
-}  // namespace
+}  // namespace detail
 
 Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
                         const std::string& target_override) {
@@ -202,11 +245,11 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     problems.throw_if_any();
   }
   s.config = to_json(root);
-  check_fields(
-      root, "",
-      {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout", "think_time",
-       "auth", "steps", "executor", "thresholds", "abort_on_fail", "abort_grace"},
-      problems);
+  check_fields(root, "",
+               {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout",
+                "think_time", "auth", "steps", "executor", "thresholds", "abort_on_fail",
+                "abort_grace", "seed", "think_time_after", "quick"},
+               problems);
   s.name = root["name"] ? Reader::scalar(root["name"]) : origin;
   s.target = target_override;
   if (s.target.empty() && root["target"]) s.target = Reader::scalar(root["target"]);
@@ -221,13 +264,31 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   if (root["timeout"]) s.timeout_s = read.duration(root["timeout"], "timeout", 10, true);
   if (root["think_time"])
     s.think_time_s = read.duration(root["think_time"], "think_time", 0, false);
+  if (const auto t = root["think_time_after"]) {
+    const std::string v = Reader::scalar(t);
+    if (v == "iteration") {
+      s.think_per_iteration = true;
+    } else if (v != "step") {
+      problems.add(t, "think_time_after", "expected step or iteration, got '" + v + "'");
+    }
+  }
+  if (const auto q = root["quick"]) {
+    if (!q.IsMap()) {
+      problems.add(q, "quick", "expected {duration: 20s, users: N}");
+    } else {
+      check_fields(q, "quick", {"duration", "users"}, problems);
+      if (q["duration"]) s.quick_seconds = read.duration(q["duration"], "quick.duration", 0, true);
+      if (q["users"])
+        s.quick_users = static_cast<int>(read.number(q["users"], "quick.users", 1, 0));
+    }
+  }
   if (root["abort_on_fail"]) s.abort_on_fail = read.boolean(root["abort_on_fail"], "abort_on_fail");
   if (root["abort_grace"]) {
     s.abort_grace_s = read.duration(root["abort_grace"], "abort_grace", 5, false);
   }
   std::set<std::string> captured;
   if (const auto a = root["auth"]) {
-    s.auth = read_step(a, "auth", read, captured, true);
+    s.auth = detail::read_step(a, "auth", read, captured, true, s.uses_builtin_variables);
     if (s.auth->captures.empty()) {
       problems.add(a, "auth.capture", "missing: the auth step must capture its token");
     } else {
@@ -239,15 +300,10 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
       }
     }
   }
-  const auto steps = root["steps"];
-  if (!steps || !steps.IsSequence() || steps.size() == 0) {
-    problems.add(steps ? steps : root, "steps", "expected a non-empty list of steps");
-  } else {
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-      s.steps.push_back(
-          read_step(steps[i], "steps[" + std::to_string(i) + "]", read, captured, false));
-    }
+  if (root["seed"]) {
+    s.seed = static_cast<std::uint64_t>(read.number(root["seed"], "seed", 1, 1));
   }
+  detail::read_step_list(root, s, read, captured);
   detail::read_executor(root["executor"], s, read);
   if (const auto t = root["thresholds"]) {
     if (!t.IsSequence()) {

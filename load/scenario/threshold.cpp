@@ -8,8 +8,10 @@
 namespace neuro::load {
 namespace {
 
-constexpr std::array<std::string_view, 7> kLatencyMetrics = {"p50",   "p90", "p95", "p99",
-                                                             "p99.9", "max", "mean"};
+constexpr std::array<std::string_view, 17> kLatencyMetrics = {
+    "p50",       "p90",       "p95",       "p99",       "p99.9",     "max",
+    "mean",      "poll_p50",  "poll_p95",  "poll_p99",  "poll_max",  "poll_mean",
+    "group_p50", "group_p95", "group_p99", "group_max", "group_mean"};
 
 bool is_latency(const std::string& metric) {
   for (auto m : kLatencyMetrics) {
@@ -47,7 +49,10 @@ bool Threshold::passes(double observed) const {
 
 const char* metric_unit(const std::string& metric) {
   if (is_latency(metric)) return "ms";
-  if (metric == "error_rate" || metric == "target_cpu" || metric == "host_cpu") return "%";
+  if (metric == "error_rate" || metric == "checks" || metric == "target_cpu" ||
+      metric == "host_cpu") {
+    return "%";
+  }
   if (metric == "rps") return "req/s";
   if (metric == "target_rss") return "bytes";
   return "";
@@ -74,7 +79,8 @@ ParsedThreshold parse_threshold(const std::string& text) {
     const auto s = parse_duration_s(value);
     if (s && value.find_first_not_of("0123456789.") != std::string::npos) limit = *s * 1e3;
     if (!limit) out.problem = "expected a duration with a unit (200ms, 1s), got '" + value + "'";
-  } else if (t.metric == "error_rate" || t.metric == "target_cpu" || t.metric == "host_cpu") {
+  } else if (t.metric == "error_rate" || t.metric == "checks" || t.metric == "target_cpu" ||
+             t.metric == "host_cpu") {
     limit = parse_percent(value);
     if (!limit) out.problem = "expected a percentage (0.1%, 80%), got '" + value + "'";
   } else if (t.metric == "rps") {
@@ -84,9 +90,11 @@ ParsedThreshold parse_threshold(const std::string& text) {
     limit = parse_bytes(value);
     if (!limit) out.problem = "expected a size (512MB, 2GB), got '" + value + "'";
   } else {
-    out.problem = "unknown metric '" + t.metric +
-                  "' (p50, p90, p95, p99, p99.9, max, mean, error_rate, rps, target_cpu, "
-                  "target_rss, host_cpu)";
+    out.problem =
+        "unknown metric '" + t.metric +
+        "' (p50, p90, p95, p99, p99.9, max, mean, error_rate, checks, rps, target_cpu, "
+        "target_rss, host_cpu, poll_p50, poll_p95, poll_p99, poll_max, poll_mean, group_p50, "
+        "group_p95, group_p99, group_max, group_mean)";
   }
   if (limit) {
     t.limit = *limit;

@@ -1,5 +1,7 @@
 // Success criteria of a run, written as `METRIC OP VALUE` (`p95 < 200ms`, `error_rate < 0.1%`,
-// `rps > 100`, `target_cpu < 80%`, `target_rss < 2GB`), and their verdicts.
+// `rps > 100`, `target_cpu < 80%`, `target_rss < 2GB`, `checks > 99%` (the share of `check:`
+// conditions that held), `poll_max < 60s` (polling steps' total times), `group_max < 2m`
+// (groups' total times)), and their verdicts.
 #pragma once
 
 #include <map>

@@ -46,14 +46,15 @@ CurlEasy make_easy(const TargetUrl& target, const TransportOptions& transport, d
 }
 
 CurlHeaders set_request(CURL* easy, const Step& step, const TargetUrl& target,
-                        const std::string& auth_header, const Variables& vars) {
+                        const std::string& auth_header, const Variables& vars, std::string& body) {
   const std::string url = target.base_url() + substitute(step.path, vars);
   curl_easy_setopt(easy, CURLOPT_URL, url.c_str());  // copied by libcurl
   // Method: NOBODY first (clearing it resets the request to GET), then GET or a body.
   curl_easy_setopt(easy, CURLOPT_NOBODY, step.method == "HEAD" ? 1L : 0L);
   if (step.has_body()) {
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(step.body.size()));
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, step.body.data());
+    body = request_body(step, vars);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body.data());
   } else if (step.method != "HEAD") {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
   }

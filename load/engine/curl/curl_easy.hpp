@@ -40,9 +40,10 @@ bool h2c_reuse_broken();
 CurlEasy make_easy(const TargetUrl& target, const TransportOptions& transport, double timeout_s);
 
 // Points `easy` at one request of `step` (method, URL, header lines, body). The returned list
-// must outlive the transfer; the body is sent from `step` itself, which outlives the run.
+// must outlive the transfer, and so must `body`, which receives the body as sent (its
+// ${variables} substituted).
 CurlHeaders set_request(CURL* easy, const Step& step, const TargetUrl& target,
-                        const std::string& auth_header, const Variables& vars);
+                        const std::string& auth_header, const Variables& vars, std::string& body);
 
 // A failed transfer's CURLcode as a counted error kind (TLS problems as kTls).
 ErrorKind error_kind_of(CURLcode code);

@@ -17,7 +17,8 @@ Exchange curl_exchange_once(const TargetUrl& target, const TransportOptions& tra
                             const Step& step, double timeout_s) {
   Exchange out;
   CurlEasy easy = make_easy(target, transport, timeout_s);
-  const CurlHeaders headers = set_request(easy.get(), step, target, "", {});
+  std::string body;
+  const CurlHeaders headers = set_request(easy.get(), step, target, "", {}, body);
   char reason[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(easy.get(), CURLOPT_ERRORBUFFER, reason);
   curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, &append_body);

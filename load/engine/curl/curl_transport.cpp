@@ -111,9 +111,10 @@ void CurlTransport::start(std::uint32_t slot, std::size_t step_index, const Vari
                           std::int64_t now) {
   Handle& h = handles_[slot];
   const Step& step = config_->scenario->steps[step_index];
-  h.keep_body = !step.captures.empty();
+  h.keep_body = step.needs_body();
   h.body.clear();
-  h.headers = set_request(h.easy.get(), step, config_->target, config_->auth_header, variables);
+  h.headers = set_request(h.easy.get(), step, config_->target, config_->auth_header, variables,
+                          h.sent_body);
   h.in_flight = true;
   if (curl_multi_add_handle(multi_.get(), h.easy.get()) != CURLM_OK) {
     h.in_flight = false;

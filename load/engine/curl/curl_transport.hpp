@@ -48,8 +48,9 @@ class CurlTransport final : public Transport {
     CurlEasy easy;
     CurlHeaders headers;  // of the request in flight
     bool in_flight = false;
-    bool keep_body = false;  // the step has captures
+    bool keep_body = false;  // the step reads its answer (captures, checks, until)
     std::string body;
+    std::string sent_body;  // the request's, substituted
     std::uint32_t slot = 0;
   };
 

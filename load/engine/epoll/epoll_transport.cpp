@@ -67,7 +67,7 @@ void EpollTransport::start(std::uint32_t slot, std::size_t step_index, const Var
     c.request = &c.own_request;
   }
   c.written = 0;
-  c.parser.reset(step.method == "HEAD", step.captures.empty() ? nullptr : &c.body);
+  c.parser.reset(step.method == "HEAD", step.needs_body() ? &c.body : nullptr);
   if (c.fd < 0) {
     begin_connect(c, now);
   } else {
