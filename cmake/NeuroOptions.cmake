@@ -3,6 +3,7 @@ set(NEURO_ARCH "native" CACHE STRING
     "-march for our code: native (this machine's SIMD), x86-64-v3 (AVX2, what valgrind decodes), or empty")
 option(NEURO_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(NEURO_FUZZ "Build the fuzz harnesses with libFuzzer (clang only; the fuzz preset)" OFF)
+option(NEURO_TSAN "Build with ThreadSanitizer (the tsan preset: the server's and the load runner's tests)" OFF)
 
 if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
   set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type" FORCE)
@@ -13,6 +14,15 @@ set(CMAKE_CXX_FLAGS_RELEASE "-O3 -DNDEBUG")
 if(NEURO_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined -O1 -g)
   add_link_options(-fsanitize=address,undefined)
+endif()
+
+# The tsan preset: ThreadSanitizer on our code. libtorch and libgomp are not instrumented, so the
+# server under it links no model (as under the fuzz preset) and scripts/tsan.supp names the
+# OpenMP runtime's internals; scripts/test --preset tsan runs the server's and the load runner's
+# tests only.
+if(NEURO_TSAN)
+  add_compile_options(-fsanitize=thread -O1 -g)
+  add_link_options(-fsanitize=thread)
 endif()
 
 # The fuzz preset: every object gets libFuzzer's coverage instrumentation and ASan + UBSan (with

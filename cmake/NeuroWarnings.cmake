@@ -7,8 +7,12 @@ function(neuro_target_options target)
   target_compile_options(${target} PRIVATE -Wno-psabi)
   # ASan's instrumentation makes GCC 12 report maybe-uninitialized inside libstdc++ (std::regex,
   # std::function) where nothing is uninitialized; the release build keeps the warning.
-  if(NEURO_SANITIZE)
+  if(NEURO_SANITIZE OR NEURO_TSAN)
     target_compile_options(${target} PRIVATE -Wno-maybe-uninitialized)
+  endif()
+  if(NEURO_TSAN)
+    # GCC warns that TSan cannot see std::atomic_thread_fence (Asio uses it).
+    target_compile_options(${target} PRIVATE -Wno-tsan)
   endif()
   if(NEURO_ARCH)
     target_compile_options(${target} PRIVATE -march=${NEURO_ARCH})

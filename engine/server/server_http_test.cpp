@@ -1,7 +1,9 @@
 // The server's HTTP contract: statuses, JSON error bodies and Content-Type, auth on every
 // protected route of the table (missing, expired, forged tokens), 404/405/413/415/431, health
 // and metrics counted by the server itself.
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include "engine/server/auth.hpp"
 #include "engine/server/testing/http_client.hpp"
@@ -41,7 +43,14 @@ TEST_F(ServerHttpTest, MetricsCountRequestsPerRouteAndStatusClass) {
   ASSERT_EQ(before.status, 200u);
   EXPECT_EQ(before.content_type.rfind("text/plain", 0), 0u);
   for (int i = 0; i < 7; ++i) http_call(port(), http::verb::get, "/health");
-  const auto after = http_call(port(), http::verb::get, "/metrics");
+  // A request is counted once its answer is written, which can be just after the client has
+  // read it (and asked for /metrics on another connection): poll for up to 2 s.
+  HttpResult after;
+  for (int tries = 0; tries < 200; ++tries) {
+    after = http_call(port(), http::verb::get, "/metrics");
+    if (health_count(after.body) >= health_count(before.body) + 7) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(health_count(after.body), health_count(before.body) + 7);
   EXPECT_NE(after.body.find("neuroperf_http_request_duration_seconds_bucket{method=\"GET\","
                             "route=\"/health\",status=\"2xx\",le=\"+Inf\"}"),
