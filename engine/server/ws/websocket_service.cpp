@@ -23,6 +23,9 @@ WebSocketService::WebSocketService(store::ConnectionPool& pool, DeviceSessions& 
 WebSocketService::~WebSocketService() {
   state_->shutting_down = true;
   state_->hub->stop();
+  // Sessions may keep the state alive past this object, but not the pool it writes to: what
+  // the writer has been given is stored (or given up) before the owner can free the pool.
+  state_->writer.drain(std::chrono::steady_clock::now() + std::chrono::seconds(5));
 }
 
 void WebSocketService::accept(beast::tcp_stream stream,
