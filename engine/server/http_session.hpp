@@ -4,10 +4,13 @@
 // Everything runs on the connection's strand; do_x starts an operation, on_x completes it.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "engine/server/beast.hpp"
@@ -34,12 +37,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read_body(beast::error_code ec, std::size_t bytes);
   void do_read_stream();
   void on_read_stream(beast::error_code ec, std::size_t bytes);
+  void read_chunked_body();
+  // A streamed body of known length, read straight from the socket in large pieces.
+  void start_raw_body();
+  void wait_raw_body();
+  void on_raw_body_readable(beast::error_code ec);
+  // False when the sink refused the bytes (the error answer is on its way).
+  bool write_to_sink(std::string_view bytes);
   void do_handle(const std::shared_ptr<StringRequest>& request);
   void do_finish_stream();
   void do_write(StringResponse response);
   void on_write(bool close, beast::error_code ec, std::size_t bytes);
   void do_close();
   void do_drain();
+  // SO_RCVLOWAT of the socket; 1 (the default) except while a streamed body is read.
+  void set_low_water(std::size_t bytes);
 
   // Answers before the body was read: the connection is closed afterwards when a body follows,
   // since its bytes would be read as the next request.
@@ -61,6 +73,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool keep_alive_ = true;
   bool idle_ = false;
   bool counted_ = false;
+  std::size_t low_water_bytes_ = 1;
+  std::uint64_t raw_remaining_ = 0;
+  std::optional<net::steady_timer> raw_deadline_;
   std::shared_ptr<StringResponse> response_;
   std::chrono::steady_clock::time_point started_;
 };

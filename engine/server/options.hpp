@@ -19,7 +19,7 @@ struct Limits {
   std::size_t inference_body_bytes = 16u << 20;     // POST /api/v2/inference/{model}
   std::size_t max_connections = 10'000;             // open HTTP connections; past it: 503, closed
   std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request header
-  std::chrono::milliseconds read_timeout{30'000};   // each piece of a body must arrive within it
+  std::chrono::milliseconds read_timeout{30'000};   // each body piece (256 KB or the rest) in it
   std::chrono::milliseconds body_timeout{300'000};  // a whole buffered body
 };
 

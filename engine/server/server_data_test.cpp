@@ -2,7 +2,10 @@
 // once per chunk_index and read back bit for bit (through the API and straight from
 // PostgreSQL), durable uploads ingested by their job, analyses equal to engine/dsp on the same
 // samples, reports, projects, inference.
+#include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 #include "engine/common/synthetic_eeg.hpp"
@@ -160,6 +163,78 @@ TEST_F(ServerDataTest, UploadIsDurableCreatesTheSessionAndIsIngestedBitExact) {
   EXPECT_EQ(get("/api/v2/sessions/" + session).json()["channels"], 4);
   // The spooled file is gone once ingested.
   EXPECT_TRUE(std::filesystem::is_empty(options().data_dir / "uploads"));
+}
+
+// Sends a whole HTTP request over one connection in the given piece sizes, pausing between
+// them, and returns the response (status 0 when the server closed without one).
+HttpResult send_in_pieces(unsigned short port, const std::string& request,
+                          const std::vector<std::size_t>& pieces, bool close_early = false) {
+  net::io_context io;
+  tcp::socket socket(io);
+  socket.connect({net::ip::make_address("127.0.0.1"), port});
+  std::size_t at = 0;
+  for (const std::size_t piece : pieces) {
+    const std::size_t n = std::min(piece, request.size() - at);
+    net::write(socket, net::buffer(request.data() + at, n));
+    at += n;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (close_early) return {};
+  net::write(socket, net::buffer(request.data() + at, request.size() - at));
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  beast::error_code ec;
+  http::read(socket, buffer, response, ec);
+  if (ec) return {};
+  return {
+      response.result_int(), std::string(response[http::field::content_type]), response.body(), {}};
+}
+
+std::string upload_request(const std::string& session, const common::SignalBlock& block,
+                           const std::string& token) {
+  const std::string boundary = "pieces-boundary";
+  const std::string body = multipart_body(
+      {{"session_id", session, ""},
+       {"data", bytes_of(block), "application/octet-stream"},
+       {"metadata", R"({"channels":)" + std::to_string(block.channels()) + R"(,"sample_rate":500})",
+        ""}},
+      boundary);
+  return "POST /api/v2/data/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+         "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// A body of known length is read straight from the socket with a receive low-water mark of
+// 256 KB: pieces smaller and larger than that, a header and the body's start in one write, and
+// a last piece shorter than the mark must all arrive, bit for bit.
+TEST_F(ServerDataTest, UploadArrivingInUnevenPiecesIsIngestedBitExact) {
+  const std::string session = "pieces_" + std::to_string(::getpid());
+  const auto block = common::make_synthetic_eeg(8, 500.0, 80.0, 11);  // 1.28 MB of samples
+  const std::string request = upload_request(session, block, token());
+  const auto r = send_in_pieces(port(), request,
+                                {request.find("\r\n\r\n") + 1000, 7, 300'000, 100'000, 600'000});
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto done = wait_done("/api/v2/jobs/" + r.json()["job_id"].get<std::string>());
+  ASSERT_EQ(done["status"], "completed") << done.dump();
+  std::string from_store;
+  for (const auto& chunk : stored_chunks(session)) {
+    from_store.append(reinterpret_cast<const char*>(chunk.samples.data()),
+                      chunk.samples.size() * sizeof(float));
+  }
+  EXPECT_TRUE(from_store == bytes_of(block));
+}
+
+// A client that goes away mid-body leaves no session, no job and no spooled file.
+TEST_F(ServerDataTest, UploadCutOffMidBodyStoresNothing) {
+  const std::string session = "cutoff_" + std::to_string(::getpid());
+  const auto block = common::make_synthetic_eeg(8, 500.0, 80.0, 12);
+  const std::string request = upload_request(session, block, token());
+  EXPECT_EQ(send_in_pieces(port(), request, {200'000, 400'000}, true).status, 0u);
+  // The server sees the close at its next read; give it that moment.
+  for (int i = 0; i < 50 && !std::filesystem::is_empty(options().data_dir / "uploads"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(std::filesystem::is_empty(options().data_dir / "uploads"));
+  EXPECT_EQ(get("/api/v2/sessions/" + session).status, 404u);
 }
 
 TEST_F(ServerDataTest, TruncatedOrIncompleteUploadsStoreNothing) {

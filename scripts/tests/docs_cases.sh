@@ -274,6 +274,11 @@ case_neuroperf_synth() {
   cmp -s "$work/a.f32" "$work/b.f32" || fail "the same seed gave different data"
   ! cmp -s "$work/a.f32" "$work/c.f32" || fail "another seed gave the same data"
   expect 2 "$np" synth --channels 3
+  expect 2 "$np" synth --channels -1 --out "$work/d.f32"
+  contains "$work/stderr" '--channels: expected a whole number from 1 to 4096'
+  expect 2 "$np" synth --channels 4096 --samples 1000000000 --out "$work/d.f32"
+  contains "$work/stderr" 'more than the 4 GiB limit'
+  [[ ! -e $work/d.f32 ]] || fail "a refused synth still wrote $work/d.f32"
 }
 
 # The engine server's command: skipped until the binary has it.

@@ -1,9 +1,11 @@
 // neuroperf synth: the suite's synthetic EEG as a raw float32 file, so that anchors (scipy,
 // numpy) time exactly the data our benchmarks use.
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -23,6 +25,23 @@ double number(const std::string& flag, const std::string& text) {
   return value;
 }
 
+// A whole number in [min, max]: "-1" or "1e9" for --channels is a usage error here, not a
+// std::length_error from the allocation later.
+std::uint64_t whole_number(const std::string& flag, const std::string& text, std::uint64_t min,
+                           std::uint64_t max) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw common::InvalidArgument(flag + ": expected a whole number from " + std::to_string(min) +
+                                  " to " + std::to_string(max) + ", got '" + text + "'");
+  }
+  return value;
+}
+
+// Bounds that keep the output within what one machine writes in reasonable time (4 GiB).
+constexpr std::uint64_t kMaxChannels = 4096;
+constexpr std::uint64_t kMaxOutputBytes = std::uint64_t{4} << 30;
+
 // The anchors' default: 32 channels at 1000 Hz (30 s of data at the default --samples).
 common::SyntheticEegOptions synth_defaults() {
   common::SyntheticEegOptions options;
@@ -33,17 +52,24 @@ common::SyntheticEegOptions synth_defaults() {
 
 struct Parsed {
   common::SyntheticEegOptions options = synth_defaults();
-  double samples = 30000;
+  std::uint64_t samples = 30000;
   std::string out;
 };
 
 int run_synth(Parsed& p) {
   auto& options = p.options;
-  const double samples = p.samples;
+  const std::uint64_t samples = p.samples;
   const std::string& out = p.out;
   if (out.empty()) throw common::InvalidArgument("--out FILE is required");
-  if (!(samples >= 1)) throw common::InvalidArgument("--samples: must be at least 1");
-  options.duration_s = samples / options.sample_rate_hz;
+  if (!(options.sample_rate_hz > 0) || !std::isfinite(options.sample_rate_hz)) {
+    throw common::InvalidArgument("--rate: must be a positive number of Hz");
+  }
+  if (options.channels * samples * sizeof(float) > kMaxOutputBytes) {
+    throw common::InvalidArgument("--channels x --samples: " + std::to_string(options.channels) +
+                                  " x " + std::to_string(samples) +
+                                  " float32 is more than the 4 GiB limit");
+  }
+  options.duration_s = static_cast<double>(samples) / options.sample_rate_hz;
   const auto block = common::make_synthetic_eeg(options);
   std::ofstream file(out, std::ios::binary);
   file.write(reinterpret_cast<const char*>(block.data()),
@@ -64,12 +90,16 @@ Command add_synth(CLI::App& neuroperf) {
   app->add_option_function<std::string>(
          "--channels",
          [p](const std::string& v) {
-           p->options.channels = static_cast<std::size_t>(number("--channels", v));
+           p->options.channels =
+               static_cast<std::size_t>(whole_number("--channels", v, 1, kMaxChannels));
          },
          "channels (default 32)")
       ->type_name("N");
   app->add_option_function<std::string>(
-         "--samples", [p](const std::string& v) { p->samples = number("--samples", v); },
+         "--samples",
+         [p](const std::string& v) {
+           p->samples = whole_number("--samples", v, 1, kMaxOutputBytes / sizeof(float));
+         },
          "samples per channel (default 30000)")
       ->type_name("N");
   app->add_option_function<std::string>(
@@ -79,7 +109,8 @@ Command add_synth(CLI::App& neuroperf) {
   app->add_option_function<std::string>(
          "--seed",
          [p](const std::string& v) {
-           p->options.seed = static_cast<std::uint64_t>(number("--seed", v));
+           p->options.seed =
+               whole_number("--seed", v, 0, std::numeric_limits<std::uint64_t>::max());
          },
          "the generator's seed")
       ->type_name("N");
