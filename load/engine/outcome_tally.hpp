@@ -58,6 +58,11 @@ class OutcomeTally {
     steps_[step].checks += checks;
     steps_[step].check_failures += failures;
   }
+  // What a ws: step's sessions measure, filled by the WebSocket transport.
+  WsStats& ws(std::size_t step) {
+    steps_[step].ws.used = true;
+    return steps_[step].ws;
+  }
   // A polling step's loop ended after `total_ns` (its condition held, or it gave up).
   void polled(std::size_t step, std::int64_t total_ns) { steps_[step].poll.record(total_ns); }
 

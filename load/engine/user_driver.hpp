@@ -53,6 +53,8 @@ class UserDriver final : public LoadThread {
   void answered(std::uint32_t slot, int status, const std::string& body, std::int64_t now);
   // The request of `slot` got no answer.
   void failed(std::uint32_t slot, ErrorKind kind, std::int64_t now);
+  // A ws: step's message counts and latencies (the WebSocket transport's).
+  WsStats& ws_stats(std::size_t step) { return tally_.ws(step); }
 
  private:
   enum class Phase { kIdle, kInFlight, kWaiting, kFinished };

@@ -8,6 +8,7 @@
 
 #include "engine/common/latency_histogram.hpp"
 #include "load/results/sparse_histogram.hpp"
+#include "load/results/ws_stats.hpp"
 
 namespace neuro::load {
 
@@ -38,6 +39,7 @@ struct StepStats {
   std::int64_t checks = 0, check_failures = 0;
   // A polling step: the time from its first send to its condition holding (or giving up).
   common::LatencyHistogram poll;
+  WsStats ws;  // a ws: step's messages (its requests are its sessions)
 
   std::int64_t error_total() const {
     std::int64_t n = 0;
@@ -52,6 +54,7 @@ struct StepStats {
     checks += o.checks;
     check_failures += o.check_failures;
     poll.merge(o.poll);
+    ws.merge(o.ws);
   }
 };
 

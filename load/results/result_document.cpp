@@ -60,7 +60,8 @@ nlohmann::json step_json(const std::string& name, const StepStats& s, double dur
            open_model ? SparseHistogram::from(s.service).to_json() : nlohmann::json(nullptr)},
           {"percentiles_ms", percentiles_json(s.latency)},
           {"checks", checks_json(s.checks, s.check_failures)},
-          {"poll", poll_json(s.poll)}};
+          {"poll", poll_json(s.poll)},
+          {"ws", ws_json(s.ws, duration_s)}};
 }
 
 nlohmann::json checks_json(std::int64_t checks, std::int64_t failures) {
@@ -84,6 +85,9 @@ void add_step_flow(Window& w, const nlohmann::json& step, const std::string& whe
   if (const auto p = step.find("poll"); p != step.end() && p->is_object()) {
     w.poll.merge(
         SparseHistogram::from_json(p->at("latency"), where + ".poll.latency").to_histogram());
+  }
+  if (const auto ws = step.find("ws"); ws != step.end() && !ws->is_null()) {
+    w.ws.merge(ws_from_json(*ws, where + ".ws"));
   }
 }
 
@@ -113,6 +117,7 @@ Observations observe(const Window& w) {
     o["poll_max"] = ms(p.max_ns());
     o["poll_mean"] = p.mean_ns() / 1e6;
   }
+  observe_ws(w.ws, w.duration_s, o);
   bool any = false;
   const double cpu = mean_of(w.target, "cpu_percent", w.t_from_s, w.t_to_s, &any);
   if (any) o["target_cpu"] = cpu;

@@ -12,6 +12,7 @@
 
 #include "load/scenario/step_flow.hpp"
 #include "load/scenario/threshold.hpp"
+#include "load/scenario/ws_step.hpp"
 
 namespace neuro::load {
 
@@ -33,6 +34,7 @@ struct Step {
   // of it; multipart: its fields, written before any file part).
   std::size_t body_template_bytes = 0;
   StepFlow flow;                // expect, check, until
+  std::optional<WsStep> ws;     // a WebSocket session (`ws:`) instead of a request
   bool uses_variables() const;  // path, a header or the body refers to ${...}
   // The transport keeps the answer's body: captures, checks or a polling condition read it.
   bool needs_body() const {
@@ -95,6 +97,7 @@ struct Scenario {
 
   // TLS and HTTP/2 run on the libcurl engine; plain HTTP/1.1 on the faster epoll engine.
   bool uses_libcurl() const;
+  bool uses_websocket() const;  // a step is `ws:`
 };
 
 // Reads and validates `path`; throws InvalidArgument listing every problem as
