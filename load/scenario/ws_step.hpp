@@ -39,7 +39,8 @@ struct WsStep {
   // most it waits, and not seeing it is an error).
   double duration_s = 0;
   std::optional<JsonCondition> until;
-  // The messages measured (all when absent): e.g. {json: type, equals: neural_data}.
+  // The text messages measured (all when absent): e.g. {json: type, equals: neural_data};
+  // binary frames are always measured.
   std::optional<JsonCondition> match;
   std::string latency_from;  // a field of epoch seconds: latency = client receipt - its value
   std::string reply_to;      // a field echoed by the reply: latency = reply - send

@@ -405,8 +405,10 @@ void WsTransport::on_message(Session& s, const ws::Message& m, std::int64_t now,
   const WsStep& w = ws_step(s);
   const bool text = m.opcode == ws::Opcode::kText;
   if (s.state == State::kOpen) {
-    if (!w.match || (text && holds(*w.match, m.payload)))
+    // `match` tests JSON text; binary frames are measured as they are (the engine's NPD1).
+    if (!w.match || !text || holds(*w.match, m.payload)) {
       measure(s, m.payload, text, now, epoch_ns);
+    }
     if (w.until && text && holds(*w.until, m.payload)) {
       s.got_until = true;
       begin_close(s, now);
