@@ -1,7 +1,6 @@
 #include "load/results/ws_stats.hpp"
 
 #include "engine/common/errors.hpp"
-#include "load/results/result_document.hpp"
 #include "load/results/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -9,6 +8,13 @@ namespace {
 
 double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 double per_s(std::int64_t n, double s) { return s > 0 ? static_cast<double>(n) / s : 0.0; }
+
+// The same keys as a step's percentiles_ms.
+nlohmann::json percentiles(const common::LatencyHistogram& h) {
+  return {{"p50", ms(h.percentile_ns(50))},     {"p90", ms(h.percentile_ns(90))},
+          {"p95", ms(h.percentile_ns(95))},     {"p99", ms(h.percentile_ns(99))},
+          {"p99.9", ms(h.percentile_ns(99.9))}, {"max", ms(h.max_ns())}};
+}
 
 }  // namespace
 
@@ -52,9 +58,9 @@ nlohmann::json ws_json(const WsStats& ws, double duration_s) {
           {"close_codes", codes},
           {"errors", errors},
           {"connect", SparseHistogram::from(ws.connect).to_json()},
-          {"connect_percentiles_ms", percentiles_json(ws.connect)},
+          {"connect_percentiles_ms", percentiles(ws.connect)},
           {"latency", SparseHistogram::from(ws.latency).to_json()},
-          {"latency_percentiles_ms", percentiles_json(ws.latency)},
+          {"latency_percentiles_ms", percentiles(ws.latency)},
           {"latency_mean_ms", ws.latency.mean_ns() / 1e6},
           {"latency_clock",
            ws.other_host ? "another host: the clocks' offset is in the latency" : "one host"}};

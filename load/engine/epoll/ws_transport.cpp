@@ -258,6 +258,12 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
     const ssize_t n = ::recv(s.fd, read_buffer_.data(), read_buffer_.size(), 0);
     if (n < 0 && would_block(errno)) return;
     if (n < 0 && errno == EINTR) continue;
+    if (s.refused) {
+      // Our close frame is out: what the server still sends is read and dropped (closing a
+      // socket with unread bytes would reset it before the server reads why).
+      if (n <= 0) return finish(s, ErrorKind::kRead, now);
+      continue;
+    }
     if (n <= 0) {
       // The socket ended without a close handshake.
       if (s.state == State::kOpen || s.state == State::kDraining || s.state == State::kClosing) {
@@ -309,9 +315,12 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
       // Said to the server before the socket goes, as the protocol asks.
       ws::append_close(s.out, too_big ? ws::kCloseTooBig : ws::kCloseProtocolError, "",
                        static_cast<std::uint32_t>(random_()));
+      s.refused = true;
+      s.state = State::kClosing;
+      s.deadline_ns = now + kCloseWaitNs;
       flush(s, now);
-      if (s.state != State::kFree) finish(s, ErrorKind::kRead, now);
-      return;
+      if (s.state != State::kFree) arm(s, s.deadline_ns);
+      continue;
     }
     if (got < read_buffer_.size()) return;
   }
@@ -521,6 +530,7 @@ void WsTransport::on_timer(Session& s, std::int64_t now) {
       return send_close(s, ws::kCloseNormal, now);
     case State::kClosing:
       if (now < s.deadline_ns) return arm(s, s.deadline_ns);
+      if (s.refused) return finish(s, ErrorKind::kRead, now);
       ++stats(s).close_codes[1006];
       return finish(s, std::nullopt, now);
   }

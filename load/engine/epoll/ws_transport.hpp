@@ -64,6 +64,7 @@ class WsTransport final : public Transport {
     std::int64_t packets = 0;
     std::int64_t last_seq = -1;
     bool got_until = false;
+    bool refused = false;  // we closed with 1002/1009: the session ends as an error
     std::vector<std::pair<std::string, std::int64_t>> awaiting;  // reply_to: id, sent ns
   };
   struct SlotRun {
