@@ -17,6 +17,7 @@ namespace neuro::load {
 // Synthetic EEG sent packet by packet: packet k of a device carries
 // floor((k+1) * rate * every) - floor(k * rate * every) samples per channel, so the rate is exact.
 struct WsEeg {
+  std::string profile;  // a device profile's name when taken from one, else empty
   int channels = 8;
   double sample_rate_hz = 250;
   bool binary = false;  // a binary frame of channel-major float32, else ${eeg} in the message
@@ -33,7 +34,9 @@ struct WsStep {
   // the packet's float32 bytes when eeg.binary.
   double every_s = 0;
   std::string message;
-  std::optional<WsEeg> eeg;
+  // One entry, or the device profiles devices take in turn: device d of user u streams
+  // eeg[(u + d) % size] (${profile}, ${channels}, ${rate} name it in the messages).
+  std::vector<WsEeg> eeg;
   std::int64_t max_packets = 0;  // 0: until the receive ends
   // Receiving: for `duration_s`, or until a message holds `until` (then `duration_s` is the
   // most it waits, and not seeing it is an error).
@@ -51,6 +54,9 @@ struct WsStep {
   double close_wait_s = 5;
   std::size_t max_message_bytes = 16 * 1024 * 1024;
 
+  std::size_t eeg_for(std::int64_t user, std::uint32_t device) const {
+    return eeg.empty() ? 0 : static_cast<std::size_t>(user + device) % eeg.size();
+  }
   int devices_for(std::int64_t user) const {
     const int span = devices_max - devices_min + 1;
     return devices_min + static_cast<int>(user % span);

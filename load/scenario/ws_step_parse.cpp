@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "engine/common/device_profiles.hpp"
 #include "load/scenario/variables.hpp"
 #include "load/scenario/yaml_reader.hpp"
 
@@ -55,13 +56,14 @@ std::vector<std::string> read_messages(const YAML::Node& node, const std::string
   return out;
 }
 
-WsEeg read_eeg(const YAML::Node& node, const std::string& where, Reader& read) {
+std::vector<WsEeg> read_eeg(const YAML::Node& node, const std::string& where, Reader& read) {
   WsEeg eeg;
   if (!node.IsMap()) {
-    read.problems.add(node, where, "expected {channels, rate[, format: json|binary, seed]}");
-    return eeg;
+    read.problems.add(
+        node, where, "expected {channels, rate[, format: json|binary, seed]} or {profiles: [...]}");
+    return {eeg};
   }
-  check_fields(node, where, {"channels", "rate", "format", "seed"}, read.problems);
+  check_fields(node, where, {"channels", "rate", "format", "seed", "profiles"}, read.problems);
   if (node["channels"]) {
     eeg.channels = static_cast<int>(read.number(node["channels"], where + ".channels", 1, 8));
   }
@@ -77,7 +79,32 @@ WsEeg read_eeg(const YAML::Node& node, const std::string& where, Reader& read) {
     eeg.binary = format == "binary";
   }
   if (eeg.channels > 1024) read.problems.add(node, where + ".channels", "at most 1024");
-  return eeg;
+  const auto profiles = node["profiles"];
+  if (!profiles) return {eeg};
+  if (node["channels"] || node["rate"]) {
+    read.problems.add(profiles, where + ".profiles",
+                      "give profiles or channels and rate, not both");
+  }
+  if (!profiles.IsSequence() || profiles.size() == 0) {
+    read.problems.add(profiles, where + ".profiles", "expected a list of device profiles");
+    return {eeg};
+  }
+  std::vector<WsEeg> out;
+  for (std::size_t i = 0; i < profiles.size(); ++i) {
+    const std::string name = Reader::scalar(profiles[i]);
+    try {
+      const auto& p = common::find_device_profile(name);
+      WsEeg e = eeg;
+      e.profile = std::string(p.name);
+      e.channels = static_cast<int>(p.channels);
+      e.sample_rate_hz = p.sample_rate_hz;
+      out.push_back(e);
+    } catch (const common::InvalidArgument& error) {
+      read.problems.add(profiles[i], where + ".profiles[" + std::to_string(i) + "]", error.what());
+    }
+  }
+  if (out.empty()) out.push_back(eeg);
+  return out;
 }
 
 }  // namespace
@@ -148,7 +175,7 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
   }
   if (const auto e = ws["eeg"]) {
     w.eeg = read_eeg(e, at + ".eeg", read);
-    if (!w.eeg->binary && w.message.find("${eeg}") == std::string::npos && ws["message"]) {
+    if (!w.eeg.front().binary && w.message.find("${eeg}") == std::string::npos && ws["message"]) {
       problems.add(e, at + ".eeg", "a json packet goes where the message says ${eeg}");
     }
   }
@@ -207,6 +234,7 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
       const std::string operand = expression_variable(reference);
       const std::string name = operand.empty() ? reference : operand;
       if (name == "device" || (scheduled && (name == "packet" || name == "eeg"))) continue;
+      if (!w.eeg.empty() && (name == "profile" || name == "channels" || name == "rate")) continue;
       if (is_builtin_variable(name)) {
         builtins = true;
       } else if (!captured.count(name)) {
@@ -214,7 +242,8 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
                      "${" + reference +
                          "} is not captured by the auth step or an earlier step (built in: user, "
                          "iteration, uuid, now, device" +
-                         (scheduled ? ", packet, eeg)" : ")"));
+                         (scheduled ? ", packet, eeg" : "") +
+                         (w.eeg.empty() ? ")" : ", profile, channels, rate)"));
       }
     }
   };

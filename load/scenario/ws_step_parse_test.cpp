@@ -57,9 +57,9 @@ thresholds: ['ws_p99 < 5ms', 'gaps == 0', 'ws_msgs_in > 100', 'ws_connect_p99 < 
   EXPECT_EQ(w.devices_for(3), 2);
   EXPECT_EQ(w.on_open.size(), 1u);
   EXPECT_DOUBLE_EQ(w.every_s, 0.1);
-  ASSERT_TRUE(w.eeg);
-  EXPECT_EQ(w.eeg->channels, 8);
-  EXPECT_FALSE(w.eeg->binary);
+  ASSERT_EQ(w.eeg.size(), 1u);
+  EXPECT_EQ(w.eeg[0].channels, 8);
+  EXPECT_FALSE(w.eeg[0].binary);
   EXPECT_EQ(w.max_packets, 50);
   EXPECT_EQ(w.max_message_bytes, 1024u * 1024u);  // MB is 2^20 in scenario sizes
   EXPECT_DOUBLE_EQ(w.duration_s, 30);

@@ -94,9 +94,13 @@ void WsTransport::begin(UserDriver& driver, std::size_t slots) {
   bool plain_steps = false;
   for (const auto& step : config_->scenario->steps) {
     plain_steps = plain_steps || !step.ws;
-    const bool eeg = step.ws && step.ws->eeg && step.ws->every_s > 0;
-    packets_.push_back(eeg ? std::make_unique<WsPackets>(*step.ws->eeg, step.ws->every_s)
-                           : nullptr);
+    std::vector<std::unique_ptr<WsPackets>> per_profile;
+    if (step.ws && step.ws->every_s > 0) {
+      for (const auto& e : step.ws->eeg) {
+        per_profile.push_back(std::make_unique<WsPackets>(e, step.ws->every_s));
+      }
+    }
+    packets_.push_back(std::move(per_profile));
   }
   if (plain_steps) {
     http_ = std::make_unique<EpollTransport>();
@@ -132,6 +136,7 @@ void WsTransport::start(std::uint32_t slot, std::size_t step, const Variables& v
       user != variables.end() ? std::atoll(user->second.c_str()) : static_cast<std::int64_t>(slot);
   const int devices = st.ws->devices_for(user_index);
   run.live = devices;
+  run.user = user_index;
   driver_->ws_stats(step);  // a ws: step that opened nothing still reports its "ws" object
   for (int d = 0; d < devices; ++d) open_session(slot, static_cast<std::uint32_t>(d), now);
 }
@@ -139,6 +144,15 @@ void WsTransport::start(std::uint32_t slot, std::size_t step, const Variables& v
 Variables WsTransport::message_variables(const Session& s, std::int64_t packet) const {
   Variables v = slots_[s.slot].variables;
   v["device"] = std::to_string(s.device);
+  const WsStep& w = ws_step(s);
+  if (!w.eeg.empty()) {
+    const WsEeg& e = w.eeg[s.eeg];
+    v["profile"] = e.profile;
+    v["channels"] = std::to_string(e.channels);
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", e.sample_rate_hz);
+    v["rate"] = rate;
+  }
   if (packet >= 0) v["packet"] = std::to_string(packet);
   v["now"] = epoch_text(epoch_ns_now());
   return v;
@@ -160,6 +174,7 @@ void WsTransport::open_session(std::uint32_t slot, std::uint32_t device, std::in
   s.started_ns = now;
   s.state = State::kConnecting;
   const Step& step = config_->scenario->steps[slots_[slot].step];
+  s.eeg = static_cast<std::uint32_t>(step.ws->eeg_for(slots_[slot].user, device));
   s.reader = ws::FrameReader(step.ws->max_message_bytes);
   const Variables vars = message_variables(s, -1);
   ws::HandshakeRequest request;
@@ -350,7 +365,8 @@ void WsTransport::on_open(Session& s, std::int64_t now) {
 
 void WsTransport::send_due(Session& s, std::int64_t now) {
   const WsStep& w = ws_step(s);
-  const WsPackets* packets = packets_[slots_[s.slot].step].get();
+  const auto& per_profile = packets_[slots_[s.slot].step];
+  const WsPackets* packets = per_profile.empty() ? nullptr : per_profile[s.eeg].get();
   const auto every_ns = static_cast<std::int64_t>(w.every_s * 1e9);
   const std::uint32_t index = index_of(s);
   // Packet k is due at open + k * every: a late turn sends what it owes, so the rate holds.
@@ -358,7 +374,7 @@ void WsTransport::send_due(Session& s, std::int64_t now) {
          (w.max_packets == 0 || s.packets < w.max_packets)) {
     const std::int64_t k = s.packets++;
     std::string payload;
-    if (packets && w.eeg->binary) {
+    if (packets && w.eeg[s.eeg].binary) {
       packets->append_binary(payload, k);
       send_frame(s, ws::Opcode::kBinary, payload, now);
     } else {

@@ -55,7 +55,8 @@ class WsTransport final : public Transport {
     State state = State::kFree;
     std::uint32_t slot = 0;
     std::uint32_t device = 0;
-    std::string out;  // bytes not yet written
+    std::uint32_t eeg = 0;  // which of the step's eeg entries it streams
+    std::string out;        // bytes not yet written
     std::size_t out_at = 0;
     std::string head;  // the handshake: its key, then the answer as it arrives
     ws::FrameReader reader{0};
@@ -70,6 +71,7 @@ class WsTransport final : public Transport {
   struct SlotRun {
     std::size_t step = 0;
     Variables variables;
+    std::int64_t user = 0;
     int live = 0;  // sessions not yet finished
     int status = 0;
     std::optional<ErrorKind> error;
@@ -102,8 +104,9 @@ class WsTransport final : public Transport {
 
   UserDriver* driver_ = nullptr;
   const LoadThreadConfig* config_ = nullptr;
-  std::unique_ptr<EpollTransport> http_;             // plain HTTP steps, when the scenario has some
-  std::vector<std::unique_ptr<WsPackets>> packets_;  // per step, for steps with eeg
+  std::unique_ptr<EpollTransport> http_;  // plain HTTP steps, when the scenario has some
+  // Per step, one per eeg entry (profile) of the step.
+  std::vector<std::vector<std::unique_ptr<WsPackets>>> packets_;
   std::vector<Session> sessions_;
   std::vector<std::uint32_t> free_;
   // Finished this turn: reused only after it, so no event of the same epoll batch can reach a
