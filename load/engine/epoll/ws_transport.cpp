@@ -25,6 +25,7 @@ constexpr std::uint32_t kHttpTag = 0xFFFFFFFFu;  // the nested HTTP transport's 
 constexpr std::size_t kReadBuffer = 256 * 1024;
 constexpr std::size_t kEventsPerWait = 1024;
 constexpr std::int64_t kCloseWaitNs = 2'000'000'000;  // for the server's close frame
+constexpr int kReadsPerTurn = 8;                      // 2 MiB per session, then the others
 
 bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 
@@ -269,7 +270,12 @@ void WsTransport::on_event(Session& s, std::uint32_t events, std::int64_t now) {
 
 void WsTransport::on_readable(Session& s, std::int64_t now) {
   const std::uint32_t index = index_of(s);
-  for (;;) {
+  for (int reads = 0;; ++reads) {
+    if (reads == kReadsPerTurn) {
+      if (!s.more_to_read) ready_.push_back(index);
+      s.more_to_read = true;
+      return;
+    }
     const ssize_t n = ::recv(s.fd, read_buffer_.data(), read_buffer_.size(), 0);
     if (n < 0 && would_block(errno)) return;
     if (n < 0 && errno == EINTR) continue;
@@ -614,6 +620,7 @@ void WsTransport::on_turn(std::int64_t now) {
 }
 
 std::int64_t WsTransport::wake_by_ns(std::int64_t now) const {
+  if (!ready_.empty()) return now;
   std::int64_t wake = http_ ? http_->wake_by_ns(now) : now + 1'000'000'000;
   if (!timers_.empty()) wake = std::min(wake, timers_.front().first);
   return wake;
@@ -629,6 +636,14 @@ void WsTransport::poll(std::int64_t wait_ns) {
     }
     Session& s = sessions_[ev.data.u32];
     if (s.state != State::kFree) on_event(s, ev.events, driver_->now_ns());
+  }
+  std::vector<std::uint32_t> again;
+  again.swap(ready_);
+  for (const std::uint32_t index : again) {
+    Session& s = sessions_[index];
+    if (!s.more_to_read) continue;  // finished (and maybe reused) since
+    s.more_to_read = false;
+    if (s.state != State::kFree) on_readable(s, driver_->now_ns());
   }
   deliver();
 }

@@ -65,7 +65,8 @@ class WsTransport final : public Transport {
     std::int64_t packets = 0;
     std::int64_t last_seq = -1;
     bool got_until = false;
-    bool refused = false;  // we closed with 1002/1009: the session ends as an error
+    bool refused = false;       // we closed with 1002/1009: the session ends as an error
+    bool more_to_read = false;  // in ready_: its socket was not drained this turn
     std::vector<std::pair<std::string, std::int64_t>> awaiting;  // reply_to: id, sent ns
   };
   struct SlotRun {
@@ -115,6 +116,9 @@ class WsTransport final : public Transport {
   std::vector<SlotRun> slots_;
   std::vector<std::pair<std::int64_t, std::uint32_t>> timers_;  // min-heap (ns, session)
   std::vector<std::pair<std::uint32_t, std::int64_t>> done_;    // slots whose step ended
+  // Sessions that stopped reading before EAGAIN (edge-triggered: no new edge will come), so
+  // that a server writing faster than it is read cannot hold the thread.
+  std::vector<std::uint32_t> ready_;
   int epoll_fd_ = -1;
   EventWait wait_;
   std::vector<epoll_event> events_;
