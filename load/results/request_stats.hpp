@@ -66,10 +66,13 @@ struct SeriesPoint {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
   SparseHistogram latency;
+  std::int64_t ws_in = 0, ws_out = 0;  // WebSocket messages received and sent (ws: steps)
   void merge(const SeriesPoint& o) {
     requests += o.requests;
     errors += o.errors;
     latency.merge(o.latency);
+    ws_in += o.ws_in;
+    ws_out += o.ws_out;
   }
 };
 

@@ -247,6 +247,7 @@ void WsTransport::send_frame(Session& s, ws::Opcode op, std::string_view payload
   ws::append_frame(s.out, op, payload, true, key);
   if (op == ws::Opcode::kText || op == ws::Opcode::kBinary) {
     WsStats& st = stats(s);
+    ++series_out_;
     ++st.messages_out;
     st.bytes_out += static_cast<std::int64_t>(payload.size());
   }
@@ -431,6 +432,7 @@ void WsTransport::on_message(Session& s, const ws::Message& m, std::int64_t now,
       break;
   }
   WsStats& st = stats(s);
+  ++series_in_;
   ++st.messages_in;
   st.bytes_in += static_cast<std::int64_t>(m.payload.size());
   const WsStep& w = ws_step(s);
@@ -580,6 +582,10 @@ void WsTransport::finish(Session& s, std::optional<ErrorKind> error, std::int64_
 }
 
 void WsTransport::deliver() {
+  if (series_in_ || series_out_) {
+    driver_->ws_messages(driver_->now_ns(), series_in_, series_out_);
+    series_in_ = series_out_ = 0;
+  }
   free_.insert(free_.end(), released_.begin(), released_.end());
   released_.clear();
   // The driver may start the next step from here: it sees a consistent transport.

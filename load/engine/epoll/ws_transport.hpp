@@ -125,6 +125,7 @@ class WsTransport final : public Transport {
   std::vector<char> read_buffer_;
   std::int64_t timeout_ns_ = 0;
   std::int64_t open_ = 0, peak_ = 0;
+  std::int64_t series_in_ = 0, series_out_ = 0;  // messages not yet in the per-second series
   bool other_host_ = false;
   std::mt19937_64 random_{std::random_device{}()};
 };
