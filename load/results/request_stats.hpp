@@ -62,10 +62,18 @@ struct StepStats {
 // the steps' 3): a point per second of a 12-hour run must stay small.
 inline constexpr int kSeriesSignificantDigits = 2;
 
+// An empty histogram in the series' layout: a second with WebSocket messages and no ended
+// request still has a latency of the same shape as its neighbours.
+inline SparseHistogram empty_series_histogram() {
+  SparseHistogram h;
+  h.significant_digits = kSeriesSignificantDigits;
+  return h;
+}
+
 struct SeriesPoint {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
-  SparseHistogram latency;
+  SparseHistogram latency = empty_series_histogram();
   std::int64_t ws_in = 0, ws_out = 0;  // WebSocket messages received and sent (ws: steps)
   void merge(const SeriesPoint& o) {
     requests += o.requests;
