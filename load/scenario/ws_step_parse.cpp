@@ -254,7 +254,9 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
   for (const auto& m : w.on_open) check_refs(m, ws["send"], at + ".send", false);
   for (const auto& m : w.on_close) check_refs(m, ws["close"], at + ".close.send", false);
   if (!w.message.empty()) check_refs(w.message, ws["message"], at + ".message", true);
-  // ${now} in a scheduled message is the send time: the runner sets it per message.
+  // ${now} in a scheduled message is the send time: the runner sets it per message. Devices
+  // and profiles follow the user's number across threads and shards: the runner must set it.
+  if (w.devices_min != w.devices_max || w.eeg.size() > 1) builtins = true;
   step.ws = std::move(w);
   return step;
 }

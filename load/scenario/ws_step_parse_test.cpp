@@ -47,6 +47,12 @@ thresholds: ['ws_p99 < 5ms', 'gaps == 0', 'ws_msgs_in > 100', 'ws_connect_p99 < 
   const WsStep& w = *st.ws;
   EXPECT_TRUE(s.uses_websocket());
   EXPECT_TRUE(s.uses_builtin_variables);
+  // [MIN, MAX] devices read the user's number even where no message names ${user}.
+  EXPECT_TRUE(parse_scenario("target: http://127.0.0.1:1\nsteps: [{ws: {path: /w, devices: [2, 4], "
+                             "receive: {duration: 1s}}}]\nexecutor: {type: constant-users, "
+                             "users: 1, duration: 1s}\n",
+                             "d.yaml")
+                  .uses_builtin_variables);
   EXPECT_EQ(st.name, "devices");
   EXPECT_EQ(st.path, "/ws/devices?token=${token}");
   EXPECT_EQ(st.headers.at(0).second, "r${user}");
