@@ -2,6 +2,7 @@
 
 #include "engine/common/errors.hpp"
 #include "load/scenario/scenario.hpp"
+#include "load/scenario/ws_quick.hpp"
 
 namespace neuro::load {
 namespace {
@@ -120,6 +121,30 @@ steps: [{ws: {path: /ws, receive: {duration: 1s}}}]
 executor: {type: constant-users, users: 1, duration: 1s}
 )");
   EXPECT_NE(m.find("wss:// and http: 2 are not supported yet"), std::string::npos) << m;
+}
+
+}  // namespace
+}  // namespace neuro::load
+
+namespace neuro::load {
+namespace {
+
+TEST(WsQuick, ScalesTheReceiveWithTheTimeline) {
+  auto s = parse_scenario(R"(target: http://127.0.0.1:1
+steps:
+  - {name: http, path: /health}
+  - ws: {path: /a, every: 100ms, message: x, packets: 300, receive: {duration: 30s}}
+  - ws: {path: /b, receive: {duration: 2s}}
+executor: {type: constant-users, users: 1, duration: 3m}
+)",
+                          "q.yaml");
+  scale_ws_steps(s, 10.0 / 180.0);
+  EXPECT_NEAR(s.steps[1].ws->duration_s, 30.0 * 10 / 180, 1e-9);
+  EXPECT_EQ(s.steps[1].ws->max_packets, 17);         // ceil(300 x 10 / 180)
+  EXPECT_DOUBLE_EQ(s.steps[1].ws->every_s, 0.1);     // the rate as written
+  EXPECT_DOUBLE_EQ(s.steps[2].ws->duration_s, 1.0);  // at least 1 s
+  scale_ws_steps(s, 1.0);
+  EXPECT_DOUBLE_EQ(s.steps[2].ws->duration_s, 1.0);
 }
 
 }  // namespace
