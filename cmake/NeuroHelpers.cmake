@@ -68,8 +68,9 @@ function(neuro_add_benchmark name)
   # NEUROPERF_BENCH_SMOKE asks benchmarks with large fixtures (10 M rows) for small ones.
   set_tests_properties(smoke.${name} PROPERTIES LABELS smoke TIMEOUT 600
     ENVIRONMENT NEUROPERF_BENCH_SMOKE=1 SKIP_REGULAR_EXPRESSION "smoke: skipped")
-  # `ctest -L bench`: repetitions compared with baselines/<name>.json; 77 (skip) when there is
-  # no baseline or it comes from another machine.
+  # `ctest -L bench`: repetitions compared with this machine's baseline (baselines/<machine-key>/,
+  # else a local one; scripts/baselines.sh); 77 (skip) when there is none yet (the run is then
+  # recorded as the local baseline).
   add_test(NAME bench.${name}
     COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/bench-check $<TARGET_FILE:${name}>)
   set_tests_properties(bench.${name} PROPERTIES LABELS bench SKIP_RETURN_CODE 77 TIMEOUT 1800

@@ -35,16 +35,38 @@ neuro_build() {
     { grep -m 20 -E 'error|Error' "$dir.build.log" >&2; die 2 "build failed (log: $dir.build.log)"; }
 }
 
+# neuro_isa_level: the x86-64 micro-architecture level this CPU supports (x86-64-v1 ... v4, from
+# the flags in /proc/cpuinfo; "unknown" elsewhere). Part of the machine key: the release build is
+# -march=native, so v3 and v4 machines run different code.
+neuro_isa_level() {
+  local flags level=x86-64-v1 want f ok
+  flags=" $(sed -n '/^flags/{s/^[^:]*: *//;p;}' /proc/cpuinfo 2>/dev/null | sed -n '1p') "
+  [[ $flags == *" sse2 "* ]] || { echo unknown; return; }
+  for want in "x86-64-v2:cx16 lahf_lm popcnt pni sse4_1 sse4_2 ssse3" \
+      "x86-64-v3:avx avx2 bmi1 bmi2 f16c fma abm movbe xsave" \
+      "x86-64-v4:avx512f avx512bw avx512cd avx512dq avx512vl"; do
+    ok=1
+    for f in ${want#*:}; do [[ $flags == *" $f "* ]] || ok=0; done
+    [[ $ok -eq 1 ]] || break
+    level=${want%%:*}
+  done
+  echo "$level"
+}
+
 # The --benchmark_context value every run carries, so `neuroperf compare` can tell whether a
 # baseline comes from this machine and build (commas separate fields, so none in the values).
+# NEUROPERF_CPU_MODEL and NEUROPERF_ISA_LEVEL replace what lscpu and /proc/cpuinfo say (tests
+# fake a machine with them; a VM whose model name is too vague can name itself).
 neuro_benchmark_context() {
-  local revision cpu compiler
+  local revision cpu compiler isa
   revision=$(git -C "$NEURO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
   # sed prints only the first match but reads to the end (`| head` could fail under pipefail).
-  cpu=$(lscpu 2>/dev/null | sed -n '/^Model name: */{s///;p;}' | sed -n '1p' | tr -d ',')
+  cpu=${NEUROPERF_CPU_MODEL:-$(lscpu 2>/dev/null | sed -n '/^Model name: */{s///;p;}' | sed -n '1p')}
+  cpu=$(tr -d ',' <<<"$cpu")
+  isa=$(tr -d ',' <<<"${NEUROPERF_ISA_LEVEL:-$(neuro_isa_level)}")
   compiler=$(c++ --version 2>/dev/null | sed -n '1p' | tr -d ',')
-  printf 'git_revision=%s,build_type=%s,cpu_model=%s,compiler=%s' "$revision" "${1:-release}" \
-    "${cpu:-unknown}" "${compiler:-unknown}"
+  printf 'git_revision=%s,build_type=%s,cpu_model=%s,isa_level=%s,compiler=%s' "$revision" \
+    "${1:-release}" "${cpu:-unknown}" "${isa:-unknown}" "${compiler:-unknown}"
 }
 
 # neuro_on_exit COMMAND [ARG...]: runs the command (arguments as given now) when the script

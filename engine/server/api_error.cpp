@@ -45,6 +45,14 @@ StringResponse json_response(http::status status, const nlohmann::json& body) {
   return response;
 }
 
+StringResponse json_text_response(http::status status, std::string body) {
+  StringResponse response{status, 11};
+  response.set(http::field::server, "neuroperf");
+  response.set(http::field::content_type, "application/json");
+  response.body() = std::move(body);
+  return response;
+}
+
 StringResponse error_response(http::status status, std::string_view detail) {
   return json_response(status, {{"error", error_name(status)}, {"detail", detail}});
 }

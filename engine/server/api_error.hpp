@@ -27,6 +27,8 @@ std::string_view error_name(http::status status);
 
 // A JSON answer with Content-Type: application/json and the server's name.
 StringResponse json_response(http::status status, const nlohmann::json& body);
+// A JSON answer whose text the route wrote itself (bodies too large to build as a document).
+StringResponse json_text_response(http::status status, std::string body);
 StringResponse error_response(http::status status, std::string_view detail);
 
 // The ApiError for whatever a handler threw: ApiError as is, an unreachable store or cache as

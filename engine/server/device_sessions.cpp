@@ -23,7 +23,12 @@ std::int64_t ApiDeviceSessions::open_device_session(const ws::LiveDevice& device
 
 void ApiDeviceSessions::close_device_session(std::int64_t store_session_id, std::int64_t packets) {
   auto db = pool_.acquire();
-  query(*db, "UPDATE api_sessions SET status = 'closed', packets = $2 WHERE store_id = $1",
+  // The samples column too, so the sessions list (which reads the row) agrees with the detail
+  // route (which counts the store while the device streams).
+  query(*db,
+        "UPDATE api_sessions SET status = 'closed', packets = $2, samples_stored = (SELECT "
+        "coalesce(sum(length(samples)), 0) / 4 FROM eeg_chunks WHERE session_id = $1) / "
+        "greatest(channels, 1) WHERE store_id = $1",
         {std::to_string(store_session_id), std::to_string(packets)});
 }
 

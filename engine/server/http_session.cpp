@@ -212,12 +212,25 @@ void HttpSession::do_read_body() {
                    beast::bind_front_handler(&HttpSession::on_read_body, shared_from_this()));
 }
 
+namespace {
+// A body the parser refused (a bad chunk header, a chunk size past 64 bits), as opposed to one
+// the client stopped sending: the first is answered 400, the second has no one to answer.
+bool malformed_body(const beast::error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_chunk).category() &&
+         ec != http::error::partial_message && ec != http::error::end_of_stream;
+}
+}  // namespace
+
 void HttpSession::on_read_body(beast::error_code ec, std::size_t) {
   if (ec == http::error::body_limit) {
     keep_alive_ = false;
     return do_write(error_response(
         http::status::payload_too_large,
         "body over this route's limit of " + std::to_string(route_->body_limit_bytes) + " bytes"));
+  }
+  if (malformed_body(ec)) {
+    keep_alive_ = false;
+    return do_write(error_response(http::status::bad_request, "malformed body: " + ec.message()));
   }
   if (ec) return do_close();  // the client went away or stalled mid-body: nothing to answer
   do_handle(std::make_shared<StringRequest>(body_parser_->release()));
@@ -327,8 +340,10 @@ void HttpSession::on_read_stream(beast::error_code ec, std::size_t) {
         "body over this route's limit of " + std::to_string(route_->body_limit_bytes) + " bytes"));
   }
   if (ec) {
-    sink_.reset();  // a truncated upload: the sink removes its partial file
-    return do_close();
+    sink_.reset();  // a truncated or malformed upload: the sink removes its partial file
+    if (!malformed_body(ec)) return do_close();
+    keep_alive_ = false;
+    return do_write(error_response(http::status::bad_request, "malformed body: " + ec.message()));
   }
   const std::size_t got = stream_buffer_.size() - stream_parser_->get().body().size;
   if (!write_to_sink({stream_buffer_.data(), got})) return;

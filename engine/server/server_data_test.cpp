@@ -3,9 +3,13 @@
 // PostgreSQL), durable uploads ingested by their job, analyses equal to engine/dsp on the same
 // samples, reports, projects, inference.
 #include <algorithm>
+#include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <random>
 #include <thread>
 
 #include "engine/common/synthetic_eeg.hpp"
@@ -136,6 +140,57 @@ TEST_F(ServerDataTest, ChunksAreStoredOnceAndReadBackBitExact) {
   EXPECT_EQ(stored_chunks(id).size(), 16u);
 }
 
+// The JSON answer is written as text, not through a JSON document: every sample must still
+// read back as the stored float32 bit for bit (compared with PostgreSQL's rows), and samples
+// JSON has no number for (NaN, infinities) come out as null, so the answer stays valid JSON.
+TEST_F(ServerDataTest, JsonSamplesReadBackAsTheStoredFloatsAndNonFiniteAsNull) {
+  const auto s = create_session("openbci_cyton");
+  const std::string id = s["id"];
+  std::mt19937 random(11);
+  std::vector<float> samples(8 * 500);
+  for (auto& v : samples) {
+    do {
+      v = std::bit_cast<float>(static_cast<std::uint32_t>(random()));
+    } while (!std::isfinite(v));
+  }
+  samples[3] = std::numeric_limits<float>::quiet_NaN();
+  samples[700] = -std::numeric_limits<float>::infinity();
+  ASSERT_EQ(post_chunk(id, 0,
+                       std::string(reinterpret_cast<const char*>(samples.data()),
+                                   samples.size() * sizeof(float)))
+                .status,
+            200u);
+  const auto r = get("/api/v2/sessions/" + id + "/data?limit=1000");
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(r.content_type, "application/json");
+  const auto answer = nlohmann::json::parse(r.body);  // throws if the text is not JSON
+  EXPECT_EQ(answer["session_id"], id);
+  EXPECT_EQ(answer["channels"], 8);
+  const auto stored = stored_chunks(id);
+  ASSERT_EQ(answer["chunks"].size(), stored.size());
+  std::size_t nulls = 0;
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    const auto& chunk = answer["chunks"][i];
+    EXPECT_EQ(chunk["channel"], stored[i].channel);
+    EXPECT_NEAR(chunk["timestamp"].get<double>(),
+                static_cast<double>(stored[i].chunk_start_us) * 1e-6, 1e-6);
+    ASSERT_EQ(chunk["samples"].size(), stored[i].samples.size());
+    for (std::size_t k = 0; k < stored[i].samples.size(); ++k) {
+      const float want = stored[i].samples[k];
+      const auto& got = chunk["samples"][k];
+      if (!std::isfinite(want)) {
+        EXPECT_TRUE(got.is_null()) << got;
+        ++nulls;
+        continue;
+      }
+      ASSERT_TRUE(got.is_number()) << got;
+      EXPECT_EQ(std::bit_cast<std::uint32_t>(got.get<float>()), std::bit_cast<std::uint32_t>(want))
+          << "chunk " << i << " sample " << k << ": " << got << " vs " << want;
+    }
+  }
+  EXPECT_EQ(nulls, 2u);
+}
+
 TEST_F(ServerDataTest, UploadIsDurableCreatesTheSessionAndIsIngestedBitExact) {
   const std::string session = "perf_test_" + std::to_string(::getpid());
   const auto block = common::make_synthetic_eeg(4, 500.0, 5.0, 7);
@@ -163,6 +218,32 @@ TEST_F(ServerDataTest, UploadIsDurableCreatesTheSessionAndIsIngestedBitExact) {
   EXPECT_EQ(get("/api/v2/sessions/" + session).json()["channels"], 4);
   // The spooled file is gone once ingested.
   EXPECT_TRUE(std::filesystem::is_empty(options().data_dir / "uploads"));
+}
+
+// A recording the DSP pipeline cannot judge (every channel flat: electrodes off) is still
+// ingested: the job completes, the samples are in the store, and the result says why there are
+// no findings.
+TEST_F(ServerDataTest, AFlatUploadIsIngestedAndItsJobSaysWhyThereAreNoFindings) {
+  const std::string session = "flat_" + std::to_string(::getpid());
+  const common::SignalBlock flat(4, 2500, 500.0);  // zeros
+  const std::string boundary = "upload-boundary-flat";
+  const auto r = http_call(
+      port(), http::verb::post, "/api/v2/data/upload",
+      multipart_body({{"session_id", session, ""},
+                      {"data", bytes_of(flat), "application/octet-stream"},
+                      {"metadata", R"({"channels":4,"sample_rate":500,"duration":5})", ""}},
+                     boundary),
+      "multipart/form-data; boundary=" + boundary, auth());
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto done = wait_done("/api/v2/jobs/" + r.json()["job_id"].get<std::string>());
+  ASSERT_EQ(done["status"], "completed") << done.dump();
+  EXPECT_EQ(done["result"]["samples_ingested"], 4 * 2500);
+  EXPECT_NE(done["result"]["pipeline"]["error"].get<std::string>().find("non-flat channels"),
+            std::string::npos)
+      << done.dump();
+  std::size_t stored = 0;
+  for (const auto& chunk : stored_chunks(session)) stored += chunk.samples.size();
+  EXPECT_EQ(stored, 4u * 2500u);
 }
 
 // Sends a whole HTTP request over one connection in the given piece sizes, pausing between
@@ -320,6 +401,60 @@ TEST_F(ServerDataTest, ProjectsAndTestSessions) {
   const auto sessions = get("/api/test-sessions");
   ASSERT_EQ(sessions.status, 200u);
   EXPECT_EQ(sessions.json()["test_sessions"].size(), 3u);  // the demo project's
+}
+
+// Every string field a client writes, and ids in paths and queries, filled with SQL: stored
+// and read back as the same text (the queries are parameterised, never spliced), ids that are
+// SQL are plain unknown ids (404), and the tables are all still there afterwards.
+TEST_F(ServerDataTest, SqlInEveryFieldIsStoredAsTextNeverRun) {
+  const std::string drop = "x'); DROP TABLE api_patients; --";
+  const std::string tautology = "' OR '1'='1";
+  const std::string quoted = "\"; DELETE FROM api_sessions; --\\";
+  const auto before = get("/api/v2/patients?limit=1000").json()["patients"].size();
+  const auto p =
+      post_json("/api/v2/patients", {{"name", drop}, {"dob", "1980-01-01"}, {"mrn", tautology}});
+  ASSERT_EQ(p.status, 201u) << p.body;
+  const std::string patient = p.json()["id"];
+  auto back = get("/api/v2/patients/" + patient);
+  ASSERT_EQ(back.status, 200u) << back.body;
+  EXPECT_EQ(back.json()["name"], drop);
+  EXPECT_EQ(back.json()["mrn"], tautology);
+  // Sessions: device and protocol.
+  const auto s = post_json(
+      "/api/v2/sessions",
+      {{"patient_id", patient}, {"device_id", quoted}, {"protocol", drop}, {"duration", 60}});
+  ASSERT_EQ(s.status, 201u) << s.body;
+  back = get("/api/v2/sessions/" + s.json()["id"].get<std::string>());
+  ASSERT_EQ(back.status, 200u) << back.body;
+  EXPECT_EQ(back.json()["device_id"], quoted);
+  EXPECT_EQ(back.json()["protocol"], drop);
+  // A session for a "patient" that is SQL: no such patient.
+  EXPECT_EQ(post_json("/api/v2/sessions", {{"patient_id", tautology}}).status, 422u);
+  // Projects: every string field.
+  const auto project = post_json("/api/projects", {{"name", drop},
+                                                   {"camera_model", tautology},
+                                                   {"camera_view", quoted},
+                                                   {"signal_type", "GPIO"}});
+  ASSERT_EQ(project.status, 201u) << project.body;
+  const auto projects = get("/api/projects?limit=1").json()["projects"];
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["name"], drop);
+  EXPECT_EQ(projects[0]["camera_model"], tautology);
+  EXPECT_EQ(projects[0]["camera_view"], quoted);
+  // Ids in paths (percent-encoded SQL) are unknown ids; queries that are SQL are bad input.
+  for (const std::string path : {"/api/v2/patients/%27%20OR%20%271%27%3D%271",
+                                 "/api/v2/sessions/x%27%3B%20DROP%20TABLE%20api_sessions%3B--",
+                                 "/api/v2/sessions/%27%20OR%20%271%27%3D%271/data",
+                                 "/api/v2/jobs/1%20OR%201%3D1", "/api/v2/reports/%27%3B--"}) {
+    const auto r = get(path);
+    EXPECT_EQ(r.status, 404u) << path << ": " << r.body;
+    EXPECT_EQ(r.json()["error"], "not_found") << path;
+  }
+  EXPECT_EQ(get("/api/v2/sessions?limit=1;DROP%20TABLE%20api_sessions").status, 400u);
+  // Everything is still there: one more patient than before, sessions still listed.
+  EXPECT_EQ(get("/api/v2/patients?limit=1000").json()["patients"].size(), before + 1);
+  EXPECT_EQ(get("/api/v2/sessions?limit=1").status, 200u);
+  EXPECT_EQ(get("/api/v2/patients?limit=1000").status, 200u);
 }
 
 TEST_F(ServerDataTest, InferenceAnswersEveryExample) {

@@ -12,7 +12,7 @@
 #include "engine/server/metrics.hpp"
 #include "engine/server/server.hpp"
 #include "engine/server/testing/http_client.hpp"
-#include "engine/store/connection.hpp"
+#include "engine/server/testing/own_server.hpp"
 
 namespace neuro::server::testing {
 namespace {
@@ -55,30 +55,10 @@ class RawConnection {
   beast::flat_buffer buffer_;
 };
 
-bool have_services() {
-  const char* pg = std::getenv("NEUROPERF_PG_URL");
-  return pg != nullptr && *pg != '\0';
-}
-
 TEST(ServerLimits, ConnectionsPastTheLimitGet503AndTheLimitFreesUp) {
-  if (!have_services()) GTEST_SKIP() << "NEUROPERF_PG_URL is not set";
-  ServerOptions o;
-  o.port = 0;
-  o.threads = 1;
-  o.handler_threads = 1;
-  o.job_workers = 1;
-  o.pg_url = store::pg_url_from_env();
-  const char* redis = std::getenv("NEUROPERF_REDIS_URL");
-  o.redis_url = redis != nullptr && *redis != '\0' ? redis : "redis://127.0.0.1:63799";
-  o.schema = "neuro_server_limits_" + std::to_string(::getpid());
-  o.data_dir = std::filesystem::temp_directory_path() /
-               ("neuroperf-server-limits-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(o.data_dir);
-  o.token_secret = "0123456789abcdef0123456789abcdef";
-  o.demo_data = false;
-  o.limits.max_connections = 3;
-  auto server = std::make_unique<Server>(o);
-  server->start();
+  if (!have_pg()) GTEST_SKIP() << "NEUROPERF_PG_URL is not set";
+  OwnServer own("limits", [](ServerOptions& o) { o.limits.max_connections = 3; });
+  Server* server = &own.server();
   const unsigned short port = server->port();
   {
     std::vector<std::unique_ptr<RawConnection>> kept;
@@ -122,12 +102,6 @@ TEST(ServerLimits, ConnectionsPastTheLimitGet503AndTheLimitFreesUp) {
     EXPECT_NE(metrics.body.find("neuroperf_http_rejected_connections_total 1"), std::string::npos)
         << metrics.body.substr(0, 2000);
   }
-  server->drain_and_stop();
-  server.reset();
-  store::Connection c(store::pg_url_from_env());
-  c.exec("DROP SCHEMA IF EXISTS " + o.schema + " CASCADE");
-  std::error_code ec;
-  std::filesystem::remove_all(o.data_dir, ec);
 }
 
 }  // namespace

@@ -71,6 +71,8 @@ class OutcomeTally {
   }
   // A polling step's loop ended after `total_ns` (its condition held, or it gave up).
   void polled(std::size_t step, std::int64_t total_ns) { steps_[step].poll.record(total_ns); }
+  // The group starting at `step` was left, complete, `total_ns` after it was entered.
+  void grouped(std::size_t step, std::int64_t total_ns) { steps_[step].group.record(total_ns); }
 
   // Called by the loop on every turn: hands a finished second to the main thread.
   void tick(std::int64_t now) {

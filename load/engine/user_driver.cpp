@@ -23,6 +23,35 @@ UserDriver::UserDriver(LoadThreadConfig config, std::unique_ptr<Transport> trans
       tally_(config_.scenario->steps.size()) {
   end_ns_ = static_cast<std::int64_t>(config_.duration_s * 1e9);
   timeout_ns_ = static_cast<std::int64_t>(config_.timeout_s * 1e9);
+  // Each thread its own sequence, the same run after run.
+  if (config_.scenario->seed != 0) {
+    random_.seed(config_.scenario->seed + 0x9E3779B97F4A7C15ULL * (config_.lane.first() + 1));
+  }
+}
+
+void UserDriver::enter_step(Slot& s, std::int64_t now) {
+  const Scenario& sc = *config_.scenario;
+  const Step& step = sc.steps[s.step];
+  if (step.group_start >= 0) {
+    s.group = step.group_start;
+    s.group_start_ns = now;
+  }
+  if (step.choice < 0) return;
+  const Choice& choice = sc.choices[static_cast<std::size_t>(step.choice)];
+  double draw = std::uniform_real_distribution<double>(0, choice.total_weight)(random_);
+  for (const auto& branch : choice.branches) {
+    s.step = branch.first;
+    draw -= branch.weight;
+    if (draw < 0) break;
+  }
+}
+
+void UserDriver::leave_step(Slot& s, std::size_t next, std::int64_t now) {
+  if (s.group < 0) return;
+  const Group& g = config_.scenario->groups[static_cast<std::size_t>(s.group)];
+  if (next >= g.first && next < g.end) return;
+  tally_.grouped(g.first, now - s.group_start_ns);
+  s.group = -1;
 }
 
 std::int64_t UserDriver::now_ns() const {
@@ -47,22 +76,24 @@ void UserDriver::start_request(Slot& s, std::int64_t intended_ns, std::int64_t n
     s.started = true;
     ++users_running_;
   }
-  if (config_.open_model && s.step == 0 && !s.polling && now - intended_ns > kLateSendNs) {
-    ++late_sends_;
-  }
+  // Decided before the poll below marks the step as polling: a first step that polls still
+  // begins an iteration (its ${user}, ${iteration}, ${uuid}).
+  const bool iteration_start = s.step == 0 && !s.polling;
+  if (config_.open_model && iteration_start && now - intended_ns > kLateSendNs) ++late_sends_;
+  if (!s.polling) enter_step(s, now);
   if (config_.scenario->steps[s.step].flow.poll && !s.polling) {
     s.polling = true;
     s.poll_start_ns = now;
   }
-  if (config_.scenario->uses_builtin_variables) set_builtin_variables(s);
+  if (config_.scenario->uses_builtin_variables) set_builtin_variables(s, iteration_start);
   s.intended_ns = intended_ns;
   s.sent_ns = now;
   s.phase = Phase::kInFlight;
   transport_->start(index_of(s), s.step, s.variables, now);
 }
 
-void UserDriver::set_builtin_variables(Slot& s) {
-  if (s.step == 0 && !s.polling) {
+void UserDriver::set_builtin_variables(Slot& s, bool iteration_start) {
+  if (iteration_start) {
     const auto index = static_cast<std::int64_t>(index_of(s));
     s.variables["user"] = std::to_string(config_.lane.first() + index * config_.lane.stride());
     s.variables["iteration"] = std::to_string(s.iterations_begun++);
@@ -160,11 +191,14 @@ void UserDriver::finish_user(Slot& s) {
 }
 
 void UserDriver::after_request(Slot& s, bool ok, std::int64_t now) {
+  if (!ok) s.group = -1;  // an unfinished group has no total time
   if (draining_ && !config_.open_model) return finish_user(s);
   if (!ok) return end_iteration(s, false, now);
-  ++s.step;
+  const std::size_t next = config_.scenario->steps[s.step].next_of(s.step);
+  leave_step(s, next, now);
+  s.step = next;
   if (s.step == config_.scenario->steps.size()) return end_iteration(s, true, now);
-  if (config_.think_time_s > 0) {
+  if (config_.think_time_s > 0 && !config_.scenario->think_per_iteration) {
     return schedule(s, now + static_cast<std::int64_t>(config_.think_time_s * 1e9));
   }
   start_request(s, now, now);

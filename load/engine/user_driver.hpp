@@ -73,6 +73,8 @@ class UserDriver final : public LoadThread {
     bool started = false;
     bool polling = false;  // the step is polling: the next send repeats it
     std::int64_t poll_start_ns = 0;
+    int group = -1;  // the group the user is in (Scenario::groups), -1 none
+    std::int64_t group_start_ns = 0;
   };
 
   std::uint32_t index_of(const Slot& s) const {
@@ -88,7 +90,12 @@ class UserDriver final : public LoadThread {
   bool busy() const;
   void publish();
   // ${user}, ${iteration}, ${uuid} at an iteration's first send, ${now} at every send.
-  void set_builtin_variables(Slot& s);
+  void set_builtin_variables(Slot& s, bool iteration_start);
+  // Entering the slot's step (not a repeated poll): a group starting there starts its clock, a
+  // choose starting there draws its branch (the slot's step becomes the branch's first).
+  void enter_step(Slot& s, std::int64_t now);
+  // The step succeeded and the flow goes to `next`: a group left on the way records its time.
+  void leave_step(Slot& s, std::size_t next, std::int64_t now);
   // What the answer of the slot's step decides beyond its status: captures, checks, the poll.
   // Returns the error kind of the answer, if any; sets *repeat when the step polls again.
   std::optional<ErrorKind> read_answer(Slot& s, int status, const std::string& body,
@@ -104,7 +111,7 @@ class UserDriver final : public LoadThread {
   bool draining_ = false;
   OutcomeTally tally_;
   std::int64_t users_running_ = 0, finished_users_ = 0, late_sends_ = 0;
-  std::mt19937_64 random_{std::random_device{}()};  // ${uuid}
+  std::mt19937_64 random_{std::random_device{}()};  // ${uuid}, choose (seeded by `seed:`)
 };
 
 }  // namespace neuro::load

@@ -79,6 +79,8 @@ HistogramData HistogramParser::parse(const nlohmann::json& value, const std::str
 }
 
 void add_to(const HistogramData& data, common::LatencyHistogram& hist) {
+  // Nothing to add, whatever its layout (a second in which every request failed).
+  if (data.count == 0) return;
   if (data.highest_ns != hist.highest_ns() ||
       data.significant_digits != hist.significant_digits()) {
     throw common::InvalidArgument("load report: histogram layouts differ (" +

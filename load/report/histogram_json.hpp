@@ -43,7 +43,8 @@ class HistogramParser {
   std::map<std::pair<std::int64_t, int>, common::LatencyHistogram> layouts_;
 };
 
-// Adds `data` to `hist` (same layout, else InvalidArgument). Buckets are recorded at their lower
+// Adds `data` to `hist` (same layout, else InvalidArgument; an empty `data` adds nothing, in any
+// layout). Buckets are recorded at their lower
 // bound, except that min_ns and max_ns are recorded as themselves, so bucket counts, min and max
 // (and with them every percentile) equal those of the histogram that was serialised.
 void add_to(const HistogramData& data, common::LatencyHistogram& hist);

@@ -28,6 +28,18 @@ nlohmann::json to_json(const LatencyHistogram& h, double sum_ns) {
           {"buckets", buckets}};
 }
 
+TEST(HistogramJson, AnEmptyHistogramAddsNothingInAnyLayout) {
+  LatencyHistogram three(LatencyHistogram::kOneHourNs, 3), two(LatencyHistogram::kOneHourNs, 2);
+  two.record(5'000'000);
+  HistogramParser parser;
+  const auto empty = parser.parse(to_json(three, 0.0), "empty");
+  EXPECT_NO_THROW(add_to(empty, two));
+  EXPECT_EQ(two.count(), 1);
+  // A non-empty one of another layout is still refused.
+  three.record(1'000);
+  EXPECT_THROW(add_to(parser.parse(to_json(three, 1000.0), "three"), two), common::InvalidArgument);
+}
+
 // Rebuilding from [index, count] pairs gives the histogram that was written: same counts in
 // every bucket, same min and max, hence the same percentile at every p.
 TEST(HistogramJson, RoundTripKeepsBucketsMinMaxAndPercentiles) {

@@ -102,17 +102,39 @@ void write_steps(const LoadResult& r, std::ostream& out) {
   }
   out << "</tbody></table>\n<h2>Errors by kind</h2>\n<table id=\"errors\"><thead><tr>"
          "<th>Step</th><th>connect</th><th>read</th><th>write</th><th>timeout</th>"
-         "<th>4xx</th><th>5xx</th><th>tls</th><th>total</th></tr></thead><tbody>";
+         "<th>4xx</th><th>5xx</th><th>tls</th><th>unexpected status</th><th>poll timeout</th>"
+         "<th>total</th></tr></thead><tbody>";
   for (const StepResult& s : r.steps) {
     const ErrorCounts& e = s.errors;
     out << "<tr class=\"step-errors\">" << td(html_escape(s.name));
-    for (const std::int64_t n :
-         {e.connect, e.read, e.write, e.timeout, e.status_4xx, e.status_5xx, e.tls, e.total()}) {
+    for (const std::int64_t n : {e.connect, e.read, e.write, e.timeout, e.status_4xx, e.status_5xx,
+                                 e.tls, e.status_unexpected, e.poll_timeout, e.total()}) {
       out << td(std::to_string(n));
     }
     out << "</tr>";
   }
   out << "</tbody></table>\n";
+  if (std::any_of(r.steps.begin(), r.steps.end(),
+                  [](const StepResult& s) { return s.has_flow(); })) {
+    out << "<h2>Flows</h2>\n<table id=\"flows\"><thead><tr><th>Step</th><th>checks passed</th>"
+           "<th>checks failed</th><th>loop</th><th>count</th><th>p50 ms</th><th>p95 ms</th>"
+           "<th>max ms</th></tr></thead><tbody>";
+    for (const StepResult& s : r.steps) {
+      if (!s.has_flow()) continue;
+      out << "<tr class=\"flow\">" << td(html_escape(s.name)) << td(std::to_string(s.checks_passed))
+          << td(std::to_string(s.checks_failed));
+      bool first = true;
+      for (const auto& [kind, loop] : flow_loops(s)) {
+        const Percentiles p = percentiles_of(*loop);
+        if (!first) out << "<tr class=\"flow\">" << td("&#8627;") << td("") << td("");
+        out << td(kind) << td(std::to_string(loop->count)) << td(ms(p.p50)) << td(ms(p.p95))
+            << td(ms(p.max)) << "</tr>";
+        first = false;
+      }
+      if (first) out << td("") << td("") << td("") << td("") << td("") << "</tr>";
+    }
+    out << "</tbody></table>\n";
+  }
   if (std::any_of(r.steps.begin(), r.steps.end(), [](const StepResult& s) { return s.ws; })) {
     out << "<h2>WebSocket</h2>\n<p>Latency per message (from the message's timestamp or to its "
            "reply).</p>\n<table id=\"websocket\"><thead><tr><th>Step</th><th>Sessions</th>"

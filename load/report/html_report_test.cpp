@@ -47,13 +47,14 @@ TEST_P(HtmlReportFixture, StepTablesMatchTheIndependentComputation) {
       const double exact = want["raw_ms"][kPercentileKeys[k]].get<double>();
       EXPECT_NEAR(std::stod(rows[i][4 + k]), exact, exact * 1e-3 + 1e-3) << kPercentileKeys[k];
     }
-    const char* const kinds[] = {"connect",    "read",       "write", "timeout",
-                                 "status_4xx", "status_5xx", "tls"};
-    ASSERT_EQ(errors[i].size(), 9u);
-    for (std::size_t k = 0; k < 7; ++k) {
+    const char* const kinds[] = {"connect",     "read",       "write", "timeout",
+                                 "status_4xx",  "status_5xx", "tls",   "status_unexpected",
+                                 "poll_timeout"};
+    ASSERT_EQ(errors[i].size(), 11u);
+    for (std::size_t k = 0; k < 9; ++k) {
       EXPECT_EQ(errors[i][1 + k], std::to_string(want["errors"].value(kinds[k], 0L))) << kinds[k];
     }
-    EXPECT_EQ(errors[i][8], std::to_string(want["errors_total"].get<long>()));
+    EXPECT_EQ(errors[i][10], std::to_string(want["errors_total"].get<long>()));
   }
   const auto service = table_rows(html, "<table id=\"steps\"", "class=\"service\"");
   std::size_t with_service = 0;
@@ -107,6 +108,23 @@ TEST_P(HtmlReportFixture, ChartSeriesMatchTheIndependentComputation) {
 INSTANTIATE_TEST_SUITE_P(Fixtures, HtmlReportFixture,
                          ::testing::Values("closed_users", "open_rate", "stress_knee",
                                            "soak_leak"));
+
+TEST(HtmlReport, FlowsTableFromChecksPollsAndGroups) {
+  auto doc = load_fixture("closed_users.json");
+  EXPECT_EQ(render(doc).find("<table id=\"flows\""), std::string::npos);
+  auto& step = doc["steps"][0];
+  step["checks"] = {{"passed", 7}, {"failed", 2}};
+  step["poll"] = {{"count", step["latency"]["count"]}, {"latency", step["latency"]}};
+  const std::string html = render(doc);
+  const auto flows = table_rows(html, "<table id=\"flows\"", "class=\"flow\"");
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0][1], "7");
+  EXPECT_EQ(flows[0][2], "2");
+  EXPECT_EQ(flows[0][3], "poll");
+  // The same buckets as the step's latency: the same p50 as the Steps table shows.
+  const auto steps = table_rows(html, "<table id=\"steps\"", "class=\"step\"");
+  EXPECT_EQ(flows[0][5], steps[0][4]);
+}
 
 TEST(HtmlReport, EscapesEveryStringFromTheDocument) {
   const std::string html = render(load_fixture("closed_users.json"));

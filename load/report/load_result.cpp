@@ -52,6 +52,8 @@ ErrorCounts read_errors(const ObjectReader& r) {
   e.status_4xx = r.count("status_4xx");
   e.status_5xx = r.count("status_5xx");
   if (r.maybe("tls")) e.tls = r.count("tls");
+  if (r.maybe("status_unexpected")) e.status_unexpected = r.count("status_unexpected");
+  if (r.maybe("poll_timeout")) e.poll_timeout = r.count("poll_timeout");
   return e;
 }
 
@@ -87,6 +89,19 @@ StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
   // percentiles_ms is the writer's summary; the report recomputes every percentile from the
   // buckets (the exact, mergeable data) and only checks that the summary is well formed.
   if (const json* v = r.maybe("percentiles_ms")) as_object(*v, r.at("percentiles_ms"));
+  if (const json* v = r.maybe("checks")) {
+    const ObjectReader c(*v, r.at("checks"));
+    s.checks_passed = c.count("passed");
+    s.checks_failed = c.count("failed");
+  }
+  for (const auto& [key, into] :
+       {std::pair<const char*, std::optional<HistogramData>*>{"poll", &s.poll},
+        {"group", &s.group}}) {
+    if (const json* v = r.maybe(key)) {
+      const ObjectReader f(*v, r.at(key));
+      *into = hists.parse(f.get("latency"), f.at("latency"));
+    }
+  }
   if (const json* v = r.maybe("ws"); v && !v->is_null()) {
     s.ws = read_ws(ObjectReader(*v, r.at("ws")), hists);
   }
@@ -237,22 +252,25 @@ LoadResult parse_except_series(const json& document, HistogramParser& hists) {
 LoadResult parse_load_result(const json& document) {
   HistogramParser hists;
   LoadResult out = parse_except_series(document, hists);
-  for_each_element(ObjectReader(document, "").get("series"), "series",
-                   [&](const json& e, const std::string& path) {
-                     out.series.push_back(read_point(ObjectReader(e, path), hists));
-                     // Chart windows merge neighbouring seconds, which needs one layout for the
-                     // whole series.
-                     const HistogramData& first = out.series.front().latency;
-                     const HistogramData& last = out.series.back().latency;
-                     if (last.highest_ns != first.highest_ns ||
-                         last.significant_digits != first.significant_digits) {
-                       fail(path + ".latency", "histogram layout differs from series[0].latency");
-                     }
-                     if (out.series.back().dt_s != out.series.front().dt_s) {
-                       fail(path + ".dt_s",
-                            "differs from series[0].dt_s (one resolution per series)");
-                     }
-                   });
+  // Chart windows merge neighbouring seconds, which needs one layout for the whole series; an
+  // empty point (every request of that second failed) has no buckets, so its layout is moot.
+  std::optional<std::size_t> reference;
+  for_each_element(
+      ObjectReader(document, "").get("series"), "series",
+      [&](const json& e, const std::string& path) {
+        out.series.push_back(read_point(ObjectReader(e, path), hists));
+        const HistogramData& last = out.series.back().latency;
+        if (last.count > 0 && !reference) reference = out.series.size() - 1;
+        const HistogramData& first = reference ? out.series[*reference].latency : last;
+        if (last.count > 0 && (last.highest_ns != first.highest_ns ||
+                               last.significant_digits != first.significant_digits)) {
+          fail(path + ".latency",
+               "histogram layout differs from series[" + std::to_string(*reference) + "].latency");
+        }
+        if (out.series.back().dt_s != out.series.front().dt_s) {
+          fail(path + ".dt_s", "differs from series[0].dt_s (one resolution per series)");
+        }
+      });
   return out;
 }
 

@@ -17,8 +17,12 @@ inline constexpr const char* kSchema = "neuroperf-load/1";
 struct ErrorCounts {
   std::int64_t connect = 0, read = 0, write = 0, timeout = 0, status_4xx = 0, status_5xx = 0;
   std::int64_t tls = 0;  // libcurl engine only; absent from documents that predate it
+  // A status the step's `expect:` did not name; a polling step whose `max` ran out. Absent
+  // from documents that predate them.
+  std::int64_t status_unexpected = 0, poll_timeout = 0;
   std::int64_t total() const {
-    return connect + read + write + timeout + status_4xx + status_5xx + tls;
+    return connect + read + write + timeout + status_4xx + status_5xx + tls + status_unexpected +
+           poll_timeout;
   }
 };
 
@@ -38,7 +42,11 @@ struct StepResult {
   double rps = 0.0;
   ErrorCounts errors;
   HistogramData latency;
-  std::optional<HistogramData> service_time;  // open model only
+  std::optional<HistogramData> service_time;          // open model only
+  std::int64_t checks_passed = 0, checks_failed = 0;  // the step's `check:` conditions
+  std::optional<HistogramData> poll;                  // a polling step's loop times
+  std::optional<HistogramData> group;                 // a group's first step: its pass times
+  bool has_flow() const { return checks_passed + checks_failed > 0 || poll || group; }
 };
 
 struct SeriesPoint {

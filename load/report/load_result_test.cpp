@@ -9,6 +9,7 @@
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
 #include "load/report/report_test_util.hpp"
+#include "load/report/series_windows.hpp"
 
 namespace neuro::load_report {
 namespace {
@@ -128,6 +129,25 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Mutation>& info) {
       return "m" + std::to_string(info.index);
     });
+
+TEST(LoadResult, AnEmptySeriesPointMayHaveAnotherLayout) {
+  // A second in which every request failed (the target restarted) has no latencies: documents
+  // written before the series kept its layout for such points carry the steps' 3 digits there.
+  auto doc = load_fixture("closed_users.json");
+  const int digits = doc["series"][1]["latency"]["significant_digits"].get<int>();
+  doc["series"][0]["latency"] = {{"unit", "ns"},
+                                 {"significant_digits", digits == 3 ? 2 : 3},
+                                 {"highest_ns", 3600000000000},
+                                 {"count", 0},
+                                 {"min_ns", 0},
+                                 {"max_ns", 0},
+                                 {"sum_ns", 0.0},
+                                 {"buckets", json::array()}};
+  const LoadResult r = parse_load_result(doc);
+  const auto windows = series_windows(r.series);
+  ASSERT_FALSE(windows.empty());
+  EXPECT_GT(windows.back().p50_ns, 0);
+}
 
 TEST(LoadResult, RefusesANonObjectDocument) {
   EXPECT_EQ(error_of(json::array()), "document: expected an object, got an array");

@@ -77,6 +77,29 @@ void write_steps(const LoadResult& r, std::ostream& out) {
   }
 }
 
+// Steps with checks, a polling loop or a group's total time: one row each.
+void write_flows(const LoadResult& r, std::ostream& out) {
+  if (std::none_of(r.steps.begin(), r.steps.end(),
+                   [](const StepResult& s) { return s.has_flow(); })) {
+    return;
+  }
+  out << "### Flows\n\n| Step | Checks passed | Checks failed | Loop | Count | p50 ms | p95 ms | "
+         "max ms |\n|---|---:|---:|---|---:|---:|---:|---:|\n";
+  for (const StepResult& s : r.steps) {
+    if (!s.has_flow()) continue;
+    out << "| " << markdown_escape(s.name) << " | " << s.checks_passed << " | " << s.checks_failed;
+    bool first = true;
+    for (const auto& [kind, loop] : flow_loops(s)) {
+      const Percentiles p = percentiles_of(*loop);
+      out << (first ? "" : "| ↳ | | ") << " | " << kind << " | " << loop->count << " | "
+          << ms(p.p50) << " | " << ms(p.p95) << " | " << ms(p.max) << " |\n";
+      first = false;
+    }
+    if (first) out << " | | | | | |\n";
+  }
+  out << "\n";
+}
+
 void write_thresholds(const LoadResult& r, std::ostream& out) {
   if (r.thresholds.empty()) return;
   out << "### Thresholds\n\n| | Threshold | Observed | Limit |\n|---|---|---:|---:|\n";
@@ -139,6 +162,7 @@ void write_markdown_summary(const LoadResult& r, std::ostream& out) {
   std::ostringstream md;
   write_header(r, md);
   write_steps(r, md);
+  write_flows(r, md);
   write_thresholds(r, md);
   write_verdicts(r, md);
   write_warnings(r, md);

@@ -117,6 +117,38 @@ TEST(MarkdownSummary, PipesInNamesDoNotBreakTheTable) {
   EXPECT_EQ(rows[0][0], "a\\|b\\`c\\`\\*d\\*");
 }
 
+TEST(MarkdownSummary, FlowsAndTheNewErrorKinds) {
+  auto doc = load_fixture("closed_users.json");
+  auto& step = doc["steps"][1];
+  const auto before = render("closed_users.json");
+  const auto old_errors = std::stol(table(before, "| Step |")[1][3]);
+  step["errors"]["status_unexpected"] = 3;
+  step["errors"]["poll_timeout"] = 2;
+  step["checks"] = {{"passed", 5}, {"failed", 1}};
+  // The step's own latency buckets as its group and poll times: the Flows row must show the
+  // same percentiles the Steps row computes from them.
+  step["group"] = {{"count", step["latency"]["count"]}, {"latency", step["latency"]}};
+  step["poll"] = {{"count", step["latency"]["count"]}, {"latency", step["latency"]}};
+  std::ostringstream out;
+  write_markdown_summary(doc, out);
+  const std::string md = out.str();
+  const auto steps = table(md, "| Step |");
+  EXPECT_EQ(std::stol(steps[1][3]), old_errors + 5);  // counted in the step's errors
+  const auto flows = table(md, "| Step | Checks passed |");
+  ASSERT_EQ(flows.size(), 2u) << md;
+  EXPECT_EQ(flows[0][1], "5");
+  EXPECT_EQ(flows[0][2], "1");
+  EXPECT_EQ(flows[0][3], "group");
+  EXPECT_EQ(flows[0][4], std::to_string(step["latency"]["count"].get<long>()));
+  EXPECT_EQ(flows[0][5], steps[1][4]);  // p50
+  EXPECT_EQ(flows[0][6], steps[1][6]);  // p95
+  EXPECT_EQ(flows[0][7], steps[1][9]);  // max
+  EXPECT_EQ(flows[1][0], "↳");
+  EXPECT_EQ(flows[1][3], "poll");
+  // A document without flows has no Flows table.
+  EXPECT_EQ(before.find("### Flows"), std::string::npos);
+}
+
 TEST(MarkdownSummary, StressSoakAndOpenModel) {
   const std::string stress = render("stress_knee.json");
   EXPECT_NE(stress.find("Knee: **300 req/s**"), std::string::npos);

@@ -48,9 +48,12 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series)
   if (series.empty()) return out;
   const auto seconds = seconds_of(series);
   const std::size_t w = window_size(seconds.size());
-  // One histogram reused for every window; layouts are checked by add_to.
-  common::LatencyHistogram hist(series.front().latency.highest_ns,
-                                series.front().latency.significant_digits);
+  // One histogram reused for every window, in the layout of the first point with latencies
+  // (an empty point's layout is moot); layouts are checked by add_to.
+  const auto with_data = std::find_if(series.begin(), series.end(),
+                                      [](const SeriesPoint& p) { return p.latency.count > 0; });
+  const HistogramData& layout = (with_data != series.end() ? *with_data : series.front()).latency;
+  common::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
   for (std::size_t start = 0; start < seconds.size(); start += w) {
     const std::size_t end = std::min(seconds.size(), start + w);
     // Every point of a series covers dt_s seconds (parse_load_result checks they agree).

@@ -41,4 +41,11 @@ std::string with_unit(const std::optional<double>& value, const std::string& uni
   return unit.empty() ? compact(*value) : compact(*value) + " " + unit;
 }
 
+std::vector<std::pair<const char*, const HistogramData*>> flow_loops(const StepResult& s) {
+  std::vector<std::pair<const char*, const HistogramData*>> out;
+  if (s.group) out.emplace_back("group", &*s.group);
+  if (s.poll) out.emplace_back("poll", &*s.poll);
+  return out;
+}
+
 }  // namespace neuro::load_report

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "load/report/load_result.hpp"
 
@@ -16,6 +18,10 @@ struct Percentiles {
 };
 
 Percentiles percentiles_of(const HistogramData& data);
+
+// A step's timed loops for the Flows tables: ("group", its passes) and ("poll", its loops),
+// those it has, in that order.
+std::vector<std::pair<const char*, const HistogramData*>> flow_loops(const StepResult& s);
 
 // 100 * errors / requests; 0 when there were no requests.
 double error_rate_percent(std::int64_t errors, std::int64_t requests);

@@ -39,6 +39,8 @@ struct StepStats {
   std::int64_t checks = 0, check_failures = 0;
   // A polling step: the time from its first send to its condition holding (or giving up).
   common::LatencyHistogram poll;
+  // The first step of a `group:`: the group's total times, entered to left (completed ones).
+  common::LatencyHistogram group;
   WsStats ws;  // a ws: step's messages (its requests are its sessions)
 
   std::int64_t error_total() const {
@@ -54,6 +56,7 @@ struct StepStats {
     checks += o.checks;
     check_failures += o.check_failures;
     poll.merge(o.poll);
+    group.merge(o.group);
     ws.merge(o.ws);
   }
 };
@@ -73,6 +76,7 @@ inline SparseHistogram empty_series_histogram() {
 struct SeriesPoint {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
+  // In the series' layout even when empty: a second whose requests all failed has no latency.
   SparseHistogram latency = empty_series_histogram();
   std::int64_t ws_in = 0, ws_out = 0;  // WebSocket messages received and sent (ws: steps)
   void merge(const SeriesPoint& o) {

@@ -61,6 +61,7 @@ nlohmann::json step_json(const std::string& name, const StepStats& s, double dur
           {"percentiles_ms", percentiles_json(s.latency)},
           {"checks", checks_json(s.checks, s.check_failures)},
           {"poll", poll_json(s.poll)},
+          {"group", poll_json(s.group)},
           {"ws", ws_json(s.ws, duration_s)}};
 }
 
@@ -86,6 +87,10 @@ void add_step_flow(Window& w, const nlohmann::json& step, const std::string& whe
     w.poll.merge(
         SparseHistogram::from_json(p->at("latency"), where + ".poll.latency").to_histogram());
   }
+  if (const auto g = step.find("group"); g != step.end() && g->is_object()) {
+    w.group.merge(
+        SparseHistogram::from_json(g->at("latency"), where + ".group.latency").to_histogram());
+  }
   if (const auto ws = step.find("ws"); ws != step.end() && !ws->is_null()) {
     w.ws.merge(ws_from_json(*ws, where + ".ws"));
   }
@@ -109,13 +114,16 @@ Observations observe(const Window& w) {
     o["checks"] =
         100.0 * static_cast<double>(w.checks - w.check_failures) / static_cast<double>(w.checks);
   }
-  if (w.poll.count() > 0) {
-    const auto& p = w.poll;
-    o["poll_p50"] = ms(p.percentile_ns(50));
-    o["poll_p95"] = ms(p.percentile_ns(95));
-    o["poll_p99"] = ms(p.percentile_ns(99));
-    o["poll_max"] = ms(p.max_ns());
-    o["poll_mean"] = p.mean_ns() / 1e6;
+  for (const auto& [prefix, h] :
+       {std::pair<const char*, const common::LatencyHistogram*>{"poll_", &w.poll},
+        {"group_", &w.group}}) {
+    if (h->count() == 0) continue;
+    const std::string p = prefix;
+    o[p + "p50"] = ms(h->percentile_ns(50));
+    o[p + "p95"] = ms(h->percentile_ns(95));
+    o[p + "p99"] = ms(h->percentile_ns(99));
+    o[p + "max"] = ms(h->max_ns());
+    o[p + "mean"] = h->mean_ns() / 1e6;
   }
   observe_ws(w.ws, w.duration_s, o);
   bool any = false;

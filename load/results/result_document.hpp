@@ -33,6 +33,7 @@ struct Window {
   common::LatencyHistogram latency;
   std::int64_t checks = 0, check_failures = 0;
   common::LatencyHistogram poll;           // polling steps' total times
+  common::LatencyHistogram group;          // groups' total times
   WsStats ws;                              // ws: steps' messages
   const nlohmann::json* target = nullptr;  // resources.target samples, may be null
   const nlohmann::json* host = nullptr;    // resources.host samples, may be null

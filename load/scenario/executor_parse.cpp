@@ -41,7 +41,7 @@ void read_executor(const YAML::Node& node, Scenario& s, Reader& read) {
           static_cast<std::int64_t>(read.number(node["iterations"], "executor.iterations", 1, 1));
     }
     if (node["duration"] || !node["iterations"]) e.duration_s = dur("duration", true);
-    if (e.iterations > 0 && !node["duration"]) e.duration_s = 24 * 3600;
+    if (e.iterations > 0 && !node["duration"]) e.duration_s = kIterationsOnlyDurationS;
   } else if (type == "constant-rate" || type == "soak") {
     e.kind = type == "soak" ? ExecutorKind::kSoak : ExecutorKind::kConstantRate;
     std::set<std::string> known = {"type", "rate", "duration", "max_connections"};

@@ -95,7 +95,9 @@ void read_multipart(const YAML::Node& node, const std::string& where, Reader& re
       }
     }
   }
-  if (fields.empty() && files.empty()) {
+  // A list given with nothing in it; parts with problems were reported where they are.
+  const auto f = node["fields"], l = node["files"];
+  if ((!f || (f.IsMap() && f.size() == 0)) && (!l || (l.IsSequence() && l.size() == 0))) {
     read.problems.add(node, where, "expected at least one field or file");
   }
   step.body_template_bytes = referenced_variables(fields).empty() ? 0 : fields.size();

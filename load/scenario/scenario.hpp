@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "load/scenario/flow_blocks.hpp"
 #include "load/scenario/step_flow.hpp"
 #include "load/scenario/threshold.hpp"
 #include "load/scenario/ws_step.hpp"
@@ -33,7 +34,14 @@ struct Step {
   // The first body_template_bytes of the body may hold ${variables} (a JSON or text body: all
   // of it; multipart: its fields, written before any file part).
   std::size_t body_template_bytes = 0;
-  StepFlow flow;                // expect, check, until
+  StepFlow flow;  // expect, check, until
+  // Where the iteration goes after this step succeeds: kFollowing (the next step in the list),
+  // or past a choose's other branches; Scenario::steps.size() ends the iteration.
+  static constexpr std::size_t kFollowing = static_cast<std::size_t>(-1);
+  std::size_t next = kFollowing;
+  std::size_t next_of(std::size_t index) const { return next == kFollowing ? index + 1 : next; }
+  int choice = -1;              // a choose starts here: Scenario::choices[choice] picks the branch
+  int group_start = -1;         // a group starts here: Scenario::groups[group_start]
   std::optional<WsStep> ws;     // a WebSocket session (`ws:`) instead of a request
   bool uses_variables() const;  // path, a header or the body refers to ${...}
   // The transport keeps the answer's body: captures, checks or a polling condition read it.
@@ -83,10 +91,19 @@ struct Scenario {
   std::string ca_file;     // PEM trust anchors besides the system's, may be empty
   std::optional<Step> auth;
   std::string auth_header;  // "Authorization: Bearer ${token}" once the auth step ran
-  std::vector<Step> steps;
+  std::vector<Step> steps;  // flat: the branches of a choose and a group's steps in place
+  std::vector<Choice> choices;
+  std::vector<Group> groups;
+  std::uint64_t seed = 0;  // `seed:` draws the same choices run after run; 0: a random seed
   // A step refers to ${user}, ${iteration}, ${uuid} or ${now}: the runner sets them.
   bool uses_builtin_variables = false;
   double think_time_s = 0;
+  // `think_time_after: iteration`: the pause comes only between iterations, so that a flow's
+  // steps run back to back as one user action (default: after every step).
+  bool think_per_iteration = false;
+  // `quick: {duration, users}`: how --quick runs this file (quick_scale.hpp); 0 = defaults.
+  double quick_seconds = 0;
+  int quick_users = 0;
   double timeout_s = 10;
   int threads = 1;
   Executor executor;
@@ -106,6 +123,9 @@ struct Scenario {
 Scenario load_scenario(const std::string& path, const std::string& target_override = "");
 Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
                         const std::string& target_override = "");
+
+// The duration a closed run bounded only by iterations is given (it ends by count first).
+inline constexpr double kIterationsOnlyDurationS = 24 * 3600;
 
 // The whole run's length in seconds (stress: every step up to max_rate).
 double planned_duration_s(const Executor& executor);

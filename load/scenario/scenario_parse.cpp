@@ -47,6 +47,31 @@ nlohmann::json to_json(const YAML::Node& node) {
   return s;
 }
 
+// http, tls_verify, ca_file: how the libcurl engine talks to the target.
+void read_transport(const YAML::Node& root, Scenario& s, Reader& read) {
+  if (const auto h = root["http"]) {
+    const std::string version = h.IsScalar() ? h.Scalar() : "";
+    if (version == "2" || version == "2.0") {
+      s.http2 = true;
+    } else if (version != "1.1") {
+      read.problems.add(h, "http", "expected \"1.1\" or \"2\", got '" + version + "'");
+    }
+  }
+  if (root["tls_verify"]) s.tls_verify = read.boolean(root["tls_verify"], "tls_verify");
+  if (const auto c = root["ca_file"]) {
+    s.ca_file = c.IsScalar() ? c.Scalar() : "";
+    if (s.ca_file.empty()) {
+      read.problems.add(c, "ca_file", "expected the path of a PEM file");
+    } else if (!std::ifstream(s.ca_file)) {
+      read.problems.add(c, "ca_file", "cannot open '" + s.ca_file + "'");
+    }
+  }
+}
+
+}  // namespace
+
+namespace detail {
+
 Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
                std::set<std::string>& captured, bool is_auth, bool& builtins) {
   Step step;
@@ -123,8 +148,17 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
     for (const auto& reference : referenced_variables(text)) {
       const std::string operand = expression_variable(reference);
       const std::string name = operand.empty() ? reference : operand;
-      if (!operand.empty() && (name == "uuid" || name == "now")) {
+      if (operand.empty() && reference.find_first_of("+-*/%") != std::string::npos) {
+        problems.add(at, f,
+                     "${" + reference +
+                         "}: expected NAME OP INTEGER (OP one of + - * / %, no division by 0)");
+      } else if (!operand.empty() && (name == "uuid" || name == "now")) {
         problems.add(at, f, "${" + reference + "}: arithmetic needs an integer (user, iteration)");
+      } else if (is_builtin_variable(name) && is_auth) {
+        problems.add(at, f,
+                     "${" + reference +
+                         "}: the auth step runs once per run, before any user (log in per user "
+                         "with a first step that captures the token)");
       } else if (is_builtin_variable(name)) {
         builtins = true;
       } else if (!captured.count(name)) {
@@ -162,31 +196,6 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
   return step;
 }
 
-// http, tls_verify, ca_file: how the libcurl engine talks to the target.
-void read_transport(const YAML::Node& root, Scenario& s, Reader& read) {
-  if (const auto h = root["http"]) {
-    const std::string version = h.IsScalar() ? h.Scalar() : "";
-    if (version == "2" || version == "2.0") {
-      s.http2 = true;
-    } else if (version != "1.1") {
-      read.problems.add(h, "http", "expected \"1.1\" or \"2\", got '" + version + "'");
-    }
-  }
-  if (root["tls_verify"]) s.tls_verify = read.boolean(root["tls_verify"], "tls_verify");
-  if (const auto c = root["ca_file"]) {
-    s.ca_file = c.IsScalar() ? c.Scalar() : "";
-    if (s.ca_file.empty()) {
-      read.problems.add(c, "ca_file", "expected the path of a PEM file");
-    } else if (!std::ifstream(s.ca_file)) {
-      read.problems.add(c, "ca_file", "cannot open '" + s.ca_file + "'");
-    }
-  }
-}
-
-}  // namespace
-
-namespace detail {
-
 // Field readers: each reports its own problem and returns a fallback.
 
 std::string synthetic_eeg_bytes(const YAML::Node& node, const std::string& field, Reader& read) {
@@ -206,9 +215,15 @@ std::string synthetic_eeg_bytes(const YAML::Node& node, const std::string& field
     read.problems.add(node, field, "block larger than 64 M samples");
     return {};
   }
-  const auto block = common::make_synthetic_eeg(static_cast<std::size_t>(channels), rate, seconds,
-                                                static_cast<std::uint64_t>(seed));
-  return std::string(reinterpret_cast<const char*>(block.data()), block.size_bytes());
+  try {
+    const auto block = common::make_synthetic_eeg(static_cast<std::size_t>(channels), rate, seconds,
+                                                  static_cast<std::uint64_t>(seed));
+    return std::string(reinterpret_cast<const char*>(block.data()), block.size_bytes());
+  } catch (const std::exception& e) {
+    // The generator's own limits (a rate too low for its mains line): one problem, no crash.
+    read.problems.add(node, field, e.what());
+    return {};
+  }
 }
 
 }  // namespace detail
@@ -231,11 +246,11 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     problems.throw_if_any();
   }
   s.config = to_json(root);
-  check_fields(
-      root, "",
-      {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout", "think_time",
-       "auth", "steps", "executor", "thresholds", "abort_on_fail", "abort_grace"},
-      problems);
+  check_fields(root, "",
+               {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout",
+                "think_time", "auth", "steps", "executor", "thresholds", "abort_on_fail",
+                "abort_grace", "seed", "think_time_after", "quick"},
+               problems);
   s.name = root["name"] ? Reader::scalar(root["name"]) : origin;
   s.target = target_override;
   if (s.target.empty() && root["target"]) s.target = Reader::scalar(root["target"]);
@@ -250,13 +265,31 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   if (root["timeout"]) s.timeout_s = read.duration(root["timeout"], "timeout", 10, true);
   if (root["think_time"])
     s.think_time_s = read.duration(root["think_time"], "think_time", 0, false);
+  if (const auto t = root["think_time_after"]) {
+    const std::string v = Reader::scalar(t);
+    if (v == "iteration") {
+      s.think_per_iteration = true;
+    } else if (v != "step") {
+      problems.add(t, "think_time_after", "expected step or iteration, got '" + v + "'");
+    }
+  }
+  if (const auto q = root["quick"]) {
+    if (!q.IsMap()) {
+      problems.add(q, "quick", "expected {duration: 20s, users: N}");
+    } else {
+      check_fields(q, "quick", {"duration", "users"}, problems);
+      if (q["duration"]) s.quick_seconds = read.duration(q["duration"], "quick.duration", 0, true);
+      if (q["users"])
+        s.quick_users = static_cast<int>(read.number(q["users"], "quick.users", 1, 0));
+    }
+  }
   if (root["abort_on_fail"]) s.abort_on_fail = read.boolean(root["abort_on_fail"], "abort_on_fail");
   if (root["abort_grace"]) {
     s.abort_grace_s = read.duration(root["abort_grace"], "abort_grace", 5, false);
   }
   std::set<std::string> captured;
   if (const auto a = root["auth"]) {
-    s.auth = read_step(a, "auth", read, captured, true, s.uses_builtin_variables);
+    s.auth = detail::read_step(a, "auth", read, captured, true, s.uses_builtin_variables);
     if (s.auth->captures.empty()) {
       problems.add(a, "auth.capture", "missing: the auth step must capture its token");
     } else {
@@ -268,15 +301,10 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
       }
     }
   }
-  const auto steps = root["steps"];
-  if (!steps || !steps.IsSequence() || steps.size() == 0) {
-    problems.add(steps ? steps : root, "steps", "expected a non-empty list of steps");
-  } else {
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-      s.steps.push_back(read_step(steps[i], "steps[" + std::to_string(i) + "]", read, captured,
-                                  false, s.uses_builtin_variables));
-    }
+  if (root["seed"]) {
+    s.seed = static_cast<std::uint64_t>(read.number(root["seed"], "seed", 1, 1));
   }
+  detail::read_step_list(root, s, read, captured);
   detail::read_executor(root["executor"], s, read);
   if (const auto t = root["thresholds"]) {
     if (!t.IsSequence()) {

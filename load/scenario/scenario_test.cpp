@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
 
 #include "engine/common/errors.hpp"
+#include "load/scenario/quick_scale.hpp"
 #include "load/scenario/target_url.hpp"
 
 namespace neuro::load {
@@ -201,16 +205,48 @@ TEST(Scenario, NotYamlIsOneLine) {
 namespace neuro::load {
 namespace {
 
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every file parses; the documents' tests (documents.txt) are also judged by thresholds, fit a
+// --quick run and are mapped in docs/scenarios.md. Each file is parsed once: the large synthetic
+// uploads take seconds to generate.
 TEST(Scenario, ShippedExamplesAreValid) {
-  const std::filesystem::path dir =
-      std::filesystem::path(NEURO_FIXTURES_DIR) / ".." / "load" / "scenarios";
+  const std::filesystem::path root = std::filesystem::path(NEURO_FIXTURES_DIR) / "..";
+  const std::filesystem::path dir = root / "load" / "scenarios";
+  std::set<std::string> documents;
+  std::istringstream list(read_text(dir / "documents.txt"));
+  for (std::string line; std::getline(list, line);) {
+    if (!line.empty() && line[0] != '#') documents.insert(line);
+  }
+  const std::string map = read_text(root / "docs" / "scenarios.md");
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".yaml") continue;
-    EXPECT_NO_THROW(load_scenario(entry.path().string())) << entry.path();
     ++files;
+    const std::string name = entry.path().filename().string();
+    Scenario s;
+    ASSERT_NO_THROW(s = load_scenario(entry.path().string())) << entry.path();
+    if (!documents.erase(name)) continue;
+    EXPECT_FALSE(s.thresholds.empty()) << name << ": the document's criteria as thresholds";
+    const double seconds = s.quick_seconds > 0 ? s.quick_seconds : kQuickSeconds;
+    apply_quick(s);
+    if (s.executor.iterations == 0) {
+      EXPECT_LE(planned_duration_s(s.executor), seconds + 1e-9) << name;
+    }
+    for (const auto& step : s.steps) {
+      if (!step.ws) continue;
+      EXPECT_LT(step.ws->duration_s, seconds) << name << ": a ws: step outlives the run";
+    }
+    EXPECT_NE(map.find("load/scenarios/" + name), std::string::npos)
+        << name << " is not in docs/scenarios.md";
   }
-  EXPECT_GE(files, 6);
+  EXPECT_TRUE(documents.empty()) << "documents.txt names a missing file: " << *documents.begin();
+  EXPECT_GE(files, 20);
 }
 
 }  // namespace

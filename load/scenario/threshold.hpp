@@ -1,7 +1,8 @@
 // Success criteria of a run, written as `METRIC OP VALUE` (`p95 < 200ms`, `error_rate < 0.1%`,
 // `rps > 100`, `target_cpu < 80%`, `target_rss < 2GB`, `checks > 99%` (the share of `check:`
-// conditions that held), `poll_max < 60s` (polling steps' total times), `ws_p99 < 5ms`,
-// `gaps == 0`, `ws_msgs_in > 1000` (ws: steps' messages)), and their verdicts.
+// conditions that held), `poll_max < 60s` (polling steps' total times), `group_max < 2m`
+// (groups' total times), `ws_p99 < 5ms`, `gaps == 0`, `ws_msgs_in > 1000` (ws: steps'
+// messages)), and their verdicts.
 #pragma once
 
 #include <map>

@@ -81,6 +81,14 @@ void read_multipart(const YAML::Node& node, const std::string& where, Reader& re
 // A block of synthetic EEG {channels, rate, seconds[, seed]} as float32 bytes (scenario_parse.cpp).
 std::string synthetic_eeg_bytes(const YAML::Node& node, const std::string& field, Reader& read);
 
+// One step mapping (scenario_parse.cpp); `captured` holds the names earlier steps captured.
+Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
+               std::set<std::string>& captured, bool is_auth, bool& builtins);
+// `steps:` of the file `root`, with its choose and group blocks, laid out flat into s.steps,
+// s.choices and s.groups (step_list_parse.cpp).
+void read_step_list(const YAML::Node& root, Scenario& s, Reader& read,
+                    std::set<std::string>& captured);
+
 // The executor: mapping of `executor:` into s.executor.
 void read_executor(const YAML::Node& node, Scenario& s, Reader& read);
 

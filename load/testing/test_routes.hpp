@@ -12,6 +12,8 @@ struct TestRequest {
   std::string path;
   std::string authorization;  // the Authorization header's value, may be empty
   std::size_t body_size = 0;
+  std::string content_type;  // HTTP/1.1 only
+  std::string body;          // HTTP/1.1 only
 };
 
 struct TestAnswer {

@@ -11,6 +11,7 @@
 //   /items/ID            200 {"id": "ID"} when ID is digits, else 404
 //   /check/A/B           200 when A == B, else 400 (checks substituted captures)
 //   POST /create         200 {"id": 42, "bytes": <body bytes received>}
+//   /record, /poll/KEY/N, /json/VALUE   routes with state (recording_routes.hpp)
 // and, when configured, a stall: in every `stall_period_ms` the first `stall_ms` hold every
 // response until the stall ends (the coordinated-omission scenario). With `tls` it speaks
 // HTTPS with a self-signed certificate made at start-up; with `http2` it also speaks HTTP/2
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "load/testing/channel.hpp"
+#include "load/testing/recording_routes.hpp"
 #include "load/testing/test_routes.hpp"
 
 namespace neuro::load::testing {
@@ -60,6 +62,8 @@ class TestServer {
   std::int64_t responses() const { return responses_.load(); }
   std::int64_t resets() const { return resets_.load(); }
   std::int64_t connections() const { return connections_.load(); }
+  // The stateful routes: what /record received, how often /poll/KEY was called.
+  const RecordingRoutes& recording() const { return recording_; }
 
  private:
   void accept_loop();
@@ -69,6 +73,7 @@ class TestServer {
   void hold_if_stalled() const;
 
   TestServerOptions options_;
+  RecordingRoutes recording_;
   std::unique_ptr<TlsIdentity> tls_;
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;

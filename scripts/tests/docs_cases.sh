@@ -23,7 +23,12 @@ declare -A docs_case_for=(
   ["neuroperf compare"]=neuroperf_compare
   ["neuroperf summary"]=neuroperf_summary
   ["neuroperf synth"]=neuroperf_synth
+  ["neuroperf synth-video"]=neuroperf_synth_video
   ["neuroperf serve"]=neuroperf_serve
+  ["neuroperf machine-key"]=neuroperf_machine_key
+  ["neuroperf report-suite"]=neuroperf_report_suite
+  ["neuroperf history"]=neuroperf_history
+  [scripts/ab]=ab
   [scripts/anchors/redis_benchmark.sh]=anchors_help
   [scripts/anchors/pg_write_anchor.sh]=anchors_help
   [scripts/anchors/load_wrk.sh]=anchors_help
@@ -35,8 +40,10 @@ declare -A docs_case_for=(
   [scripts/anchors/compare_gate.sh]=anchors_help
   [scripts/anchors/dsp_scipy.py]=anchors_help
   [scripts/anchors/video_opencv.py]=anchors_help
+  [scripts/anchors/ws_websockets.py]=anchors_help
   [build/release/benchmarks/bench_video]=bench_video
   [scripts/fuzz]=fuzz
+  [scripts/faults]=faults
 )
 
 neuroperf_bin() { echo "$build/tools/cli/neuroperf"; }
@@ -126,8 +133,8 @@ case_bench_callgrind() {  # lock
 
 case_update_baselines() {  # lock
   release_only
-  local before after
-  before=$(cksum "$NEURO_ROOT"/baselines/* 2>/dev/null || true)
+  local before after key
+  before=$(find "$NEURO_ROOT/baselines" -type f | sort | xargs cksum)
   # 3 against 3 repetitions cannot be significant (docs/compare.md): the two runs always agree.
   expect 0 "$NEURO_ROOT/scripts/update-baselines" bench_selftest --repetitions 3 --min-time 0.02 \
     --out "$work/baselines"
@@ -138,34 +145,114 @@ case_update_baselines() {  # lock
   expect 0 "$NEURO_ROOT/scripts/update-baselines" bench_selftest --repetitions 3 --min-time 0.02 \
     --out "$work/baselines"
   contains "$work/stdout" 'BM_SelfTestWork' "the change against the previous baseline"
-  after=$(cksum "$NEURO_ROOT"/baselines/* 2>/dev/null || true)
+  # Without --out: this machine's folder, <baselines>/<machine-key>/.
+  NEUROPERF_BASELINES_DIR="$work/committed" expect 0 "$NEURO_ROOT/scripts/update-baselines" \
+    bench_selftest --repetitions 3 --min-time 0.02
+  key=$("$(neuroperf_bin)" machine-key "$work/baselines/bench_selftest.json")
+  contains "$work/stderr" "wrote $work/committed/$key/bench_selftest.json"
+  after=$(find "$NEURO_ROOT/baselines" -type f | sort | xargs cksum)
   [[ $before == "$after" ]] || fail "update-baselines --out changed the repository's baselines/"
   expect 2 "$NEURO_ROOT/scripts/update-baselines" bench_nonexistent --out "$work/baselines"
 }
 
-# `ctest -L bench` runs bench-check for each executable: skipped without a baseline, compared
-# with one (NEUROPERF_BASELINES_DIR points at a baseline made here).
+# `ctest -L bench` runs bench-check for each executable: the first run on a machine without a
+# committed baseline records a local one and is skipped; with a committed baseline for this
+# machine's key (NEUROPERF_BASELINES_DIR/<key>/, made here) it is compared.
 case_ctest_bench() {  # lock
-  mkdir -p "$work/none" "$work/baselines"
-  NEUROPERF_BASELINES_DIR="$work/none" expect 0 ctest --test-dir "$build" -L bench \
-    -R '^bench\.bench_selftest$'
+  local key
+  mkdir -p "$work/none"
+  NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 0 \
+    ctest --test-dir "$build" -L bench -R '^bench\.bench_selftest$'
   contains "$work/stdout" 'Skipped' "ctest -L bench without a baseline"
-  selftest_run "$work/baselines/bench_selftest.json" 3
-  NEUROPERF_BASELINES_DIR="$work/baselines" NEURO_BENCH_REPETITIONS=3 NEURO_BENCH_MIN_TIME=0.02 \
+  selftest_run "$work/run.json" 3
+  key=$("$(neuroperf_bin)" machine-key "$work/run.json")
+  mkdir -p "$work/baselines/$key"
+  mv "$work/run.json" "$work/baselines/$key/bench_selftest.json"
+  NEUROPERF_BASELINES_DIR="$work/baselines" NEUROPERF_STATE_DIR="$work/state2" \
+    NEURO_BENCH_REPETITIONS=3 NEURO_BENCH_MIN_TIME=0.02 \
     expect 0 ctest --test-dir "$build" -L bench -R '^bench\.bench_selftest$'
   contains "$work/stdout" '100% tests passed, 0 tests failed out of 1' "ctest -L bench"
 }
 case_bench_check() {  # lock
-  mkdir -p "$work/none" "$work/baselines"
-  NEUROPERF_BASELINES_DIR="$work/none" expect 77 "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)"
-  contains "$work/stderr" 'no baseline'
-  selftest_run "$work/baselines/bench_selftest.json" 3
-  NEUROPERF_BASELINES_DIR="$work/baselines" expect 0 "$NEURO_ROOT/scripts/bench-check" \
-    "$(selftest_bin)" --repetitions 3 --min-time 0.02
+  local key
+  mkdir -p "$work/none"
+  NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 77 \
+    "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions 3 --min-time 0.02
+  contains "$work/stderr" 'recorded this run as the local baseline'
+  key=$("$(neuroperf_bin)" machine-key "$build/bench-results/bench_selftest.json")
+  [[ -f $work/state/baselines/$key/bench_selftest.json ]] || fail "no local baseline recorded"
+  NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 0 \
+    "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions 3 --min-time 0.02
+  contains "$work/stderr" "compared with the local baseline $work/state/baselines/$key/"
   contains "$work/stdout" '-> PASS' "bench-check's verdict"
   json "$build/bench-results/bench_selftest.json" \
     'len([b for b in d["benchmarks"] if b["name"] == "BM_SelfTestWork" and b["run_type"] == "iteration"]) == 3'
   expect 2 "$NEURO_ROOT/scripts/bench-check" "$work/not-there"
+}
+
+# report-suite: a run folder as run-suite leaves it (a run, its comparison, verdicts.tsv) renders
+# into one page with every section; a run without a comparison says "NO BASELINE".
+case_neuroperf_report_suite() {
+  local np
+  np=$(neuroperf_bin)
+  mkdir -p "$work/run"
+  selftest_run "$work/run/bench_selftest.json" 3
+  selftest_run "$work/base.json" 3
+  "$np" compare "$work/base.json" "$work/run/bench_selftest.json" --format json \
+    --out "$work/run/compare_bench_selftest.json" || fail "compare failed"
+  printf 'executable\tmachine_key\tbaseline_kind\tbaseline\tcompare_exit\nbench_selftest\tk\tlocal\t%s\t0\n' \
+    "$work/base.json" >"$work/run/verdicts.tsv"
+  expect 0 "$np" report-suite "$work/run"
+  for id in overview exe-bench_selftest anchors load files; do
+    contains "$work/run/index.html" "id=\"$id\"" "index.html"
+  done
+  contains "$work/run/index.html" 'PASS' "index.html's verdict"
+  rm "$work/run/compare_bench_selftest.json"
+  expect 0 "$np" report-suite "$work/run" --out "$work/page.html"
+  contains "$work/page.html" 'NO BASELINE' "a run without a comparison"
+  expect 2 "$np" report-suite "$work/not-there"
+}
+
+# history: run folders with a planted step (+40 % from the fourth run on) name the revisions
+# on either side; a flat benchmark has none.
+case_neuroperf_history() {
+  local np i
+  np=$(neuroperf_bin)
+  for i in 1 2 3 4 5 6; do
+    mkdir -p "$work/reports/run$i"
+    if [[ $i -ge 4 ]]; then
+      NEURO_SELFTEST_EXTRA_WORK_PERCENT=40 selftest_run "$work/reports/run$i/bench_selftest.json" 5
+    else
+      selftest_run "$work/reports/run$i/bench_selftest.json" 5
+    fi
+  done
+  expect 0 "$np" history "$work/reports" --window 3 --out "$work/history.md"
+  contains "$work/history.md" 'BM_SelfTestWork.*\*\*\+[34][0-9]\.[0-9] %\*\* between run 2 .* and run 3' "history.md"
+  expect 2 "$np" history "$work/not-there"
+}
+
+# scripts/ab: this checkout's HEAD against itself, two tiny rounds of bench_selftest (the worktree
+# and its build are kept in build/ab/); scripts.ab (label ab) plants a regression too.
+case_ab() {  # lock
+  release_only
+  expect 0 "$NEURO_ROOT/scripts/ab" HEAD HEAD --bench bench_selftest --rounds 2 --repetitions 3 \
+    --min-time 0.02 --head-env NEURO_SELFTEST_EXTRA_WORK_PERCENT=0 --out "$work/ab"
+  contains "$work/stdout" "$work/ab" "scripts/ab's folder on stdout"
+  json "$work/ab/compare_bench_selftest.json" 'not d["failed"]'
+  [[ -s $work/ab/index.html && -s $work/ab/base/bench_selftest.json ]] || fail "no page or base/"
+  expect 2 "$NEURO_ROOT/scripts/ab" HEAD no-such-revision
+}
+
+# machine-key: the folder name from a run's context; fake models give their own keys.
+case_neuroperf_machine_key() {
+  local np
+  np=$(neuroperf_bin)
+  NEUROPERF_CPU_MODEL="Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz" NEUROPERF_ISA_LEVEL=x86-64-v4 \
+    selftest_run "$work/intel.json" 1
+  expect 0 "$np" machine-key "$work/intel.json"
+  contains "$work/stdout" '^intel-xeon-platinum-8370c-[0-9]+cpu-x86-64-v4$' "machine-key"
+  expect 2 "$np" machine-key "$work/not-there.json"
+  expect 2 "$np" machine-key
 }
 
 case_ctest_unit() {
@@ -263,6 +350,31 @@ case_neuroperf_summary() {
 }
 
 # synth: raw float32, channel-major, the same bytes for the same seed.
+case_neuroperf_synth_video() {
+  local np frames
+  np=$(neuroperf_bin)
+  expect 0 "$np" synth-video --seconds 1 --fps 30 --size 640x360 --seed 3 --out "$work/v.mp4"
+  # Read back by OpenCV (the document's own reader, an independent decoder path): 30 frames of
+  # 640x360; the ground truth names 30 frames too.
+  frames=$(/usr/bin/python3 -c 'import cv2, sys
+c = cv2.VideoCapture(sys.argv[1]); n = 0
+while True:
+    ok, f = c.read()
+    if not ok: break
+    assert f.shape[:2] == (360, 640), f.shape
+    n += 1
+print(n)' "$work/v.mp4") || fail "OpenCV could not read the video"
+  [[ $frames -eq 30 ]] || fail "OpenCV read $frames frames, expected 30"
+  [[ $(tail -n +2 "$work/v.mp4.truth.csv" | cut -d, -f1 | sort -un | wc -l) -eq 30 ]] ||
+    fail "the ground truth does not cover 30 frames"
+  expect 2 "$np" synth-video --size 12x5 --out "$work/w.mp4"
+  contains "$work/stderr" '--size: expected a whole number from 640 to 7680'
+  expect 2 "$np" synth-video --encoder nope --out "$work/w.mp4"
+  contains "$work/stderr" "no encoder 'nope'"
+  expect 2 "$np" synth-video --seconds 1
+  contains "$work/stderr" '--out FILE is required'
+}
+
 case_neuroperf_synth() {
   local np size
   np=$(neuroperf_bin)
@@ -293,6 +405,16 @@ case_neuroperf_serve() {
   contains "$work/stdout" 'usage: neuroperf serve' "neuroperf serve --help"
 }
 
+case_faults() {
+  # A whole run is the scripts.faults test (--quick, own services): the case checks the surface.
+  expect 0 "$NEURO_ROOT/scripts/faults" --help
+  contains "$work/stdout" 'scripts/faults \[--quick\]' "scripts/faults --help"
+  expect 2 "$NEURO_ROOT/scripts/faults" --cycles 0
+  contains "$work/stderr" "--cycles: expected a whole number from 1, got '0'"
+  expect 2 "$NEURO_ROOT/scripts/faults" --bogus
+  contains "$work/stderr" "unknown argument '--bogus'"
+}
+
 # The anchors take minutes each: their --help (every one says how it is called).
 case_fuzz() {
   # A real run builds the fuzz preset with clang (minutes): the case checks the command's
@@ -309,7 +431,7 @@ case_anchors_help() {
   local anchor run
   for anchor in redis_benchmark.sh pg_write_anchor.sh load_wrk.sh load_coordinated_omission.sh \
     libcurl_vs_epoll.sh load_soak_memory.sh compare_py.sh compare_gate.sh inference_torch.py \
-    dsp_scipy.py video_opencv.py; do
+    dsp_scipy.py video_opencv.py ws_websockets.py; do
     run=("$NEURO_ROOT/scripts/anchors/$anchor")
     [[ $anchor == *.py ]] && run=(/usr/bin/python3 "${run[@]}")
     expect 0 "${run[@]}" --help

@@ -51,6 +51,27 @@ eval "$("$services" env)"
 [[ $NEUROPERF_TARGET_URL == "http://127.0.0.1:$NEUROPERF_ENGINE_PORT" ]] ||
   fail "env printed NEUROPERF_TARGET_URL=$NEUROPERF_TARGET_URL"
 psql_q 'create table kept (v int); insert into kept values (7)' >/dev/null
+if [[ $engine_built -eq 1 ]]; then
+  # Redis gone and restarted by `start`: the engine server kept running (its /health said 503
+  # meanwhile) must be left alone, not joined by a second one that leaves server.pid wrong.
+  engine_pid=$(cat "$NEUROPERF_STATE_DIR/engine/server.pid")
+  redis_q shutdown nosave >/dev/null 2>&1 || true
+  # /health reports its last periodic check (every second): poll for up to 5 s.
+  for ((i = 0; i < 50; i++)); do
+    code=0
+    out=$("$services" status) || code=$?
+    grep -q 'engine   degraded' <<<"$out" && break
+    sleep 0.1
+  done
+  if [[ $code -ne 3 ]] || ! grep -q 'engine   degraded' <<<"$out"; then
+    fail "status with Redis down exited $code: $out"
+  fi
+  "$services" start >/dev/null || fail "start after Redis went away exited $?"
+  [[ $(cat "$NEUROPERF_STATE_DIR/engine/server.pid") == "$engine_pid" ]] ||
+    fail "start replaced the running engine server's pid $engine_pid"
+  [[ $(pgrep -c -f -- "--listen 127.0.0.1:$NEUROPERF_ENGINE_PORT ") -eq 1 ]] ||
+    fail "more than one engine server on port $NEUROPERF_ENGINE_PORT"
+fi
 
 "$services" stop || fail "stop exited $?"
 code=0

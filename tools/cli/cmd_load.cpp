@@ -23,6 +23,7 @@
 #include "load/results/result_document.hpp"
 #include "load/results/result_writer.hpp"
 #include "load/run/runner.hpp"
+#include "load/scenario/quick_scale.hpp"
 #include "load/scenario/scenario.hpp"
 #include "tools/cli/commands.hpp"
 
@@ -167,7 +168,7 @@ std::string default_out_dir() {
 
 struct LoadArgs {
   std::string scenario_path, target, out_dir;
-  bool http2 = false, insecure = false;
+  bool http2 = false, insecure = false, quick = false;
   load::RunOptions options;
 };
 
@@ -185,6 +186,12 @@ int run_load(LoadArgs& a) {
   auto scenario = load::load_scenario(scenario_path, a.target);
   if (a.http2) scenario.http2 = true;
   if (a.insecure) scenario.tls_verify = false;
+  if (a.quick) {
+    const double factor = load::apply_quick(scenario);
+    if (!options.quiet) {
+      std::cerr << "neuroperf load: --quick: timeline x" << factor << "\n";
+    }
+  }
   if (out_dir.empty()) out_dir = default_out_dir();
   std::filesystem::create_directories(out_dir);
   load::LoadRun run = load::execute_load(scenario, options);
@@ -266,6 +273,8 @@ Command add_load(CLI::App& neuroperf) {
   app->add_flag("--http2", a->http2, "HTTP/2 over libcurl (http: \"2\" in the scenario)");
   app->add_flag("--insecure", a->insecure, "skip TLS certificate verification (tls_verify: false)");
   app->add_flag("--quiet", a->options.quiet, "no live progress on stderr");
+  app->add_flag("--quick", a->quick,
+                "the same shape scaled to about 10 s (or the file's quick: duration, users)");
   return {app, [a] { return run_load(*a); }};
 }
 

@@ -27,9 +27,12 @@ int run_neuroperf(int argc, char** argv, std::string& command) {
   // subcommands are added: they copy these defaults).
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   const std::vector<neuro::cli::Command> commands = {
-      neuro::cli::add_compare(app), neuro::cli::add_summary(app), neuro::cli::add_synth(app),
-      neuro::cli::add_load(app),    neuro::cli::add_merge(app),   neuro::cli::add_report(app),
-      neuro::cli::add_serve(app)};
+      neuro::cli::add_compare(app),     neuro::cli::add_summary(app),
+      neuro::cli::add_synth(app),       neuro::cli::add_synth_video(app),
+      neuro::cli::add_load(app),        neuro::cli::add_merge(app),
+      neuro::cli::add_report(app),      neuro::cli::add_serve(app),
+      neuro::cli::add_machine_key(app), neuro::cli::add_report_suite(app),
+      neuro::cli::add_history(app)};
   neuro::cli::use_neuroperf_help_style(app);
   if (argc < 2) {
     std::cerr << app.help();

@@ -58,6 +58,7 @@ ResultSet group_results(const report::BenchmarkFile& file) {
     // Complexity fits (BigO, RMS) are not measurements of one benchmark.
     if (aggregate && row.aggregate_name != "median" && row.aggregate_name != "cv") continue;
     BenchmarkResult& r = result_for(row.run_name, row.time_unit);
+    if (r.declared.family < 0) r.declared = {row.family_index, row.per_family_instance_index};
     if (row.error && !r.error) r.error = row.error;
     if (row.skipped && !r.skipped) r.skipped = row.skipped;
     if (row.error || row.skipped) continue;

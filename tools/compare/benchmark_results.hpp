@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/report/benchmark_json.hpp"
+#include "tools/report/declared_order.hpp"
 
 namespace neuro::compare {
 
@@ -24,6 +25,7 @@ struct BenchmarkResult {
   std::map<std::string, double> cv;  // "cv" aggregate per metric (a fraction), when written
   std::optional<std::string> error;  // first error_message of any repetition
   std::optional<std::string> skipped;
+  report::DeclaredPosition declared;  // family and instance index, for showing declared order
 };
 
 struct ResultSet {

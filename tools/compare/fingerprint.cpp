@@ -2,11 +2,13 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <string_view>
 
 namespace neuro::compare {
 namespace {
 
-const char* const kIdentity[] = {"cpu_model", "num_cpus", "caches", "compiler", "build_type"};
+const char* const kIdentity[] = {"cpu_model", "num_cpus", "isa_level",
+                                 "caches",    "compiler", "build_type"};
 
 std::string field(const std::map<std::string, std::string>& context, const std::string& key) {
   const auto it = context.find(key);
@@ -44,6 +46,58 @@ std::vector<std::string> fingerprint_differences(const Fingerprint& baseline,
     }
   }
   return out;
+}
+
+namespace {
+
+// "Intel(R) Xeon(R) Platinum 8370C CPU @ 2.80GHz" -> "intel-xeon-platinum-8370c": trademarks,
+// the clock after '@' and the words "cpu" and "processor" say nothing about the machine.
+std::string model_slug(const std::string& text) {
+  const std::string model = lower(text.substr(0, text.find('@')));
+  std::string cleaned;
+  for (std::size_t i = 0; i < model.size();) {
+    bool mark = false;
+    for (const std::string_view m : {"(r)", "(tm)", "(c)"}) {
+      if (model.compare(i, m.size(), m) == 0) {
+        cleaned.push_back(' ');
+        i += m.size();
+        mark = true;
+        break;
+      }
+    }
+    if (!mark) cleaned.push_back(model[i++]);
+  }
+  std::string slug, word;
+  auto flush = [&] {
+    if (!word.empty() && word != "cpu" && word != "processor") {
+      if (!slug.empty()) slug.push_back('-');
+      slug.append(word);
+    }
+    word.clear();
+  };
+  for (const char c : cleaned) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      word.push_back(c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return slug;
+}
+
+}  // namespace
+
+std::string machine_key(const std::map<std::string, std::string>& context) {
+  std::string key = model_slug(field(context, "cpu_model"));
+  if (key.empty() || key == "unknown") key = "unknown-cpu";
+  const std::string cpus = field(context, "num_cpus");
+  if (!cpus.empty() && cpus.find_first_not_of("0123456789") == std::string::npos) {
+    key.append("-").append(cpus).append("cpu");
+  }
+  const std::string isa = model_slug(field(context, "isa_level"));
+  if (!isa.empty()) key.append("-").append(isa);
+  return key;
 }
 
 namespace {

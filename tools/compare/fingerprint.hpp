@@ -10,8 +10,8 @@
 namespace neuro::compare {
 
 struct Fingerprint {
-  // The fields that must agree, in a fixed order: cpu_model, num_cpus, caches, compiler,
-  // build_type. A field absent on either side is not compared.
+  // The fields that must agree, in a fixed order: cpu_model, num_cpus, isa_level, caches,
+  // compiler, build_type. A field absent on either side is not compared.
   std::map<std::string, std::string> identity;
   std::string git_revision;  // informational: it differs between baseline and current by design
 };
@@ -24,6 +24,14 @@ std::vector<std::string> fingerprint_differences(const Fingerprint& baseline,
 
 // Conditions that make timings of this run doubtful: CPU frequency scaling, load above the number
 // of cores, a debug build of the code or of the benchmark library.
+// The folder name of this machine's baselines (baselines/<key>/): the CPU model in lower case with
+// every run of other characters as one '-' ("(R)", "(TM)", "CPU" and "@ 2.80GHz" left out), the
+// CPU count and the x86-64 ISA level, e.g. "amd-epyc-2cpu-x86-64-v3" or
+// "intel-xeon-platinum-8370c-4cpu-x86-64-v4". Fields the context lacks are left out ("unknown-cpu"
+// without a model). Two machines with one key may still differ in a fingerprint field (caches,
+// compiler): compare refuses those, and the scripts then use a local baseline.
+std::string machine_key(const std::map<std::string, std::string>& context);
+
 std::vector<std::string> run_warnings(const std::map<std::string, std::string>& context,
                                       const std::string& origin);
 

@@ -308,6 +308,7 @@ bool looks_like_instructions(const ResultSet& baseline, const ResultSet& current
 void compare_results(const ResultSet& baseline, const ResultSet& current,
                      const ThresholdsConfig& config, Mode mode, const std::string& group,
                      Comparison& out) {
+  const std::size_t first = out.benchmarks.size();
   auto add = [&](BenchmarkComparison c) {
     c.group = group;
     out.benchmarks.push_back(std::move(c));
@@ -390,6 +391,17 @@ void compare_results(const ResultSet& baseline, const ResultSet& current,
       simple(c.name, Status::kNew, "not in the baseline");
     }
   }
+  // Declared order (family, then arguments), not the files' run order (random interleaving).
+  auto position = [&](const std::string& name) {
+    const BenchmarkResult* r = current.find(name);
+    if (r == nullptr || r->declared.family < 0) r = baseline.find(name);
+    return r == nullptr ? report::DeclaredPosition{} : r->declared;
+  };
+  std::stable_sort(out.benchmarks.begin() + static_cast<std::ptrdiff_t>(first),
+                   out.benchmarks.end(),
+                   [&](const BenchmarkComparison& a, const BenchmarkComparison& b) {
+                     return report::declared_before(position(a.name), position(b.name));
+                   });
 }
 
 }  // namespace neuro::compare

@@ -28,9 +28,8 @@ std::string shown(const Json& value) {
 
 // Fields of a benchmark entry that are not counters and that we do not read.
 bool is_ignored_field(const std::string& key) {
-  static const char* const kIgnored[] = {
-      "family_index", "per_family_instance_index", "repetition_index", "label", "big_o", "rms",
-      "complexity_n"};
+  static const char* const kIgnored[] = {"repetition_index", "label", "big_o", "rms",
+                                         "complexity_n"};
   for (const char* r : kIgnored) {
     if (key == r) return true;
   }
@@ -249,6 +248,10 @@ class RowReader {
       r.repetitions = count(key, v, 0);
     } else if (key == "threads") {
       r.threads = count(key, v, 1);
+    } else if (key == "family_index") {
+      r.family_index = count(key, v, -1);
+    } else if (key == "per_family_instance_index") {
+      r.per_family_instance_index = count(key, v, -1);
     } else if (key == "error_occurred") {
       row_->error = flag(key, v);
     } else if (key == "skipped") {

@@ -22,6 +22,11 @@ struct BenchmarkRow {
   long long iterations = 0;
   long long repetitions = 0;
   long long threads = 1;
+  // Where the benchmark was declared: family (BENCHMARK() order) and instance (its arguments'
+  // order); -1 when the file does not say (Google Benchmark before 1.6). Random interleaving
+  // writes rows in run order, so readers sort by these to show the declared order.
+  long long family_index = -1;
+  long long per_family_instance_index = -1;
   double real_time = 0.0;
   double cpu_time = 0.0;
   std::string time_unit = "ns";

@@ -1,9 +1,12 @@
 #include "tools/report/summary_markdown.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
 #include <sstream>
+
+#include "tools/report/declared_order.hpp"
 
 namespace neuro::report {
 namespace {
@@ -32,8 +35,9 @@ std::string counter_cell(const std::string& name, double value) {
   return significant(value);
 }
 
-// The rows to show for one file, in its order: median aggregates when there are repetitions,
-// else the first run of each benchmark.
+// The rows to show for one file, in declared order (family, then arguments; the file's order is
+// the run order under random interleaving): median aggregates when there are repetitions, else
+// the first run of each benchmark.
 std::vector<const BenchmarkRow*> shown_rows(const BenchmarkFile& file) {
   std::set<std::string> aggregated, seen;
   for (const auto& row : file.rows) {
@@ -45,6 +49,10 @@ std::vector<const BenchmarkRow*> shown_rows(const BenchmarkFile& file) {
                                                        : row.aggregate_name.empty();
     if (wanted && seen.insert(row.run_name).second) rows.push_back(&row);
   }
+  std::stable_sort(rows.begin(), rows.end(), [](const BenchmarkRow* a, const BenchmarkRow* b) {
+    return declared_before({a->family_index, a->per_family_instance_index},
+                           {b->family_index, b->per_family_instance_index});
+  });
   return rows;
 }
 

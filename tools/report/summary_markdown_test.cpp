@@ -41,5 +41,29 @@ TEST(SummaryMarkdown, ShowsMediansWhenRepeatedAndErrors) {
   EXPECT_EQ(md.find("1.00 ms"), std::string::npos) << "an iteration row leaked: " << md;
 }
 
+// Random interleaving writes medians in run order; the table must follow the declaration (family,
+// then its arguments), with rows the file gives no position for last, in file order.
+TEST(SummaryMarkdown, RowsInDeclaredOrderNotRunOrder) {
+  BenchmarkFile file;
+  file.path = "bench_x.json";
+  auto at = [](BenchmarkRow r, long long family, long long instance) {
+    r.family_index = family;
+    r.per_family_instance_index = instance;
+    return r;
+  };
+  file.rows = {row("BM_Unknown", "", 1.0, 1.0), at(row("BM_B/2", "", 1.0, 1.0), 1, 1),
+               at(row("BM_A/64", "", 1.0, 1.0), 0, 1), at(row("BM_B/1", "", 1.0, 1.0), 1, 0),
+               at(row("BM_A/8", "", 1.0, 1.0), 0, 0)};
+  const auto md = render_summary_markdown({file});
+  const std::vector<std::string> expected = {"BM_A/8", "BM_A/64", "BM_B/1", "BM_B/2", "BM_Unknown"};
+  std::size_t last = 0;
+  for (const auto& name : expected) {
+    const auto pos = md.find("| `" + name + "` |");
+    ASSERT_NE(pos, std::string::npos) << name << " missing: " << md;
+    EXPECT_GT(pos, last) << name << " out of declared order: " << md;
+    last = pos;
+  }
+}
+
 }  // namespace
 }  // namespace neuro::report

@@ -133,6 +133,18 @@ std::optional<ApiSession> find_session(store::Connection& db, const std::string&
   return session_from(r, 0);
 }
 
+std::vector<ApiSession> newest_sessions(store::Connection& db, std::int64_t limit,
+                                        std::int64_t offset) {
+  const auto r = query(db,
+                       std::string("SELECT ") + kSessionColumns +
+                           " FROM api_sessions ORDER BY store_id DESC LIMIT $1 OFFSET $2",
+                       {std::to_string(limit), std::to_string(offset)});
+  std::vector<ApiSession> sessions;
+  sessions.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) sessions.push_back(session_from(r, i));
+  return sessions;
+}
+
 ApiSession ensure_session(store::Connection& db, const ApiSession& w, const std::string& user) {
   query(db,
         "INSERT INTO api_sessions (id, patient_id, device_id, protocol, duration_s, channels, "

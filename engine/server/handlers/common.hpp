@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/server/api_error.hpp"
 #include "engine/server/context.hpp"
@@ -51,6 +52,9 @@ void device_shape(const std::string& device_id, int& channels, double& sample_ra
 // `for_update` locks the row for the enclosing transaction.
 std::optional<ApiSession> find_session(store::Connection& db, const std::string& id,
                                        bool for_update = false);
+// A page of sessions, newest first, in one query (a list of 50 was 51 round trips).
+std::vector<ApiSession> newest_sessions(store::Connection& db, std::int64_t limit,
+                                        std::int64_t offset);
 // Inserts (ON CONFLICT DO NOTHING) and returns the row that exists afterwards.
 ApiSession ensure_session(store::Connection& db, const ApiSession& wanted, const std::string& user);
 nlohmann::json session_json(const ApiSession& session);

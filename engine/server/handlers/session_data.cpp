@@ -3,6 +3,7 @@
 // chunk_index is stored once.
 #include <cstring>
 
+#include "engine/markup/json_numbers.hpp"
 #include "engine/server/api_db.hpp"
 #include "engine/server/handlers/common.hpp"
 #include "engine/server/handlers/handlers.hpp"
@@ -101,26 +102,35 @@ StringResponse get_session_data(RequestContext& request) {
     response.body() = std::move(body);
     return response;
   }
-  nlohmann::json chunks = nlohmann::json::array();
+  // Written as text rather than through a JSON document: 100 chunks of 1,000 samples as
+  // nlohmann values cost ~20 ms per answer, most of the API mix's time. Same keys and order as
+  // the document would give; samples in the shortest form that reads back as the same float32.
+  std::string body = "{\"channels\":" + std::to_string(s->channels) + ",\"chunks\":[";
+  // Room for the longest form of every sample (16 characters) and each chunk's other fields.
+  if (r.rows() > 0) {
+    body.reserve(static_cast<std::size_t>(r.rows()) * (r.value(0, 3).size() / 4 * 16 + 160));
+  }
   std::vector<float> samples;
   for (int i = 0; i < r.rows(); ++i) {
     const std::string_view bytes = r.value(i, 3);
-    samples.resize(bytes.size() / sizeof(float));
-    std::memcpy(samples.data(), bytes.data(), samples.size() * sizeof(float));
     const std::int64_t start_us = store::binary::get_time(r.value(i, 1).data());
     const double rate = store::binary::get_f64(r.value(i, 2).data());
-    chunks.push_back(
-        {{"channel", store::binary::get_i32(r.value(i, 0).data())},
-         {"timestamp", static_cast<double>(start_us) * 1e-6},
-         {"offset_samples", static_cast<std::int64_t>(std::llround(
-                                static_cast<double>(start_us - s->start_us) * 1e-6 * rate))},
-         {"sample_rate", rate},
-         {"samples", samples}});
+    if (i != 0) body += ',';
+    body += "{\"channel\":" + std::to_string(store::binary::get_i32(r.value(i, 0).data()));
+    body += ",\"offset_samples\":" +
+            std::to_string(std::llround(static_cast<double>(start_us - s->start_us) * 1e-6 * rate));
+    body += ",\"sample_rate\":" + nlohmann::json(rate).dump();
+    body += ",\"samples\":";
+    samples.resize(bytes.size() / sizeof(float));
+    std::memcpy(samples.data(), bytes.data(), samples.size() * sizeof(float));
+    markup::append_json_array(body, samples);
+    body += ",\"timestamp\":" + nlohmann::json(static_cast<double>(start_us) * 1e-6).dump() + '}';
   }
-  return json_response(http::status::ok, {{"session_id", s->id},
-                                          {"channels", s->channels},
-                                          {"sample_rate", s->sample_rate_hz},
-                                          {"chunks", std::move(chunks)}});
+  body += "],\"sample_rate\":" + nlohmann::json(s->sample_rate_hz).dump();
+  body += ",\"session_id\":" +
+          nlohmann::json(s->id).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+          '}';
+  return json_text_response(http::status::ok, std::move(body));
 }
 
 StringResponse post_session_data(RequestContext& request) {

@@ -38,12 +38,8 @@ StringResponse list_sessions(RequestContext& request) {
   const auto limit = query_integer(request, "limit", 50, 1, 1000);
   const auto offset = query_integer(request, "offset", 0, 0, 1'000'000'000);
   auto db = request.server->pg.acquire();
-  const auto r = query(*db, "SELECT id FROM api_sessions ORDER BY store_id DESC LIMIT $1 OFFSET $2",
-                       {std::to_string(limit), std::to_string(offset)});
   nlohmann::json list = nlohmann::json::array();
-  for (int i = 0; i < r.rows(); ++i) {
-    if (auto s = find_session(*db, std::string(r.value(i, 0)))) list.push_back(session_json(*s));
-  }
+  for (const auto& s : newest_sessions(*db, limit, offset)) list.push_back(session_json(s));
   return json_response(http::status::ok,
                        {{"sessions", std::move(list)}, {"limit", limit}, {"offset", offset}});
 }

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 
+#include "engine/common/errors.hpp"
 #include "engine/dsp/pipeline.hpp"
 #include "engine/server/api_db.hpp"
 #include "engine/server/handlers/common.hpp"
@@ -188,6 +190,36 @@ class UploadSink final : public BodySink {
   bool kept_ = false;
 };
 
+// The DSP pipeline's findings on an ingested upload. A recording it cannot judge (every channel
+// flat: electrodes off; a non-finite sample) was still ingested, which is the job's work: the
+// job completes and the result says why there are no findings, instead of failing a stored
+// upload.
+nlohmann::json pipeline_summary(const common::SignalBlock& block, double sample_rate_hz) {
+  dsp::PipelineOptions options;
+  options.threads = 1;
+  std::optional<dsp::PipelineResult> result;
+  try {
+    result = dsp::Pipeline(options, sample_rate_hz).run(block);
+  } catch (const common::InvalidArgument& e) {
+    return {{"error", e.what()}};
+  }
+  const dsp::PipelineResult& processed = *result;
+  nlohmann::json features = nlohmann::json::array();
+  for (std::size_t c = 0; c < processed.features.size(); ++c) {
+    nlohmann::json bands;
+    for (std::size_t b = 0; b < dsp::kEegBands.size(); ++b) {
+      bands[std::string(dsp::kEegBands[b].name)] = processed.features[c].band_power_uv2[b];
+    }
+    features.push_back({{"channel", c},
+                        {"band_power_uv2", bands},
+                        {"total_power_uv2", processed.features[c].total_power_uv2},
+                        {"spectral_entropy", processed.features[c].spectral_entropy}});
+  }
+  return {{"bad_channels", processed.artifacts.bad_channels()},
+          {"clipped_samples", processed.artifacts.clipped_samples()},
+          {"features", std::move(features)}};
+}
+
 }  // namespace
 
 JobQueueOutcome run_upload_job(ServerContext& server, const std::string& id,
@@ -251,24 +283,7 @@ JobQueueOutcome run_upload_job(ServerContext& server, const std::string& id,
         {"samples_ingested", samples * static_cast<std::size_t>(session.channels)},
         {"samples_per_channel", samples},
         {"first_sample", params["first_sample"]}};
-    dsp::PipelineOptions options;
-    options.threads = 1;
-    const dsp::Pipeline pipeline(options, session.sample_rate_hz);
-    const dsp::PipelineResult processed = pipeline.run(block);
-    nlohmann::json features = nlohmann::json::array();
-    for (std::size_t c = 0; c < processed.features.size(); ++c) {
-      nlohmann::json bands;
-      for (std::size_t b = 0; b < dsp::kEegBands.size(); ++b) {
-        bands[std::string(dsp::kEegBands[b].name)] = processed.features[c].band_power_uv2[b];
-      }
-      features.push_back({{"channel", c},
-                          {"band_power_uv2", bands},
-                          {"total_power_uv2", processed.features[c].total_power_uv2},
-                          {"spectral_entropy", processed.features[c].spectral_entropy}});
-    }
-    result["pipeline"] = {{"bad_channels", processed.artifacts.bad_channels()},
-                          {"clipped_samples", processed.artifacts.clipped_samples()},
-                          {"features", std::move(features)}};
+    result["pipeline"] = pipeline_summary(block, session.sample_rate_hz);
     set_job_status(server, id, "completed", 1.0, &result);
     std::error_code ec;
     std::filesystem::remove(file_path, ec);

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "engine/common/errors.hpp"
+#include "engine/markup/json_numbers.hpp"
 
 namespace neuro::server::ws {
 
@@ -32,18 +33,6 @@ std::string format_epoch_seconds(double seconds) {
 
 namespace {
 
-void append_float(std::string& out, float value) {
-  char text[32];
-  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  out.append(text, ec == std::errc{} ? end : text);
-}
-
-void append_double(std::string& out, double value) {
-  char text[32];
-  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  out.append(text, ec == std::errc{} ? end : text);
-}
-
 // Device names come from clients: escaped through nlohmann so any string stays valid JSON.
 std::string quoted(std::string_view text) { return json(std::string(text)).dump(); }
 
@@ -62,7 +51,7 @@ std::string neural_data_json(std::string_view device, std::uint64_t seq, double 
   out += R"(,"channels":)";
   out += std::to_string(block.channels());
   out += R"(,"sample_rate":)";
-  append_double(out, block.sample_rate_hz());
+  markup::append_json_number(out, block.sample_rate_hz());
   out += R"(,"samples":)";
   out += std::to_string(block.samples());
   out += R"(,"data":[)";
@@ -72,7 +61,7 @@ std::string neural_data_json(std::string_view device, std::uint64_t seq, double 
     const auto channel = block.channel(c);
     for (std::size_t s = 0; s < channel.size(); ++s) {
       if (s != 0) out += ',';
-      append_float(out, channel[s]);
+      markup::append_json_number(out, channel[s]);
     }
     out += ']';
   }
@@ -117,7 +106,7 @@ std::string signal_quality_json(std::string_view device, std::uint64_t seq, doub
   out += R"(,"rms_uv":[)";
   for (std::size_t c = 0; c < rms_uv.size(); ++c) {
     if (c != 0) out += ',';
-    append_float(out, static_cast<float>(rms_uv[c]));
+    markup::append_json_number(out, static_cast<float>(rms_uv[c]));
   }
   out += R"(],"quality":[)";
   for (std::size_t c = 0; c < rms_uv.size(); ++c) {

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Integration test: every scenario of load/scenarios/documents.txt run with --quick against the
+# engine server at NEUROPERF_TARGET_URL; passes when each exits 0 (its thresholds held). Prints
+# one line per scenario: requests, errors, and each threshold's observed value.
+#   scenarios_quick_test.sh [--thresholds-advisory] NEUROPERF_BIN [OUT_DIR]
+# --thresholds-advisory (the CTest): a scenario whose thresholds failed (exit 1) with a complete
+# result is reported, not failed: the documents' numbers are speed targets, and a shared 2-core
+# machine is not where they are judged (run-suite judges them). Any other exit, or a result that
+# is missing or unreadable, still fails.
+# Exit 77 (skip) without NEUROPERF_TARGET_URL or when its /health does not answer. With the
+# server's pid found listening on the target's port, --target-pid samples it too.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+advisory=0
+if [[ ${1:-} == --thresholds-advisory ]]; then advisory=1; shift; fi
+np=${1:?usage: scenarios_quick_test.sh [--thresholds-advisory] NEUROPERF_BIN [OUT_DIR]}
+url=${NEUROPERF_TARGET_URL:-}
+[[ -n $url ]] || { echo "scenarios_quick_test: no NEUROPERF_TARGET_URL: skipped"; exit 77; }
+curl -sf -o /dev/null --max-time 5 "$url/health" ||
+  { echo "scenarios_quick_test: $url/health does not answer: skipped"; exit 77; }
+out=${2:-$(mktemp -d -t neuroperf-scenarios.XXXXXX)}
+mkdir -p "$out"
+port=${url##*:}
+port=${port%%/*}
+pid_args=()
+pid=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+[[ -n $pid ]] && pid_args=(--target-pid "$pid")
+
+failed=0 advisory_failed=0
+while read -r file; do
+  [[ -z $file || $file == \#* ]] && continue
+  name=${file%.yaml}
+  rc=0
+  "$np" load "$root/load/scenarios/$file" --quick --quiet --target "$url" "${pid_args[@]}" \
+    --out "$out/$name" >"$out/$name.log" 2>&1 || rc=$?
+  summary=$(python3 - "$out/$name/result.json" <<'PY' 2>/dev/null || echo "no result"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["totals"]
+parts = []
+for th in d["thresholds"]:
+    v = th["observed"]
+    v = "none" if v is None else f"{v:.4g}{th['unit']}"
+    parts.append(f"{th['expression']}: {v}{'' if th['passed'] else ' FAIL'}")
+print(f"{t['requests']} req, {t['errors']} err, {t['rps']:.0f} req/s | " + "; ".join(parts))
+PY
+)
+  printf '%-24s exit %d  %s\n' "$name" "$rc" "$summary"
+  if [[ $rc -eq 1 && $advisory -eq 1 && $summary != "no result" ]]; then
+    advisory_failed=$((advisory_failed + 1))
+  elif [[ $rc -ne 0 ]]; then
+    failed=$((failed + 1))
+    sed 's/^/    /' "$out/$name.log" | tail -5
+  fi
+done <"$root/load/scenarios/documents.txt"
+((advisory == 0)) || echo "scenarios_quick_test: $advisory_failed missed thresholds (advisory here)"
+echo "scenarios_quick_test: $failed failed (results in $out)"
+[[ $failed -eq 0 ]]
