@@ -58,6 +58,17 @@ class OutcomeTally {
     steps_[step].checks += checks;
     steps_[step].check_failures += failures;
   }
+  // What a ws: step's sessions measure, filled by the WebSocket transport.
+  WsStats& ws(std::size_t step) {
+    steps_[step].ws.used = true;
+    return steps_[step].ws;
+  }
+  // WebSocket messages received and sent since the last call, counted in the second of `now`.
+  void ws_messages(std::int64_t now, std::int64_t in, std::int64_t out) {
+    tick(now);
+    second_point_.ws_in += in;
+    second_point_.ws_out += out;
+  }
   // A polling step's loop ended after `total_ns` (its condition held, or it gave up).
   void polled(std::size_t step, std::int64_t total_ns) { steps_[step].poll.record(total_ns); }
   // The group starting at `step` was left, complete, `total_ns` after it was entered.

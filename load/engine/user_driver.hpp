@@ -53,6 +53,12 @@ class UserDriver final : public LoadThread {
   void answered(std::uint32_t slot, int status, const std::string& body, std::int64_t now);
   // The request of `slot` got no answer.
   void failed(std::uint32_t slot, ErrorKind kind, std::int64_t now);
+  // A ws: step's message counts and latencies (the WebSocket transport's).
+  WsStats& ws_stats(std::size_t step) { return tally_.ws(step); }
+  // WebSocket messages since the last call, for the per-second series.
+  void ws_messages(std::int64_t now, std::int64_t in, std::int64_t out) {
+    tally_.ws_messages(now, in, out);
+  }
 
  private:
   enum class Phase { kIdle, kInFlight, kWaiting, kFinished };

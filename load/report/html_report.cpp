@@ -135,6 +135,26 @@ void write_steps(const LoadResult& r, std::ostream& out) {
     }
     out << "</tbody></table>\n";
   }
+  if (std::any_of(r.steps.begin(), r.steps.end(), [](const StepResult& s) { return s.ws; })) {
+    out << "<h2>WebSocket</h2>\n<p>Latency per message (from the message's timestamp or to its "
+           "reply).</p>\n<table id=\"websocket\"><thead><tr><th>Step</th><th>Sessions</th>"
+           "<th>msg/s in</th><th>msg/s out</th><th>KB/s in</th><th>Gaps</th><th>Errors</th>"
+           "<th>Close codes</th><th>connect p99 ms</th><th>p50 ms</th><th>p90 ms</th>"
+           "<th>p95 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th><th>mean ms</th>"
+           "<th>Clock</th></tr></thead><tbody>";
+    for (const StepResult& s : r.steps) {
+      if (!s.ws) continue;
+      const WsResult& w = *s.ws;
+      out << "<tr class=\"ws\">" << td(html_escape(s.name)) << td(std::to_string(w.sessions))
+          << td(fixed(w.messages_in_per_s, 1)) << td(fixed(w.messages_out_per_s, 1))
+          << td(fixed(w.bytes_in_per_s / 1e3, 1)) << td(std::to_string(w.seq_gaps))
+          << td(std::to_string(w.errors)) << td(html_escape(w.close_codes))
+          << td(ms(percentiles_of(w.connect).p99));
+      write_percentile_cells(percentiles_of(w.latency), out);
+      out << td(html_escape(w.clock)) << "</tr>";
+    }
+    out << "</tbody></table>\n";
+  }
   if (r.open_model) {
     out << "<p id=\"open-model\">Late sends: " << r.open_model->late_sends
         << ", dropped sends: " << r.open_model->dropped_sends << "</p>\n";

@@ -57,6 +57,26 @@ ErrorCounts read_errors(const ObjectReader& r) {
   return e;
 }
 
+WsResult read_ws(const ObjectReader& r, HistogramParser& hists) {
+  WsResult w;
+  w.sessions = r.count("sessions");
+  w.seq_gaps = r.count("seq_gaps");
+  w.messages_in_per_s = r.number("messages_in_per_s");
+  w.messages_out_per_s = r.number("messages_out_per_s");
+  w.bytes_in_per_s = r.number("bytes_in_per_s");
+  const ObjectReader errors(r.get("errors"), r.at("errors"));
+  for (const auto& [kind, n] : r.get("errors").items()) w.errors += errors.count(kind);
+  const ObjectReader codes(r.get("close_codes"), r.at("close_codes"));
+  for (const auto& [code, n] : r.get("close_codes").items()) {
+    if (!w.close_codes.empty()) w.close_codes += ", ";
+    w.close_codes += code + " x " + std::to_string(codes.count(code));
+  }
+  w.clock = r.string("latency_clock");
+  w.connect = hists.parse(r.get("connect"), r.at("connect"));
+  w.latency = hists.parse(r.get("latency"), r.at("latency"));
+  return w;
+}
+
 StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
   StepResult s;
   s.name = r.string("name");
@@ -81,6 +101,9 @@ StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
       const ObjectReader f(*v, r.at(key));
       *into = hists.parse(f.get("latency"), f.at("latency"));
     }
+  }
+  if (const json* v = r.maybe("ws"); v && !v->is_null()) {
+    s.ws = read_ws(ObjectReader(*v, r.at("ws")), hists);
   }
   return s;
 }

@@ -26,8 +26,18 @@ struct ErrorCounts {
   }
 };
 
+// A ws: step's messages (the step's "ws" object).
+struct WsResult {
+  std::int64_t sessions = 0, seq_gaps = 0, errors = 0;
+  double messages_in_per_s = 0, messages_out_per_s = 0, bytes_in_per_s = 0;
+  std::string close_codes;  // "1000 x 20, 1006 x 1"
+  std::string clock;        // latency_clock
+  HistogramData connect, latency;
+};
+
 struct StepResult {
   std::string name;
+  std::optional<WsResult> ws;
   std::int64_t requests = 0;
   double rps = 0.0;
   ErrorCounts errors;

@@ -48,6 +48,29 @@ void write_steps(const LoadResult& r, std::ostream& out) {
     }
   }
   out << "\n";
+  if (std::any_of(r.steps.begin(), r.steps.end(), [](const StepResult& s) { return s.ws; })) {
+    out << "WebSocket (latency per message):\n\n| Step | Sessions | msg/s in | msg/s out | "
+           "KB/s in | Gaps | Errors | Close codes | connect p99 ms | p50 ms | p95 ms | p99 ms | "
+           "max ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n";
+    for (const StepResult& s : r.steps) {
+      if (!s.ws) continue;
+      const WsResult& w = *s.ws;
+      const Percentiles p = percentiles_of(w.latency);
+      out << "| " << markdown_escape(s.name) << " | " << w.sessions << " | "
+          << fixed(w.messages_in_per_s, 1) << " | " << fixed(w.messages_out_per_s, 1) << " | "
+          << fixed(w.bytes_in_per_s / 1e3, 1) << " | " << w.seq_gaps << " | " << w.errors << " | "
+          << markdown_escape(w.close_codes) << " | " << ms(percentiles_of(w.connect).p99);
+      for (const std::int64_t ns : {p.p50, p.p95, p.p99, p.max}) out << " | " << ms(ns);
+      out << " |\n";
+    }
+    out << "\n";
+    for (const StepResult& s : r.steps) {
+      if (s.ws && s.ws->clock != "one host") {
+        out << "⚠️ " << markdown_escape(s.name) << ": " << markdown_escape(s.ws->clock)
+            << ".\n\n";
+      }
+    }
+  }
   if (r.open_model) {
     out << "Open model: latency from the intended send time; " << r.open_model->late_sends
         << " late sends, " << r.open_model->dropped_sends << " dropped.\n\n";

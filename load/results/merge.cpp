@@ -135,6 +135,7 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
   for (std::size_t i = 0; i < first["steps"].size(); ++i) {
     json step = first["steps"][i];
     SparseHistogram latency, service, poll, group;
+    WsStats ws;
     std::int64_t checks_passed = 0, checks_failed = 0;
     bool has_service = !step["service_time"].is_null();
     std::int64_t n = 0;
@@ -161,6 +162,7 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
       if (s.contains("group") && s["group"].is_object()) {
         group.merge(hist(s["group"]["latency"], at + ".group.latency"));
       }
+      if (s.contains("ws")) ws.merge(ws_from_json(s["ws"], at + ".ws"));
       for (const auto& [kind, value] : s["errors"].items()) {
         kinds[kind] = kinds.value(kind, std::int64_t{0}) + value.get<std::int64_t>();
       }
@@ -175,6 +177,7 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
       step["checks"] = checks_json(checks_passed + checks_failed, checks_failed);
     if (step.contains("poll")) step["poll"] = poll_json(poll.to_histogram());
     if (step.contains("group")) step["group"] = poll_json(group.to_histogram());
+    if (step.contains("ws")) step["ws"] = ws_json(ws, duration);
     out["steps"][i] = step;
     requests += n;
     for (const auto& [kind, value] : kinds.items()) errors += value.get<std::int64_t>();

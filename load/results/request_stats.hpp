@@ -8,6 +8,7 @@
 
 #include "engine/common/latency_histogram.hpp"
 #include "load/results/sparse_histogram.hpp"
+#include "load/results/ws_stats.hpp"
 
 namespace neuro::load {
 
@@ -40,6 +41,7 @@ struct StepStats {
   common::LatencyHistogram poll;
   // The first step of a `group:`: the group's total times, entered to left (completed ones).
   common::LatencyHistogram group;
+  WsStats ws;  // a ws: step's messages (its requests are its sessions)
 
   std::int64_t error_total() const {
     std::int64_t n = 0;
@@ -55,6 +57,7 @@ struct StepStats {
     check_failures += o.check_failures;
     poll.merge(o.poll);
     group.merge(o.group);
+    ws.merge(o.ws);
   }
 };
 
@@ -62,19 +65,26 @@ struct StepStats {
 // the steps' 3): a point per second of a 12-hour run must stay small.
 inline constexpr int kSeriesSignificantDigits = 2;
 
+// An empty histogram in the series' layout: a second with WebSocket messages and no ended
+// request still has a latency of the same shape as its neighbours.
+inline SparseHistogram empty_series_histogram() {
+  SparseHistogram h;
+  h.significant_digits = kSeriesSignificantDigits;
+  return h;
+}
+
 struct SeriesPoint {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
   // In the series' layout even when empty: a second whose requests all failed has no latency.
-  SparseHistogram latency = [] {
-    SparseHistogram h;
-    h.significant_digits = kSeriesSignificantDigits;
-    return h;
-  }();
+  SparseHistogram latency = empty_series_histogram();
+  std::int64_t ws_in = 0, ws_out = 0;  // WebSocket messages received and sent (ws: steps)
   void merge(const SeriesPoint& o) {
     requests += o.requests;
     errors += o.errors;
     latency.merge(o.latency);
+    ws_in += o.ws_in;
+    ws_out += o.ws_out;
   }
 };
 

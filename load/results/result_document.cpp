@@ -61,7 +61,8 @@ nlohmann::json step_json(const std::string& name, const StepStats& s, double dur
           {"percentiles_ms", percentiles_json(s.latency)},
           {"checks", checks_json(s.checks, s.check_failures)},
           {"poll", poll_json(s.poll)},
-          {"group", poll_json(s.group)}};
+          {"group", poll_json(s.group)},
+          {"ws", ws_json(s.ws, duration_s)}};
 }
 
 nlohmann::json checks_json(std::int64_t checks, std::int64_t failures) {
@@ -89,6 +90,9 @@ void add_step_flow(Window& w, const nlohmann::json& step, const std::string& whe
   if (const auto g = step.find("group"); g != step.end() && g->is_object()) {
     w.group.merge(
         SparseHistogram::from_json(g->at("latency"), where + ".group.latency").to_histogram());
+  }
+  if (const auto ws = step.find("ws"); ws != step.end() && !ws->is_null()) {
+    w.ws.merge(ws_from_json(*ws, where + ".ws"));
   }
 }
 
@@ -121,6 +125,7 @@ Observations observe(const Window& w) {
     o[p + "max"] = ms(h->max_ns());
     o[p + "mean"] = h->mean_ns() / 1e6;
   }
+  observe_ws(w.ws, w.duration_s, o);
   bool any = false;
   const double cpu = mean_of(w.target, "cpu_percent", w.t_from_s, w.t_to_s, &any);
   if (any) o["target_cpu"] = cpu;

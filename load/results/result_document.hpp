@@ -9,6 +9,7 @@
 
 #include "engine/common/latency_histogram.hpp"
 #include "load/results/request_stats.hpp"
+#include "load/results/ws_stats.hpp"
 #include "load/scenario/threshold.hpp"
 
 namespace neuro::load {
@@ -33,6 +34,7 @@ struct Window {
   std::int64_t checks = 0, check_failures = 0;
   common::LatencyHistogram poll;           // polling steps' total times
   common::LatencyHistogram group;          // groups' total times
+  WsStats ws;                              // ws: steps' messages
   const nlohmann::json* target = nullptr;  // resources.target samples, may be null
   const nlohmann::json* host = nullptr;    // resources.host samples, may be null
   double t_from_s = 0, t_to_s = 1e300;     // which resource samples belong to it

@@ -27,13 +27,19 @@ void write_with_series(std::ostream& out, const json& head, EachPoint each_point
 
 json series_point_json(std::int64_t t_s, std::int64_t dt_s, const SeriesPoint& point,
                        const SeriesAnnotation& annotation) {
-  return {{"t_s", t_s},
-          {"dt_s", dt_s},
-          {"requests", point.requests},
-          {"errors", point.errors},
-          {"users", annotation.users ? json(*annotation.users) : json(nullptr)},
-          {"rate", annotation.rate ? json(*annotation.rate) : json(nullptr)},
-          {"latency", point.latency.to_json()}};
+  json p = {{"t_s", t_s},
+            {"dt_s", dt_s},
+            {"requests", point.requests},
+            {"errors", point.errors},
+            {"users", annotation.users ? json(*annotation.users) : json(nullptr)},
+            {"rate", annotation.rate ? json(*annotation.rate) : json(nullptr)},
+            {"latency", point.latency.to_json()}};
+  // Only where ws: steps ran, so HTTP documents keep their shape.
+  if (point.ws_in || point.ws_out) {
+    p["ws_messages_in"] = point.ws_in;
+    p["ws_messages_out"] = point.ws_out;
+  }
+  return p;
 }
 
 void for_each_series_point(const LoadRun& run, const std::function<void(const json&)>& each) {

@@ -40,6 +40,7 @@ struct WeightedMean {
 
 struct Merged {
   std::int64_t requests = 0, errors = 0;
+  std::int64_t ws_in = 0, ws_out = 0;
   SparseHistogram latency;
   std::optional<double> users, rate;
 };
@@ -77,6 +78,8 @@ json merge_series(const std::vector<json>& docs, const std::vector<std::string>&
       Merged& m = merged[key];
       m.requests += p.at("requests").get<std::int64_t>();
       m.errors += p.at("errors").get<std::int64_t>();
+      m.ws_in += p.value("ws_messages_in", std::int64_t{0});
+      m.ws_out += p.value("ws_messages_out", std::int64_t{0});
       m.latency.merge(SparseHistogram::from_json(p.at("latency"), where + ".latency"));
       const std::int64_t dt = width_of(p, where);
       shares[key].first.add(p.value("users", json()), dt);
@@ -89,14 +92,19 @@ json merge_series(const std::vector<json>& docs, const std::vector<std::string>&
   }
   json out = json::array();
   for (const auto& [t, m] : merged) {
-    out.push_back(
-        {{"t_s", t},
-         {"dt_s", width},
-         {"requests", m.requests},
-         {"errors", m.errors},
-         {"users", m.users ? json(static_cast<std::int64_t>(std::llround(*m.users))) : json()},
-         {"rate", m.rate ? json(*m.rate) : json()},
-         {"latency", m.latency.to_json()}});
+    json point = {
+        {"t_s", t},
+        {"dt_s", width},
+        {"requests", m.requests},
+        {"errors", m.errors},
+        {"users", m.users ? json(static_cast<std::int64_t>(std::llround(*m.users))) : json()},
+        {"rate", m.rate ? json(*m.rate) : json()},
+        {"latency", m.latency.to_json()}};
+    if (m.ws_in || m.ws_out) {
+      point["ws_messages_in"] = m.ws_in;
+      point["ws_messages_out"] = m.ws_out;
+    }
+    out.push_back(point);
   }
   return out;
 }

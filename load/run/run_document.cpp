@@ -71,6 +71,7 @@ json stage_json(const Scenario& s, const PhaseResult& r, const PhasePlan& plan, 
   w.check_failures = all.check_failures;
   w.poll = all.poll;
   w.group = all.group;
+  w.ws = all.ws;
   w.target = &target;
   w.t_from_s = plan.t_offset_s;
   w.t_to_s = plan.t_offset_s + r.duration_s + 0.5;

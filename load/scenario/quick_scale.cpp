@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "load/scenario/ws_quick.hpp"
+
 namespace neuro::load {
 
 double apply_quick(Scenario& s) {
@@ -19,6 +21,8 @@ double apply_quick(Scenario& s) {
   e.ramp_up_s *= factor;
   for (auto& stage : e.stages) stage.duration_s *= factor;
   e.step_duration_s *= factor;
+  // A ws: step's receive is part of the timeline: a 30 s stream would outlive a 10 s run.
+  scale_ws_steps(s, factor);
   s.config["quick"] = {{"factor", factor}, {"seconds", seconds}, {"users", e.users}};
   return factor;
 }

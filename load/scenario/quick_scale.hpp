@@ -1,8 +1,8 @@
 // `neuroperf load --quick`: the scenario's timeline (durations, ramp-up, stages, stress steps)
-// scaled by one factor so the whole run takes seconds, keeping its shape. Think time, request
-// timeouts and polling limits stay as written, so each user loads the target as hard as in the
-// full run. A file's `quick:` section may set the length and fewer users for scenarios whose
-// single requests are heavy.
+// scaled by one factor so the whole run takes seconds, keeping its shape (ws: steps' receive
+// durations too). Think time, request timeouts and polling limits stay as written, so each user
+// loads the target as hard as in the full run. A file's `quick:` section may set the length and
+// fewer users for scenarios whose single requests are heavy.
 #pragma once
 
 #include "load/scenario/scenario.hpp"

@@ -49,6 +49,21 @@ executor: {type: constant-users, users: 50, iterations: 20}
   EXPECT_EQ(counted.executor.iterations, 20);
 }
 
+TEST(Quick, ScalesWsStepsWithTheTimeline) {
+  auto s = parse_scenario(R"(target: http://h
+steps:
+  - {name: health, path: /health}
+  - ws: {path: /ws/stream, receive: {duration: 30s}}
+executor: {type: constant-users, users: 20, ramp_up: 10s, duration: 3m}
+)",
+                          "w.yaml");
+  const double factor = apply_quick(s);
+  EXPECT_DOUBLE_EQ(factor, kQuickSeconds / 180);
+  ASSERT_TRUE(s.steps[1].ws);
+  EXPECT_NEAR(s.steps[1].ws->duration_s, 30 * factor, 1e-9);  // shorter than the run
+  EXPECT_FALSE(s.steps[0].ws);
+}
+
 TEST(Quick, ProblemsOfQuickAndThinkTimeAfter) {
   try {
     parse_scenario(R"(target: http://h

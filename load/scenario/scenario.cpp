@@ -18,6 +18,13 @@ bool Step::has_body() const {
 
 bool Scenario::uses_libcurl() const { return http2 || target.rfind("https://", 0) == 0; }
 
+bool Scenario::uses_websocket() const {
+  for (const auto& step : steps) {
+    if (step.ws) return true;
+  }
+  return false;
+}
+
 const char* executor_name(ExecutorKind kind) {
   switch (kind) {
     case ExecutorKind::kConstantUsers:

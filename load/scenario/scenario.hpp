@@ -13,6 +13,7 @@
 #include "load/scenario/flow_blocks.hpp"
 #include "load/scenario/step_flow.hpp"
 #include "load/scenario/threshold.hpp"
+#include "load/scenario/ws_step.hpp"
 
 namespace neuro::load {
 
@@ -41,6 +42,7 @@ struct Step {
   std::size_t next_of(std::size_t index) const { return next == kFollowing ? index + 1 : next; }
   int choice = -1;              // a choose starts here: Scenario::choices[choice] picks the branch
   int group_start = -1;         // a group starts here: Scenario::groups[group_start]
+  std::optional<WsStep> ws;     // a WebSocket session (`ws:`) instead of a request
   bool uses_variables() const;  // path, a header or the body refers to ${...}
   // The transport keeps the answer's body: captures, checks or a polling condition read it.
   bool needs_body() const {
@@ -112,6 +114,7 @@ struct Scenario {
 
   // TLS and HTTP/2 run on the libcurl engine; plain HTTP/1.1 on the faster epoll engine.
   bool uses_libcurl() const;
+  bool uses_websocket() const;  // a step is `ws:`
 };
 
 // Reads and validates `path`; throws InvalidArgument listing every problem as

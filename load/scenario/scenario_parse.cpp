@@ -80,6 +80,7 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
     problems.add(node, where, "expected a mapping with method, path, ...");
     return step;
   }
+  if (node["ws"] && !is_auth) return detail::read_ws_step(node, where, read, captured, builtins);
   std::set<std::string> known = {"name",  "method",  "path",     "headers", "json",
                                  "body",  "capture", "expect",   "check",   "until",
                                  "every", "max",     "multipart"};
@@ -327,6 +328,11 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   if (s.executor.kind == ExecutorKind::kStress && s.thresholds.empty() && root["executor"]) {
     problems.add(root["executor"], "thresholds",
                  "a stress executor needs thresholds: they decide where the knee is");
+  }
+  if (s.uses_websocket() && s.uses_libcurl() && root["steps"]) {
+    problems.add(root["steps"], "steps",
+                 "ws: steps speak plain HTTP/1.1 upgrades (ws://); wss:// and http: 2 are not "
+                 "supported yet");
   }
   problems.throw_if_any();
   return s;

@@ -238,6 +238,10 @@ TEST(Scenario, ShippedExamplesAreValid) {
     if (s.executor.iterations == 0) {
       EXPECT_LE(planned_duration_s(s.executor), seconds + 1e-9) << name;
     }
+    for (const auto& step : s.steps) {
+      if (!step.ws) continue;
+      EXPECT_LT(step.ws->duration_s, seconds) << name << ": a ws: step outlives the run";
+    }
     EXPECT_NE(map.find("load/scenarios/" + name), std::string::npos)
         << name << " is not in docs/scenarios.md";
   }

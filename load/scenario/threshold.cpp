@@ -8,10 +8,17 @@
 namespace neuro::load {
 namespace {
 
-constexpr std::array<std::string_view, 17> kLatencyMetrics = {
-    "p50",       "p90",       "p95",       "p99",       "p99.9",     "max",
-    "mean",      "poll_p50",  "poll_p95",  "poll_p99",  "poll_max",  "poll_mean",
-    "group_p50", "group_p95", "group_p99", "group_max", "group_mean"};
+constexpr std::array<std::string_view, 24> kLatencyMetrics = {
+    "p50",       "p90",       "p95",       "p99",       "p99.9",          "max",
+    "mean",      "poll_p50",  "poll_p95",  "poll_p99",  "poll_max",       "poll_mean",
+    "group_p50", "group_p95", "group_p99", "group_max", "group_mean",     "ws_p50",
+    "ws_p95",    "ws_p99",    "ws_max",    "ws_mean",   "ws_connect_p50", "ws_connect_p99"};
+
+// Counted WebSocket outcomes (sequence gaps, errors) and message rates: plain numbers.
+bool is_ws_number(const std::string& metric) {
+  return metric == "gaps" || metric == "ws_errors" || metric == "ws_msgs_in" ||
+         metric == "ws_msgs_out";
+}
 
 bool is_latency(const std::string& metric) {
   for (auto m : kLatencyMetrics) {
@@ -43,6 +50,8 @@ bool Threshold::passes(double observed) const {
       return observed > limit;
     case Comparison::kGreaterEqual:
       return observed >= limit;
+    case Comparison::kEqual:
+      return observed == limit;
   }
   return false;
 }
@@ -55,14 +64,16 @@ const char* metric_unit(const std::string& metric) {
   }
   if (metric == "rps") return "req/s";
   if (metric == "target_rss") return "bytes";
+  if (metric == "ws_msgs_in" || metric == "ws_msgs_out") return "msg/s";
   return "";
 }
 
 ParsedThreshold parse_threshold(const std::string& text) {
   ParsedThreshold out;
-  const auto op_at = text.find_first_of("<>");
-  if (op_at == std::string::npos) {
-    out.problem = "expected 'METRIC < VALUE' or 'METRIC > VALUE', got '" + text + "'";
+  const auto op_at = text.find_first_of("<>=");
+  if (op_at == std::string::npos || (text[op_at] == '=' && text.compare(op_at, 2, "==") != 0)) {
+    out.problem =
+        "expected 'METRIC < VALUE', 'METRIC > VALUE' or 'METRIC == VALUE', got '" + text + "'";
     return out;
   }
   Threshold t;
@@ -71,8 +82,12 @@ ParsedThreshold parse_threshold(const std::string& text) {
   std::size_t value_at = op_at + 1;
   const bool equal = value_at < text.size() && text[value_at] == '=';
   if (equal) ++value_at;
-  t.comparison = text[op_at] == '<' ? (equal ? Comparison::kLessEqual : Comparison::kLess)
-                                    : (equal ? Comparison::kGreaterEqual : Comparison::kGreater);
+  if (text[op_at] == '=') {
+    t.comparison = Comparison::kEqual;
+  } else {
+    t.comparison = text[op_at] == '<' ? (equal ? Comparison::kLessEqual : Comparison::kLess)
+                                      : (equal ? Comparison::kGreaterEqual : Comparison::kGreater);
+  }
   const std::string value = trim(text.substr(value_at));
   std::optional<double> limit;
   if (is_latency(t.metric)) {
@@ -86,6 +101,9 @@ ParsedThreshold parse_threshold(const std::string& text) {
   } else if (t.metric == "rps") {
     limit = parse_plain_number(value);
     if (!limit) out.problem = "expected requests per second (100), got '" + value + "'";
+  } else if (is_ws_number(t.metric)) {
+    limit = parse_plain_number(value);
+    if (!limit) out.problem = "expected a number (0, 1000), got '" + value + "'";
   } else if (t.metric == "target_rss") {
     limit = parse_bytes(value);
     if (!limit) out.problem = "expected a size (512MB, 2GB), got '" + value + "'";
@@ -94,7 +112,8 @@ ParsedThreshold parse_threshold(const std::string& text) {
         "unknown metric '" + t.metric +
         "' (p50, p90, p95, p99, p99.9, max, mean, error_rate, checks, rps, target_cpu, "
         "target_rss, host_cpu, poll_p50, poll_p95, poll_p99, poll_max, poll_mean, group_p50, "
-        "group_p95, group_p99, group_max, group_mean)";
+        "group_p95, group_p99, group_max, group_mean, ws_p50, ws_p95, ws_p99, ws_max, ws_mean, "
+        "ws_connect_p50, ws_connect_p99, gaps, ws_errors, ws_msgs_in, ws_msgs_out)";
   }
   if (limit) {
     t.limit = *limit;

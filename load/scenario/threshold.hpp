@@ -1,7 +1,8 @@
 // Success criteria of a run, written as `METRIC OP VALUE` (`p95 < 200ms`, `error_rate < 0.1%`,
 // `rps > 100`, `target_cpu < 80%`, `target_rss < 2GB`, `checks > 99%` (the share of `check:`
 // conditions that held), `poll_max < 60s` (polling steps' total times), `group_max < 2m`
-// (groups' total times)), and their verdicts.
+// (groups' total times), `ws_p99 < 5ms`, `gaps == 0`, `ws_msgs_in > 1000` (ws: steps'
+// messages)), and their verdicts.
 #pragma once
 
 #include <map>
@@ -10,7 +11,7 @@
 
 namespace neuro::load {
 
-enum class Comparison { kLess, kLessEqual, kGreater, kGreaterEqual };
+enum class Comparison { kLess, kLessEqual, kGreater, kGreaterEqual, kEqual };
 
 // Limits are held in the metric's base unit: latency ms, error_rate and cpu percent, rps
 // requests per second, rss bytes.
@@ -22,8 +23,10 @@ struct Threshold {
   double limit = 0;
   bool passes(double observed) const;
   // Upper bounds can be judged before the run ends (abort_on_fail); lower bounds (rps) cannot.
+  // `gaps == 0` too: counts only grow.
   bool upper_bound() const {
-    return comparison == Comparison::kLess || comparison == Comparison::kLessEqual;
+    return comparison == Comparison::kLess || comparison == Comparison::kLessEqual ||
+           comparison == Comparison::kEqual;
   }
 };
 

@@ -72,6 +72,10 @@ inline void check_fields(const YAML::Node& node, const std::string& where,
 
 // A step's expect, check, until/every/max (step_flow_parse.cpp).
 void read_step_flow(const YAML::Node& node, const std::string& where, Reader& read, Step& step);
+// A `ws:` step (ws_step_parse.cpp); `captured` names what earlier steps captured, `builtins`
+// is set when it refers to ${user}, ${iteration}, ${uuid} or ${now}.
+Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read,
+                  const std::set<std::string>& captured, bool& builtins);
 // A step's `multipart:` body into step.body and its content type (multipart_parse.cpp).
 void read_multipart(const YAML::Node& node, const std::string& where, Reader& read, Step& step);
 // A block of synthetic EEG {channels, rate, seconds[, seed]} as float32 bytes (scenario_parse.cpp).

@@ -34,6 +34,8 @@ class EpollTransport final : public Transport {
   void end() override;
 
   std::int64_t open_connections() const override { return connections_open_; }
+  // Its epoll set, for a transport that nests it in its own (ws_transport.hpp).
+  int epoll_fd() const { return epoll_fd_; }
   std::int64_t open_connections_peak() const override { return connections_peak_; }
   std::map<std::string, std::int64_t> responses_by_http_version(
       std::int64_t answered) const override {
