@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Integration test: every scenario of load/scenarios/documents.txt run with --quick against the
-# engine server at NEUROPERF_TARGET_URL; passes when each exits 0 (its thresholds held). Prints
+# Integration test: every scenario of load/scenarios/documents.txt, and the video processing
+# test (load/scenarios/video/, on a video made here), run with --quick against the engine server
+# at NEUROPERF_TARGET_URL; passes when each exits 0 (its thresholds held). Prints
 # one line per scenario: requests, errors, and each threshold's observed value.
 #   scenarios_quick_test.sh [--thresholds-advisory] NEUROPERF_BIN [OUT_DIR]
 # --thresholds-advisory (the CTest): a scenario whose thresholds failed (exit 1) with a complete
@@ -53,6 +54,35 @@ PY
     sed 's/^/    /' "$out/$name.log" | tail -5
   fi
 done <"$root/load/scenarios/documents.txt"
+
+# The video processing test reads a generated video and its ground truth (relative paths): made
+# here with synth-video, the scenario run from this folder.
+mkdir -p "$out/video"
+if "$np" synth-video --seconds 30 --out "$out/video/test_video_30s.mp4" 2>"$out/video.log"; then
+  rc=0
+  (cd "$out" && "$np" load "$root/load/scenarios/video/video_processing.yaml" --quick --quiet \
+    --target "$url" "${pid_args[@]}" --out "$out/video_processing" >"$out/video_processing.log" 2>&1) ||
+    rc=$?
+  summary=$(python3 - "$out/video_processing/result.json" <<'PY' 2>/dev/null || echo "no result"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["totals"]
+parts = [f"{th['expression']}: {th['observed']:.4g}{th['unit']}{'' if th['passed'] else ' FAIL'}"
+         if th["observed"] is not None else f"{th['expression']}: none" for th in d["thresholds"]]
+print(f"{t['requests']} req, {t['errors']} err, {t['rps']:.0f} req/s | " + "; ".join(parts))
+PY
+)
+  printf '%-24s exit %d  %s\n' video_processing "$rc" "$summary"
+  if [[ $rc -eq 1 && $advisory -eq 1 && $summary != "no result" ]]; then
+    advisory_failed=$((advisory_failed + 1))
+  elif [[ $rc -ne 0 ]]; then
+    failed=$((failed + 1))
+    sed 's/^/    /' "$out/video_processing.log" | tail -5
+  fi
+else
+  failed=$((failed + 1))
+  echo "video_processing         synth-video failed: $(tail -1 "$out/video.log")"
+fi
 ((advisory == 0)) || echo "scenarios_quick_test: $advisory_failed missed thresholds (advisory here)"
 echo "scenarios_quick_test: $failed failed (results in $out)"
 [[ $failed -eq 0 ]]
