@@ -21,6 +21,9 @@ curl -sf -o /dev/null --max-time 5 "$url/health" ||
   { echo "scenarios_quick_test: $url/health does not answer: skipped"; exit 77; }
 out=${2:-$(mktemp -d -t neuroperf-scenarios.XXXXXX)}
 mkdir -p "$out"
+# Absolute: the video scenario runs from inside $out.
+out=$(cd "$out" && pwd)
+np=$(realpath "$np")
 port=${url##*:}
 port=${port%%/*}
 pid_args=()
