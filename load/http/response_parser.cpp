@@ -1,6 +1,7 @@
 #include "load/http/response_parser.hpp"
 
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 namespace neuro::load {
@@ -69,7 +70,8 @@ void ResponseParser::header_line() noexcept {
   if (iequals_prefix(line, "content-length:")) {
     std::int64_t n = 0;
     for (char c : header_value(line, 15)) {
-      if (c < '0' || c > '9') {
+      // Not a digit, or more than int64 holds (no body that large is real): malformed.
+      if (c < '0' || c > '9' || n > (std::numeric_limits<std::int64_t>::max() - 9) / 10) {
         n = -2;
         break;
       }

@@ -24,6 +24,24 @@ std::pair<Status, std::size_t> feed_in_pieces(ResponseParser& p, const std::stri
   return {s, at};
 }
 
+// More digits than int64 holds (found by fuzz_http_response as a signed overflow): a malformed
+// response, not a wrapped-around length.
+TEST(ResponseParser, AContentLengthPastInt64IsAnError) {
+  for (const std::string length : {"9223372036854775808", "1111111111111111111111"}) {
+    const std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nabc";
+    ResponseParser p;
+    p.reset();
+    std::size_t used = 0;
+    EXPECT_EQ(p.feed(wire.data(), wire.size(), &used), Status::kError) << length;
+  }
+  // The largest that fits is a length (the body simply has not arrived).
+  const std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775799\r\n\r\nabc";
+  ResponseParser p;
+  p.reset();
+  std::size_t used = 0;
+  EXPECT_EQ(p.feed(wire.data(), wire.size(), &used), Status::kIncomplete);
+}
+
 TEST(ResponseParser, ContentLengthAtEverySplit) {
   const std::string wire =
       "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\ncontent-length: 11\r\n\r\nhello world";

@@ -176,7 +176,8 @@ nlohmann::json evaluate_thresholds(const std::vector<Threshold>& thresholds,
 void validate_document(const nlohmann::json& doc, const std::string& origin) {
   auto fail = [&](const std::string& what) { throw common::InvalidArgument(origin + ": " + what); };
   if (!doc.is_object()) fail("expected a JSON object");
-  if (doc.value("schema", "") != kResultSchema) {
+  const auto schema = doc.find("schema");
+  if (schema == doc.end() || !schema->is_string() || *schema != kResultSchema) {
     fail(std::string("$.schema: expected \"") + kResultSchema + "\"");
   }
   for (const char* key : {"totals", "steps", "series", "shard"}) {
@@ -186,6 +187,7 @@ void validate_document(const nlohmann::json& doc, const std::string& origin) {
   for (std::size_t i = 0; i < doc["steps"].size(); ++i) {
     const auto& s = doc["steps"][i];
     const std::string at = "$.steps[" + std::to_string(i) + "]";
+    if (!s.is_object()) fail(at + ": expected an object");
     if (!s.contains("requests") || !s["requests"].is_number_integer()) {
       fail(at + ".requests: expected an integer");
     }
@@ -194,6 +196,7 @@ void validate_document(const nlohmann::json& doc, const std::string& origin) {
                                origin + ": " + at + ".latency");
   }
   if (!doc["series"].is_array()) fail("$.series: expected an array");
+  if (!doc["totals"].is_object()) fail("$.totals: expected an object");
   if (!doc["totals"].contains("requests") || !doc["totals"]["requests"].is_number_integer()) {
     fail("$.totals.requests: expected an integer");
   }

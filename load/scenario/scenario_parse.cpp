@@ -123,7 +123,11 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
   } else if (const auto m = node["multipart"]) {
     detail::read_multipart(m, where + ".multipart", read, step);
   } else if (const auto j = node["json"]) {
-    step.body = to_json(j).dump();
+    try {
+      step.body = to_json(j).dump();
+    } catch (const nlohmann::json::type_error&) {
+      problems.add(j, where + ".json", "not valid UTF-8 text");  // what JSON text must be
+    }
     step.content_type = "application/json";
   } else if (const auto b = node["body"]) {
     if (b.IsScalar()) {

@@ -113,6 +113,23 @@ thresholds:
   }
 }
 
+// A json: body that is not UTF-8 (found by fuzz_scenario_yaml: nlohmann's dump threw past the
+// parser) is a problem of the file, with its line.
+TEST(Scenario, AJsonBodyThatIsNotUtf8IsAProblem) {
+  const std::string text =
+      "target: http://127.0.0.1:8080\nsteps:\n  - path: /a\n    method: POST\n"
+      "    json: {name: \"ab\x89\"}\nexecutor: {type: constant-users, users: 1, "
+      "iterations: 1}\n";
+  try {
+    parse_scenario(text, "utf8.yaml");
+    FAIL() << "expected InvalidArgument";
+  } catch (const common::InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("utf8.yaml:5: steps[0].json: not valid UTF-8 text"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Scenario, TargetOverrideAndMissingTarget) {
   const std::string text =
       "steps: [{path: /ok}]\nexecutor: {type: constant-rate, rate: 10, "
