@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -128,6 +129,20 @@ TEST(Scenario, AJsonBodyThatIsNotUtf8IsAProblem) {
               std::string::npos)
         << e.what();
   }
+}
+
+// A json: body's whole number past int64 (fuzz_scenario_yaml: the cast to int64 was undefined)
+// is kept as a JSON number.
+TEST(Scenario, AJsonBodyNumberPastInt64StaysANumber) {
+  const auto s = parse_scenario(
+      "target: http://127.0.0.1:8080\nsteps:\n  - path: /a\n    method: POST\n    json: {n: " +
+          std::string(30, '9') +
+          ", m: 42}\nexecutor: {type: constant-users, users: 1, iterations: 1}\n",
+      "big.yaml");
+  const auto body = nlohmann::json::parse(s.steps.at(0).body);
+  EXPECT_TRUE(body["n"].is_number_float());
+  EXPECT_DOUBLE_EQ(body["n"].get<double>(), 1e30);
+  EXPECT_EQ(body["m"], 42);
 }
 
 TEST(Scenario, TargetOverrideAndMissingTarget) {
