@@ -93,8 +93,12 @@ thresholds: ['gaps == 0', 'ws_errors == 0']
     EXPECT_GE(measured, 4 * 19);
     EXPECT_LE(measured, 4 * 21);
     // Every message but the `subscribed` answers is a packet with a latency (JSON: matched on
-    // its type; binary: every binary frame is an NPD1 packet with its seq and timestamp).
-    EXPECT_EQ(ws["messages_in"].get<std::int64_t>(), measured + 4);
+    // its type; binary: every binary frame is an NPD1 packet with its seq and timestamp), but for
+    // at most one per session read together with the end of its 2 s (counted in, not measured:
+    // seen under a loaded ctest -j2).
+    const auto unmeasured = ws["messages_in"].get<std::int64_t>() - 4 - measured;
+    EXPECT_GE(unmeasured, 0);
+    EXPECT_LE(unmeasured, 4);
     EXPECT_EQ(ws["messages_out"], 4);
     EXPECT_LT(ws["latency_percentiles_ms"]["p99"].get<double>(), 100.0);
     EXPECT_EQ(doc["thresholds"][0]["passed"], true);

@@ -90,11 +90,13 @@ expect(1 "threshold 'p99 < 1ms' failed: observed"
        --out "${WORK}/slow")
 
 # The server's stall (the coordinated-omission anchor's scenario): 300 ms in every second at a
-# fixed rate shows in p99, measured from the intended send time; a bad --stall is exit 2.
+# fixed rate shows in p99, measured from the intended send time (about 300 ms: 200-399 allows
+# for the scheduling of a loaded machine; a runner with coordinated omission would show a few
+# ms); a bad --stall is exit 2.
 file(WRITE "${WORK}/stall.yaml" "steps: [{path: /ok}]\n"
      "executor: {type: constant-rate, rate: 100, duration: 2s}\n"
      "thresholds: ['p99 < 100ms']\n")
-expect(1 "threshold 'p99 < 100ms' failed: observed 2[0-9][0-9]\\.[0-9]+ ms"
+expect(1 "threshold 'p99 < 100ms' failed: observed [23][0-9][0-9]\\.[0-9]+ ms"
        "${SERVER}" --stall 1000:300 "${NEUROPERF}" load "${WORK}/stall.yaml" --target {URL}
        --quiet --out "${WORK}/stall")
 expect(2 "--stall: expected PERIOD_MS:STALL_MS, got '5:9'" "${SERVER}" --stall 5:9 "${NEUROPERF}")
