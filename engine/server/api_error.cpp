@@ -38,11 +38,8 @@ std::string_view error_name(http::status status) {
 }
 
 StringResponse json_response(http::status status, const nlohmann::json& body) {
-  StringResponse response{status, 11};
-  response.set(http::field::server, "neuroperf");
-  response.set(http::field::content_type, "application/json");
-  response.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return response;
+  return json_text_response(status,
+                            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 StringResponse json_text_response(http::status status, std::string body) {

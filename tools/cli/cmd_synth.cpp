@@ -12,6 +12,7 @@
 #include "engine/common/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/whole_number.hpp"
 
 namespace neuro::cli {
 namespace {
@@ -21,19 +22,6 @@ double number(const std::string& flag, const std::string& text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
     throw common::InvalidArgument(flag + ": expected a number, got '" + text + "'");
-  }
-  return value;
-}
-
-// A whole number in [min, max]: "-1" or "1e9" for --channels is a usage error here, not a
-// std::length_error from the allocation later.
-std::uint64_t whole_number(const std::string& flag, const std::string& text, std::uint64_t min,
-                           std::uint64_t max) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw common::InvalidArgument(flag + ": expected a whole number from " + std::to_string(min) +
-                                  " to " + std::to_string(max) + ", got '" + text + "'");
   }
   return value;
 }

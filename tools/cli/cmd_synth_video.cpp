@@ -1,7 +1,6 @@
 // neuroperf synth-video: the suite's generated test video (bouncing rectangles over noise,
 // MPEG-4 Part 2 as the document's 'mp4v', or H.264) and its ground truth beside it, so that a
 // scenario, an anchor or a user's own engine gets exactly the files our benchmarks decode.
-#include <charconv>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -10,18 +9,15 @@
 #include "engine/video/generator.hpp"
 #include "engine/video/ground_truth.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/whole_number.hpp"
 
 namespace neuro::cli {
 namespace {
 
-int whole_number(const std::string& flag, const std::string& text, int min, int max) {
-  int value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw common::InvalidArgument(flag + ": expected a whole number from " + std::to_string(min) +
-                                  " to " + std::to_string(max) + ", got '" + text + "'");
-  }
-  return value;
+// The bounded whole numbers of this command all fit in an int.
+int bounded(const std::string& flag, const std::string& text, int min, int max) {
+  return static_cast<int>(
+      whole_number(flag, text, static_cast<std::uint64_t>(min), static_cast<std::uint64_t>(max)));
 }
 
 struct Parsed {
@@ -57,13 +53,11 @@ Command add_synth_video(CLI::App& neuroperf) {
       "Writes FILE (the container from its extension: .mp4, .mkv, .avi) and FILE.truth.csv\n"
       "(frame,time_us,object_id,x,y,width,height: what POST /api/videos takes as ground_truth).");
   app->add_option_function<std::string>(
-         "--seconds",
-         [p](const std::string& v) { p->seconds = whole_number("--seconds", v, 1, 3600); },
+         "--seconds", [p](const std::string& v) { p->seconds = bounded("--seconds", v, 1, 3600); },
          "length (default 30)")
       ->type_name("N");
   app->add_option_function<std::string>(
-         "--fps",
-         [p](const std::string& v) { p->spec.scene.fps = whole_number("--fps", v, 1, 240); },
+         "--fps", [p](const std::string& v) { p->spec.scene.fps = bounded("--fps", v, 1, 240); },
          "frames per second (default 30)")
       ->type_name("N");
   app->add_option_function<std::string>(
@@ -73,15 +67,15 @@ Command add_synth_video(CLI::App& neuroperf) {
            if (x == std::string::npos) {
              throw common::InvalidArgument("--size: expected WIDTHxHEIGHT, got '" + v + "'");
            }
-           p->spec.scene.width = whole_number("--size", v.substr(0, x), 640, 7680);
-           p->spec.scene.height = whole_number("--size", v.substr(x + 1), 360, 4320);
+           p->spec.scene.width = bounded("--size", v.substr(0, x), 640, 7680);
+           p->spec.scene.height = bounded("--size", v.substr(x + 1), 360, 4320);
          },
          "frame size, even, from 640x360 (default 1280x720)")
       ->type_name("WxH");
   app->add_option_function<std::string>(
          "--seed",
          [p](const std::string& v) {
-           p->spec.scene.seed = static_cast<std::uint64_t>(whole_number("--seed", v, 0, 1 << 30));
+           p->spec.scene.seed = static_cast<std::uint64_t>(bounded("--seed", v, 0, 1 << 30));
          },
          "the scene's seed (default 1)")
       ->type_name("N");

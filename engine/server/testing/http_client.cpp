@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/server/auth.hpp"
+#include "engine/server/testing/own_server.hpp"
 #include "engine/store/connection.hpp"
 
 namespace neuro::server::testing {
@@ -59,27 +60,15 @@ struct Suite {
   std::string token;
 };
 Suite* suite = nullptr;
-bool have_services() {
-  const char* pg = std::getenv("NEUROPERF_PG_URL");
-  return pg && *pg;
-}
 }  // namespace
 
 void ServerTest::SetUpTestSuite() {
-  if (!have_services() || suite) return;
+  if (!have_pg() || suite) return;
   suite = new Suite;
+  suite->options = test_server_options("test");
   auto& o = suite->options;
-  o.port = 0;
   o.threads = 2;
   o.handler_threads = 4;
-  o.job_workers = 1;
-  o.pg_url = store::pg_url_from_env();
-  const char* redis = std::getenv("NEUROPERF_REDIS_URL");
-  o.redis_url = redis && *redis ? redis : "redis://127.0.0.1:63799";
-  o.schema = "neuro_server_test_" + std::to_string(::getpid());
-  o.data_dir = std::filesystem::temp_directory_path() /
-               ("neuroperf-server-test-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(o.data_dir);
   // Few PBKDF2 iterations: the tests log in often; the shipped file uses 100,000.
   o.users_file = o.data_dir / "users.txt";
   {
@@ -87,7 +76,6 @@ void ServerTest::SetUpTestSuite() {
     users << users_file_line("test_user", hash_password("test_pass", 1000)) << "\n";
     users << users_file_line("test@example.com", hash_password("password", 1000)) << "\n";
   }
-  o.token_secret = "0123456789abcdef0123456789abcdef";
   o.demo_data = true;
   suite->server = std::make_unique<Server>(o);
   suite->server->start();
@@ -114,7 +102,7 @@ void ServerTest::TearDownTestSuite() {
 }
 
 void ServerTest::SetUp() {
-  if (!have_services()) GTEST_SKIP() << "NEUROPERF_PG_URL is not set";
+  if (!have_pg()) GTEST_SKIP() << "NEUROPERF_PG_URL is not set";
   ASSERT_NE(suite, nullptr);
 }
 

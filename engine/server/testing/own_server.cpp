@@ -15,8 +15,8 @@ bool have_pg() {
   return pg != nullptr && *pg != '\0';
 }
 
-OwnServer::OwnServer(const std::string& name, const std::function<void(ServerOptions&)>& adjust) {
-  auto& o = options_;
+ServerOptions test_server_options(const std::string& name) {
+  ServerOptions o;
   o.port = 0;
   o.threads = 1;
   o.handler_threads = 1;
@@ -30,6 +30,12 @@ OwnServer::OwnServer(const std::string& name, const std::function<void(ServerOpt
   std::filesystem::create_directories(o.data_dir);
   o.token_secret = "0123456789abcdef0123456789abcdef";
   o.demo_data = false;
+  return o;
+}
+
+OwnServer::OwnServer(const std::string& name, const std::function<void(ServerOptions&)>& adjust)
+    : options_(test_server_options(name)) {
+  auto& o = options_;
   if (adjust) adjust(o);
   server_ = std::make_unique<Server>(o);
   server_->start();

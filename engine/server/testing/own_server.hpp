@@ -15,6 +15,10 @@ namespace neuro::server::testing {
 // NEUROPERF_PG_URL is set (the tests that need a server skip without it).
 bool have_pg();
 
+// Port 0, one thread of each kind, the services from the environment, a schema and a data
+// directory (created) named after `name` and the pid, a fixed token secret, no demo data.
+ServerOptions test_server_options(const std::string& name);
+
 class OwnServer {
  public:
   // `adjust` may change the options (limits, timeouts) before the server starts.
