@@ -9,7 +9,7 @@ void OutcomeTally::flush_second() {
     std::lock_guard lock(series_mutex_);
     flushed_[second_].merge(second_point_);
   }
-  second_point_ = SeriesPoint{};
+  second_point_ = IntervalStats{};
   second_hist_.reset();
 }
 

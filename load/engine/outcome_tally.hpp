@@ -113,7 +113,7 @@ class OutcomeTally {
 
   // Current second of the series, flushed into flushed_ under the mutex.
   std::int64_t second_ = 0;
-  SeriesPoint second_point_;
+  IntervalStats second_point_;
   common::LatencyHistogram second_hist_{common::LatencyHistogram::kOneHourNs,
                                         kSeriesSignificantDigits};
   std::mutex series_mutex_;

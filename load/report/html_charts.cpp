@@ -69,14 +69,20 @@ std::vector<Chart> build_charts(const LoadResult& r) {
   Chart throughput{"throughput", "Throughput " + per, "req/s", 1, {}, {{"completed", kBlue, {}}}};
   Chart errors{"errors", "Errors " + per, "errors/s", 1, {}, {{"errors", kRed, {}}}};
   Chart users{"users", "Active users", "users", 1, {}, {{"users", kGreen, {}}}};
+  Chart websocket{"websocket", "WebSocket messages " + per,
+                  "msg/s",     1,
+                  {},          {{"received", kBlue, {}}, {"sent", kGreen, {}}}};
   const bool has_rate =
       std::any_of(windows.begin(), windows.end(), [](const auto& x) { return x.rate.has_value(); });
   const bool has_users = std::any_of(windows.begin(), windows.end(),
                                      [](const auto& x) { return x.users.has_value(); });
+  // Only runs with ws: steps write message counts into their series.
+  const bool has_ws = std::any_of(r.series.begin(), r.series.end(),
+                                  [](const SeriesPoint& p) { return p.ws_in > 0 || p.ws_out > 0; });
   if (has_rate) throughput.lines.push_back({"intended rate", kGrey, {}, true});
   for (const SeriesWindow& win : windows) {
     const double t = static_cast<double>(win.t_s);
-    for (Chart* c : {&latency, &throughput, &errors, &users}) c->x.push_back(t);
+    for (Chart* c : {&latency, &throughput, &errors, &users, &websocket}) c->x.push_back(t);
     latency.lines[0].values.push_back(ns_to_ms(win.p50_ns));
     latency.lines[1].values.push_back(ns_to_ms(win.p95_ns));
     latency.lines[2].values.push_back(ns_to_ms(win.p99_ns));
@@ -84,11 +90,14 @@ std::vector<Chart> build_charts(const LoadResult& r) {
     if (has_rate) throughput.lines[1].values.push_back(win.rate);
     errors.lines[0].values.push_back(win.errors_per_s);
     users.lines[0].values.push_back(win.users);
+    websocket.lines[0].values.push_back(win.ws_in_per_s);
+    websocket.lines[1].values.push_back(win.ws_out_per_s);
   }
   charts.push_back(std::move(latency));
   charts.push_back(std::move(throughput));
   charts.push_back(std::move(errors));
   if (has_users) charts.push_back(std::move(users));
+  if (has_ws) charts.push_back(std::move(websocket));
 
   const Chart host_cpu =
       resource_chart<HostSample>(r.host, {"cpu", "CPU", "%", 1, {}, {{"host CPU", kBlue, {}}}},

@@ -64,7 +64,7 @@ void write_thresholds(const LoadResult& r, std::ostream& out) {
   }
   out << "<table id=\"thresholds\"><thead><tr><th>Threshold</th><th>Metric</th><th>Observed</th>"
          "<th>Limit</th><th>Result</th></tr></thead><tbody>";
-  for (const Threshold& t : r.thresholds) {
+  for (const ThresholdVerdict& t : r.thresholds) {
     out << "<tr class=\"threshold\">" << td(html_escape(t.expression)) << td(html_escape(t.metric))
         << td(html_escape(with_unit(t.observed, t.unit)))
         << td(html_escape(with_unit(t.limit, t.unit))) << pass_cell(t.passed) << "</tr>";

@@ -22,12 +22,12 @@ std::string render(const nlohmann::json& doc) {
   return out.str();
 }
 
-class HtmlReportFixture : public ::testing::TestWithParam<std::string> {};
+class Html : public ::testing::TestWithParam<std::string> {};
 
 // Every number in the step and error tables equals what make_fixtures.py computed from the raw
 // samples (bucket percentiles by its own implementation of the layout), and the bucket
 // percentiles sit within the histogram's 0.1 % of the exact percentiles of the samples.
-TEST_P(HtmlReportFixture, StepTablesMatchTheIndependentComputation) {
+TEST_P(Html, StepTablesMatchPython) {
   const auto doc = load_fixture(GetParam() + ".json");
   const auto expected = load_fixture(GetParam() + ".expected.json");
   const std::string html = render(doc);
@@ -72,7 +72,7 @@ TEST_P(HtmlReportFixture, StepTablesMatchTheIndependentComputation) {
 
 // The chart data tables (what the lines are drawn from) equal the per-second, or per-window,
 // series computed by make_fixtures.py, and each line is drawn with one vertex per value.
-TEST_P(HtmlReportFixture, ChartSeriesMatchTheIndependentComputation) {
+TEST_P(Html, ChartSeriesMatchPython) {
   const auto doc = load_fixture(GetParam() + ".json");
   const auto expected = load_fixture(GetParam() + ".expected.json");
   const std::string html = render(doc);
@@ -105,11 +105,11 @@ TEST_P(HtmlReportFixture, ChartSeriesMatchTheIndependentComputation) {
   EXPECT_EQ(gaps == 0, count_of(html, "data-series=\"p50\"") == 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, HtmlReportFixture,
+INSTANTIATE_TEST_SUITE_P(Fixtures, Html,
                          ::testing::Values("closed_users", "open_rate", "stress_knee",
                                            "soak_leak"));
 
-TEST(HtmlReport, FlowsTableFromChecksPollsAndGroups) {
+TEST(HtmlReport, FlowsTableOfChecksPollsAndGroups) {
   auto doc = load_fixture("closed_users.json");
   EXPECT_EQ(render(doc).find("<table id=\"flows\""), std::string::npos);
   auto& step = doc["steps"][0];

@@ -1,8 +1,11 @@
 #include "load/report/load_result.hpp"
 
-#include "load/report/json_fields.hpp"
+#include "load/results/json_fields.hpp"
 
 namespace neuro::load_report {
+
+using namespace load::json_read;
+
 namespace {
 
 using nlohmann::json;
@@ -57,7 +60,7 @@ ErrorCounts read_errors(const ObjectReader& r) {
   return e;
 }
 
-WsResult read_ws(const ObjectReader& r, HistogramParser& hists) {
+WsResult read_ws(const ObjectReader& r, load::HistogramParser& hists) {
   WsResult w;
   w.sessions = r.count("sessions");
   w.seq_gaps = r.count("seq_gaps");
@@ -77,7 +80,7 @@ WsResult read_ws(const ObjectReader& r, HistogramParser& hists) {
   return w;
 }
 
-StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
+StepResult read_step(const ObjectReader& r, load::HistogramParser& hists) {
   StepResult s;
   s.name = r.string("name");
   s.requests = r.count("requests");
@@ -95,7 +98,7 @@ StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
     s.checks_failed = c.count("failed");
   }
   for (const auto& [key, into] :
-       {std::pair<const char*, std::optional<HistogramData>*>{"poll", &s.poll},
+       {std::pair<const char*, std::optional<load::SparseHistogram>*>{"poll", &s.poll},
         {"group", &s.group}}) {
     if (const json* v = r.maybe(key)) {
       const ObjectReader f(*v, r.at(key));
@@ -108,7 +111,7 @@ StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
   return s;
 }
 
-SeriesPoint read_point(const ObjectReader& r, HistogramParser& hists) {
+SeriesPoint read_point(const ObjectReader& r, load::HistogramParser& hists) {
   SeriesPoint p;
   p.t_s = r.count("t_s");
   if (const json* v = r.maybe("dt_s")) {
@@ -120,6 +123,8 @@ SeriesPoint read_point(const ObjectReader& r, HistogramParser& hists) {
   if (const json* v = r.maybe("users")) p.users = as_count(*v, r.at("users"));
   p.rate = r.maybe_number("rate");
   p.latency = hists.parse(r.get("latency"), r.at("latency"));
+  if (const json* v = r.maybe("ws_messages_in")) p.ws_in = as_count(*v, r.at("ws_messages_in"));
+  if (const json* v = r.maybe("ws_messages_out")) p.ws_out = as_count(*v, r.at("ws_messages_out"));
   return p;
 }
 
@@ -127,14 +132,22 @@ void read_resources(const ObjectReader& r, LoadResult& out) {
   if (const json* host = r.maybe("host")) {
     for_each_element(*host, r.at("host"), [&](const json& e, const std::string& path) {
       const ObjectReader s(e, path);
-      out.host.push_back({s.count("t_s"), s.number("cpu_percent"), s.count("mem_used_bytes"),
-                          s.number("net_rx_bytes_per_s"), s.number("net_tx_bytes_per_s")});
+      HostSample h;
+      h.t_s = static_cast<double>(s.count("t_s"));
+      h.cpu_percent = s.number("cpu_percent");
+      h.mem_used_bytes = s.count("mem_used_bytes");
+      h.net_rx_bytes_per_s = s.number("net_rx_bytes_per_s");
+      h.net_tx_bytes_per_s = s.number("net_tx_bytes_per_s");
+      h.disk_read_bytes_per_s = s.maybe_number("disk_read_bytes_per_s").value_or(0.0);
+      h.disk_write_bytes_per_s = s.maybe_number("disk_write_bytes_per_s").value_or(0.0);
+      out.host.push_back(h);
     });
   }
   if (const json* target = r.maybe("target")) {
     for_each_element(*target, r.at("target"), [&](const json& e, const std::string& path) {
       const ObjectReader s(e, path);
-      out.target_process.push_back({s.count("t_s"), s.number("cpu_percent"), s.count("rss_bytes")});
+      out.target_process.push_back(
+          {static_cast<double>(s.count("t_s")), s.number("cpu_percent"), s.count("rss_bytes")});
     });
   }
 }
@@ -152,7 +165,7 @@ ClientInfo read_client(const ObjectReader& r) {
   return c;
 }
 
-Stress read_stress(const ObjectReader& r, HistogramParser& hists) {
+Stress read_stress(const ObjectReader& r, load::HistogramParser& hists) {
   Stress s;
   s.knee_rate = r.maybe_number("knee_rate");
   for_each_element(r.get("stages"), r.at("stages"), [&](const json& e, const std::string& path) {
@@ -175,8 +188,8 @@ Stress read_stress(const ObjectReader& r, HistogramParser& hists) {
   return s;
 }
 
-Threshold read_threshold(const ObjectReader& r) {
-  Threshold t;
+ThresholdVerdict read_threshold(const ObjectReader& r) {
+  ThresholdVerdict t;
   t.expression = r.string("expression");
   t.metric = r.string_or("metric", "");
   t.unit = r.string_or("unit", "");
@@ -187,7 +200,7 @@ Threshold read_threshold(const ObjectReader& r) {
   return t;
 }
 
-LoadResult parse_except_series(const json& document, HistogramParser& hists) {
+LoadResult parse_except_series(const json& document, load::HistogramParser& hists) {
   const ObjectReader doc(document, "");
   const std::string schema = doc.string("schema");
   if (schema != kSchema) {
@@ -250,7 +263,7 @@ LoadResult parse_except_series(const json& document, HistogramParser& hists) {
 }  // namespace
 
 LoadResult parse_load_result(const json& document) {
-  HistogramParser hists;
+  load::HistogramParser hists;
   LoadResult out = parse_except_series(document, hists);
   // Chart windows merge neighbouring seconds, which needs one layout for the whole series; an
   // empty point (every request of that second failed) has no buckets, so its layout is moot.
@@ -259,9 +272,9 @@ LoadResult parse_load_result(const json& document) {
       ObjectReader(document, "").get("series"), "series",
       [&](const json& e, const std::string& path) {
         out.series.push_back(read_point(ObjectReader(e, path), hists));
-        const HistogramData& last = out.series.back().latency;
+        const load::SparseHistogram& last = out.series.back().latency;
         if (last.count > 0 && !reference) reference = out.series.size() - 1;
-        const HistogramData& first = reference ? out.series[*reference].latency : last;
+        const load::SparseHistogram& first = reference ? out.series[*reference].latency : last;
         if (last.count > 0 && (last.highest_ns != first.highest_ns ||
                                last.significant_digits != first.significant_digits)) {
           fail(path + ".latency",
@@ -275,7 +288,7 @@ LoadResult parse_load_result(const json& document) {
 }
 
 LoadResult parse_load_result(const json& document, std::vector<SeriesPoint> series) {
-  HistogramParser hists;
+  load::HistogramParser hists;
   LoadResult out = parse_except_series(document, hists);
   out.series = std::move(series);
   return out;

@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "load/report/histogram_json.hpp"
+#include "load/results/histogram_reader.hpp"
+#include "load/results/resource_samples.hpp"
 
 namespace neuro::load_report {
 
@@ -32,7 +33,7 @@ struct WsResult {
   double messages_in_per_s = 0, messages_out_per_s = 0, bytes_in_per_s = 0;
   std::string close_codes;  // "1000 x 20, 1006 x 1"
   std::string clock;        // latency_clock
-  HistogramData connect, latency;
+  load::SparseHistogram connect, latency;
 };
 
 struct StepResult {
@@ -41,11 +42,11 @@ struct StepResult {
   std::int64_t requests = 0;
   double rps = 0.0;
   ErrorCounts errors;
-  HistogramData latency;
-  std::optional<HistogramData> service_time;          // open model only
+  load::SparseHistogram latency;
+  std::optional<load::SparseHistogram> service_time;  // open model only
   std::int64_t checks_passed = 0, checks_failed = 0;  // the step's `check:` conditions
-  std::optional<HistogramData> poll;                  // a polling step's loop times
-  std::optional<HistogramData> group;                 // a group's first step: its pass times
+  std::optional<load::SparseHistogram> poll;          // a polling step's loop times
+  std::optional<load::SparseHistogram> group;         // a group's first step: its pass times
   bool has_flow() const { return checks_passed + checks_failed > 0 || poll || group; }
 };
 
@@ -56,21 +57,15 @@ struct SeriesPoint {
   std::int64_t errors = 0;
   std::optional<std::int64_t> users;  // closed model
   std::optional<double> rate;         // open model: intended arrivals per second
-  HistogramData latency;
+  load::SparseHistogram latency;
+  // WebSocket messages received and sent in the point (ws: steps); written only for points
+  // that had any, so 0 when absent.
+  std::int64_t ws_in = 0, ws_out = 0;
 };
 
-struct HostSample {
-  std::int64_t t_s = 0;
-  double cpu_percent = 0.0;
-  std::int64_t mem_used_bytes = 0;
-  double net_rx_bytes_per_s = 0.0, net_tx_bytes_per_s = 0.0;
-};
-
-struct TargetSample {
-  std::int64_t t_s = 0;
-  double cpu_percent = 0.0;
-  std::int64_t rss_bytes = 0;
-};
+// The resources' samples, the runner's own types.
+using load::HostSample;
+using load::TargetSample;
 
 struct ClientInfo {
   std::int64_t threads = 0;
@@ -88,7 +83,7 @@ struct StressStage {
   double rate = 0.0;
   bool passed = false;
   std::optional<std::int64_t> requests, errors;
-  std::optional<HistogramData> latency;
+  std::optional<load::SparseHistogram> latency;
   std::optional<double> p95_ms, error_rate;
   std::vector<std::string> failed;  // expressions of the thresholds this stage broke
 };
@@ -104,7 +99,9 @@ struct Soak {
   bool suspected_leak = false;
 };
 
-struct Threshold {
+// A threshold as the document judged it; the rule itself is load/scenario/threshold.hpp's
+// Threshold.
+struct ThresholdVerdict {
   std::string expression, metric, unit;
   std::optional<double> observed;  // none when the run produced no such measurement
   double limit = 0.0;
@@ -127,7 +124,7 @@ struct LoadResult {
   std::optional<OpenModel> open_model;
   std::optional<Stress> stress;
   std::optional<Soak> soak;
-  std::vector<Threshold> thresholds;
+  std::vector<ThresholdVerdict> thresholds;
   bool aborted = false;
   std::string abort_reason;
   bool passed = false;

@@ -10,6 +10,7 @@
 #include "load/report/markdown_summary.hpp"
 #include "load/report/report_test_util.hpp"
 #include "load/report/series_windows.hpp"
+#include "load/results/result_document.hpp"
 
 namespace neuro::load_report {
 namespace {
@@ -130,7 +131,7 @@ INSTANTIATE_TEST_SUITE_P(
       return "m" + std::to_string(info.index);
     });
 
-TEST(LoadResult, AnEmptySeriesPointMayHaveAnotherLayout) {
+TEST(LoadResult, EmptyPointMayHaveAnotherLayout) {
   // A second in which every request failed (the target restarted) has no latencies: documents
   // written before the series kept its layout for such points carry the steps' 3 digits there.
   auto doc = load_fixture("closed_users.json");
@@ -147,6 +148,27 @@ TEST(LoadResult, AnEmptySeriesPointMayHaveAnotherLayout) {
   const auto windows = series_windows(r.series);
   ASSERT_FALSE(windows.empty());
   EXPECT_GT(windows.back().p50_ns, 0);
+}
+
+// One histogram reader for the report and for `neuroperf merge`: a histogram written in
+// another layout than it claims (min_ns outside its first bucket) is refused by both alike.
+TEST(LoadResult, MergeRefusesWhatTheReportRefuses) {
+  auto doc = load_fixture("closed_users.json");
+  auto& latency = doc["steps"][0]["latency"];
+  ASSERT_GT(latency["buckets"].size(), 1u);
+  latency["min_ns"] = latency["max_ns"];
+  const std::string report_error = error_of(doc);
+  EXPECT_NE(report_error.find("steps[0].latency.min_ns: "), std::string::npos) << report_error;
+  EXPECT_NE(report_error.find("is not in the first nonzero bucket"), std::string::npos);
+  try {
+    load::merge_documents({doc, doc}, {"a.json", "b.json"});
+    FAIL() << "merge accepted what the report refuses";
+  } catch (const common::InvalidArgument& e) {
+    const std::string merge_error = e.what();
+    EXPECT_NE(merge_error.find("a.json"), std::string::npos) << merge_error;
+    EXPECT_NE(merge_error.find("steps[0].latency.min_ns: "), std::string::npos) << merge_error;
+    EXPECT_NE(merge_error.find("is not in the first nonzero bucket"), std::string::npos);
+  }
 }
 
 TEST(LoadResult, RefusesANonObjectDocument) {

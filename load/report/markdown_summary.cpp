@@ -103,7 +103,7 @@ void write_flows(const LoadResult& r, std::ostream& out) {
 void write_thresholds(const LoadResult& r, std::ostream& out) {
   if (r.thresholds.empty()) return;
   out << "### Thresholds\n\n| | Threshold | Observed | Limit |\n|---|---|---:|---:|\n";
-  for (const Threshold& t : r.thresholds) {
+  for (const ThresholdVerdict& t : r.thresholds) {
     out << "| " << (t.passed ? "✅ pass" : "❌ fail") << " | " << markdown_escape(t.expression)
         << " | " << markdown_escape(with_unit(t.observed, t.unit)) << " | "
         << markdown_escape(with_unit(t.limit, t.unit)) << " |\n";

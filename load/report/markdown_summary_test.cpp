@@ -59,9 +59,9 @@ std::vector<std::vector<std::string>> table(const std::string& md, const std::st
   return rows;
 }
 
-class MarkdownFixture : public ::testing::TestWithParam<std::string> {};
+class Markdown : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(MarkdownFixture, StepTableMatchesTheIndependentComputation) {
+TEST_P(Markdown, StepTableMatchesPython) {
   const auto expected = load_fixture(GetParam() + ".expected.json");
   const std::string md = render(GetParam() + ".json");
   std::vector<std::vector<std::string>> rows;
@@ -87,11 +87,11 @@ TEST_P(MarkdownFixture, StepTableMatchesTheIndependentComputation) {
   EXPECT_EQ(failed, expected["thresholds_failed"].size());
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, MarkdownFixture,
+INSTANTIATE_TEST_SUITE_P(Fixtures, Markdown,
                          ::testing::Values("closed_users", "open_rate", "stress_knee",
                                            "soak_leak"));
 
-TEST(MarkdownSummary, EscapesStringsFromTheDocument) {
+TEST(MarkdownSummary, EscapesStringsOfTheDocument) {
   const std::string md = render("closed_users.json");
   EXPECT_EQ(count_of(md, "<script"), 0u);
   EXPECT_EQ(count_of(md, "<img"), 0u);
@@ -106,7 +106,7 @@ TEST(MarkdownSummary, EscapesStringsFromTheDocument) {
       std::string::npos);
 }
 
-TEST(MarkdownSummary, PipesInNamesDoNotBreakTheTable) {
+TEST(MarkdownSummary, PipesInNamesAreEscaped) {
   auto doc = load_fixture("open_rate.json");
   doc["steps"][0]["name"] = "a|b`c`*d*";
   std::ostringstream out;

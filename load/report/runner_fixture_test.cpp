@@ -30,9 +30,9 @@ std::string render(const nlohmann::json& doc) {
   return out.str();
 }
 
-class RunnerDocument : public ::testing::TestWithParam<std::string> {};
+class Runner : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(RunnerDocument, PercentilesEqualTheRunnersOwn) {
+TEST_P(Runner, PercentilesMatchTheRunner) {
   const auto doc = load_fixture(GetParam());
   const std::string html = render(doc);
   const auto rows = table_rows(html, "<table id=\"steps\"", "class=\"step\"");
@@ -56,10 +56,10 @@ TEST_P(RunnerDocument, PercentilesEqualTheRunnersOwn) {
   EXPECT_NE(md.str().find(doc["passed"].get<bool>() ? "## ✅" : "## ❌"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, RunnerDocument,
+INSTANTIATE_TEST_SUITE_P(Fixtures, Runner,
                          ::testing::Values("runner_open.json", "runner_stress.json"));
 
-TEST(RunnerDocument, StressStagesEqualTheRunnersOwn) {
+TEST(RunnerDocument, StressStagesMatchTheRunner) {
   const auto doc = load_fixture("runner_stress.json");
   const std::string html = render(doc);
   const auto stages = table_rows(html, "<table id=\"stress\"");

@@ -52,7 +52,8 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series)
   // (an empty point's layout is moot); layouts are checked by add_to.
   const auto with_data = std::find_if(series.begin(), series.end(),
                                       [](const SeriesPoint& p) { return p.latency.count > 0; });
-  const HistogramData& layout = (with_data != series.end() ? *with_data : series.front()).latency;
+  const load::SparseHistogram& layout =
+      (with_data != series.end() ? *with_data : series.front()).latency;
   common::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
   for (std::size_t start = 0; start < seconds.size(); start += w) {
     const std::size_t end = std::min(seconds.size(), start + w);
@@ -62,7 +63,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series)
     SeriesWindow win;
     win.t_s = series[seconds[start].first].t_s;
     Mean users, rate;
-    double requests = 0.0, errors = 0.0;
+    double requests = 0.0, errors = 0.0, ws_in = 0.0, ws_out = 0.0;
     hist.reset();
     for (std::size_t i = seconds[start].first; i < seconds[end - 1].second; ++i) {
       const SeriesPoint& p = series[i];
@@ -70,10 +71,14 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series)
       errors += static_cast<double>(p.errors);
       if (p.users) users.add(static_cast<double>(*p.users));
       if (p.rate) rate.add(*p.rate);
-      add_to(p.latency, hist);
+      ws_in += static_cast<double>(p.ws_in);
+      ws_out += static_cast<double>(p.ws_out);
+      load::add_to(p.latency, hist);
     }
     win.rps = requests / n_seconds;
     win.errors_per_s = errors / n_seconds;
+    win.ws_in_per_s = ws_in / n_seconds;
+    win.ws_out_per_s = ws_out / n_seconds;
     win.users = users.value();
     win.rate = rate.value();
     if (hist.count() > 0) {

@@ -22,6 +22,7 @@ struct SeriesWindow {
   double errors_per_s = 0.0;                           // likewise
   std::optional<double> users, rate;                   // means of the points that have them
   std::optional<std::int64_t> p50_ns, p95_ns, p99_ns;  // none when the window saw no response
+  double ws_in_per_s = 0.0, ws_out_per_s = 0.0;        // WebSocket messages per second
 };
 
 // Consecutive points with the same t_s are one point split in two (a phase boundary inside a

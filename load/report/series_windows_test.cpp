@@ -9,9 +9,9 @@ namespace {
 
 using common::LatencyHistogram;
 
-HistogramData data_of(const std::vector<std::int64_t>& values) {
+load::SparseHistogram data_of(const std::vector<std::int64_t>& values) {
   LatencyHistogram h;
-  HistogramData d;
+  load::SparseHistogram d;
   for (const auto v : values) h.record(v);
   d.count = h.count();
   d.min_ns = h.min_ns();
@@ -59,7 +59,7 @@ TEST(SeriesWindows, PointsOfOneSecondAreMerged) {
 
 // A long run's series comes coarsened (points of dt_s seconds): rates are per second of time
 // covered, and the window length is in seconds.
-TEST(SeriesWindows, PointsCoveringSeveralSecondsGiveRatesPerSecond) {
+TEST(SeriesWindows, CoarsePointsGiveRatesPerSecond) {
   std::vector<SeriesPoint> series = {point(0, 2, {1000, 2000, 3000, 4000}), point(4, 0, {5000})};
   for (auto& p : series) p.dt_s = 4;
   const auto w = series_windows(series);

@@ -4,8 +4,8 @@
 
 namespace neuro::load_report {
 
-Percentiles percentiles_of(const HistogramData& data) {
-  const common::LatencyHistogram h = to_histogram(data);
+Percentiles percentiles_of(const load::SparseHistogram& data) {
+  const common::LatencyHistogram h = data.to_histogram();
   Percentiles p;
   p.p50 = h.percentile_ns(50.0);
   p.p90 = h.percentile_ns(90.0);
@@ -23,7 +23,7 @@ double error_rate_percent(std::int64_t errors, std::int64_t requests) {
 
 std::optional<double> stage_p95_ms(const StressStage& stage) {
   if (stage.latency && stage.latency->count > 0) {
-    return static_cast<double>(to_histogram(*stage.latency).percentile_ns(95.0)) / 1e6;
+    return static_cast<double>(stage.latency->to_histogram().percentile_ns(95.0)) / 1e6;
   }
   return stage.p95_ms;
 }
@@ -41,8 +41,8 @@ std::string with_unit(const std::optional<double>& value, const std::string& uni
   return unit.empty() ? compact(*value) : compact(*value) + " " + unit;
 }
 
-std::vector<std::pair<const char*, const HistogramData*>> flow_loops(const StepResult& s) {
-  std::vector<std::pair<const char*, const HistogramData*>> out;
+std::vector<std::pair<const char*, const load::SparseHistogram*>> flow_loops(const StepResult& s) {
+  std::vector<std::pair<const char*, const load::SparseHistogram*>> out;
   if (s.group) out.emplace_back("group", &*s.group);
   if (s.poll) out.emplace_back("poll", &*s.poll);
   return out;

@@ -17,11 +17,11 @@ struct Percentiles {
   double mean_ns = 0.0;
 };
 
-Percentiles percentiles_of(const HistogramData& data);
+Percentiles percentiles_of(const load::SparseHistogram& data);
 
 // A step's timed loops for the Flows tables: ("group", its passes) and ("poll", its loops),
 // those it has, in that order.
-std::vector<std::pair<const char*, const HistogramData*>> flow_loops(const StepResult& s);
+std::vector<std::pair<const char*, const load::SparseHistogram*>> flow_loops(const StepResult& s);
 
 // 100 * errors / requests; 0 when there were no requests.
 double error_rate_percent(std::int64_t errors, std::int64_t requests);

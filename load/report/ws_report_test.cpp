@@ -3,9 +3,11 @@
 // server) and compared with the document's own ws object.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "load/report/html_charts.hpp"
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
 
@@ -41,6 +43,30 @@ TEST(WsReport, SummaryAndPageCarryTheWsObject) {
   write_html_report(plain, html2);
   EXPECT_EQ(md2.str().find("WebSocket"), std::string::npos);
   EXPECT_EQ(html2.str().find("id=\"websocket\""), std::string::npos);
+}
+
+// The messages per second drawn are the series' own counts (a 4 s run: one point per second,
+// no windows), and a series without WebSocket counts draws no such chart.
+TEST(WsReport, ChartsMessagesPerSecond) {
+  auto doc = fixture();
+  const auto charts = build_charts(parse_load_result(doc));
+  const auto ws = std::find_if(charts.begin(), charts.end(),
+                               [](const Chart& c) { return c.id == "websocket"; });
+  ASSERT_NE(ws, charts.end());
+  ASSERT_EQ(ws->lines.size(), 2u);
+  ASSERT_EQ(ws->x.size(), doc["series"].size());
+  for (std::size_t i = 0; i < doc["series"].size(); ++i) {
+    const auto& p = doc["series"][i];
+    const double dt = p["dt_s"].get<double>();
+    EXPECT_EQ(ws->x[i], p["t_s"].get<double>());
+    EXPECT_DOUBLE_EQ(*ws->lines[0].values[i], p.value("ws_messages_in", 0) / dt) << i;
+    EXPECT_DOUBLE_EQ(*ws->lines[1].values[i], p.value("ws_messages_out", 0) / dt) << i;
+  }
+  for (auto& p : doc["series"]) {
+    p.erase("ws_messages_in");
+    p.erase("ws_messages_out");
+  }
+  for (const auto& c : build_charts(parse_load_result(doc))) EXPECT_NE(c.id, "websocket");
 }
 
 TEST(WsReport, MalformedWsObjectNamesItsPath) {

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "engine/common/errors.hpp"
+#include "load/results/histogram_reader.hpp"
 #include "load/results/result_document.hpp"
 #include "load/results/sparse_histogram.hpp"
 
@@ -44,7 +45,7 @@ TEST(SparseHistogram, MergeOfPartsEqualsTheWhole) {
   ASSERT_LT(merged.buckets.size(), parts);
   EXPECT_EQ(merged.buckets.capacity(), merged.buckets.size());
   // The round trip through the document keeps every percentile.
-  const auto back = SparseHistogram::from_json(json::parse(merged.to_json().dump()), "t");
+  const auto back = read_histogram(json::parse(merged.to_json().dump()), "t");
   const auto h = back.to_histogram();
   for (double p : {0.0, 50.0, 90.0, 99.0, 99.9, 100.0}) {
     EXPECT_EQ(h.percentile_ns(p), whole.percentile_ns(p)) << p;
@@ -53,7 +54,7 @@ TEST(SparseHistogram, MergeOfPartsEqualsTheWhole) {
   EXPECT_EQ(h.max_ns(), whole.max_ns());
 }
 
-TEST(SparseHistogram, PercentilesMatchSortedSamples) {
+TEST(SparseHistogram, PercentilesAreNearestRank) {
   auto samples = lognormal_samples(50000, 11);
   LatencyHistogram h;
   for (auto v : samples) h.record(v);
@@ -74,10 +75,10 @@ TEST(SparseHistogram, RejectsBadDocuments) {
   h.record(1000);
   auto j = SparseHistogram::from(h).to_json();
   j["count"] = 2;
-  EXPECT_THROW(SparseHistogram::from_json(j, "x"), common::InvalidArgument);
+  EXPECT_THROW(read_histogram(j, "x"), common::InvalidArgument);
   auto k = SparseHistogram::from(h).to_json();
   k["buckets"] = json::array({json::array({1u << 30, 1})});
-  EXPECT_THROW(SparseHistogram::from_json(k, "x"), common::InvalidArgument);
+  EXPECT_THROW(read_histogram(k, "x"), common::InvalidArgument);
   LatencyHistogram coarse(LatencyHistogram::kOneHourNs, 2);
   coarse.record(1000);
   auto s = SparseHistogram::from(h);
@@ -122,7 +123,7 @@ json shard_doc(int index, int count, const std::vector<std::int64_t>& samples,
   return doc;
 }
 
-TEST(MergeDocuments, CountsAndHistogramsAddExactly) {
+TEST(MergeDocuments, CountsAndBucketsAddExactly) {
   const auto samples = lognormal_samples(9000, 3);
   const std::vector<std::int64_t> first(samples.begin(), samples.begin() + 4000);
   const std::vector<std::int64_t> second(samples.begin() + 4000, samples.end());
@@ -139,11 +140,11 @@ TEST(MergeDocuments, CountsAndHistogramsAddExactly) {
   // The reference: one histogram of every sample.
   LatencyHistogram whole;
   for (auto v : samples) whole.record(v);
-  const auto h = SparseHistogram::from_json(merged["steps"][0]["latency"], "m");
+  const auto h = read_histogram(merged["steps"][0]["latency"], "m");
   EXPECT_EQ(h.buckets, SparseHistogram::from(whole).buckets);
   EXPECT_DOUBLE_EQ(merged["steps"][0]["percentiles_ms"]["p99"].get<double>(),
                    static_cast<double>(whole.percentile_ns(99)) / 1e6);
-  const auto series_h = SparseHistogram::from_json(merged["series"][0]["latency"], "m");
+  const auto series_h = read_histogram(merged["series"][0]["latency"], "m");
   EXPECT_EQ(series_h.buckets, SparseHistogram::from(whole).buckets);
   // Thresholds are judged again on the merged data.
   const bool p99_ok = static_cast<double>(whole.percentile_ns(99)) / 1e6 < 5.0;
@@ -189,7 +190,7 @@ json series_point(std::int64_t t, std::int64_t dt, const std::vector<std::int64_
 
 // Each shard coarsens its own series when it outgrows the budget: shards of one run may come
 // with 1- and 2-second points, and the merge brings them all to 2 seconds.
-TEST(MergeDocuments, SeriesMeetAtTheCoarserResolution) {
+TEST(MergeDocuments, SeriesMeetAtTheCoarsest) {
   json a = shard_doc(0, 2, {1000}, 0), b = shard_doc(1, 2, {1000}, 0);
   a["series"] = json::array({series_point(0, 1, {1000, 2000}, 10), series_point(1, 1, {3000}, 20),
                              series_point(3, 1, {7000}, 40)});
@@ -208,11 +209,11 @@ TEST(MergeDocuments, SeriesMeetAtTheCoarserResolution) {
   EXPECT_EQ(series[1]["users"], 48);
   LatencyHistogram whole(LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
   for (std::int64_t v : {1000, 2000, 3000, 4000, 5000}) whole.record(v);
-  EXPECT_EQ(SparseHistogram::from_json(series[0]["latency"], "m").buckets,
+  EXPECT_EQ(read_histogram(series[0]["latency"], "m").buckets,
             SparseHistogram::from(whole).buckets);
 }
 
-TEST(MergeDocuments, RefusesSeriesPointsOfBadWidth) {
+TEST(MergeDocuments, RefusesPointsOfBadWidth) {
   json a = shard_doc(0, 2, {1000}, 0), b = shard_doc(1, 2, {1000}, 0);
   b["series"] = json::array({series_point(0, 3, {1000}, 1)});
   EXPECT_THROW(

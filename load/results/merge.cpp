@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/common/errors.hpp"
+#include "load/results/histogram_reader.hpp"
 #include "load/results/result_document.hpp"
 #include "load/results/series_merge.hpp"
 #include "load/results/sparse_histogram.hpp"
@@ -22,9 +23,8 @@ std::vector<Threshold> thresholds_of(const json& doc) {
   return out;
 }
 
-SparseHistogram hist(const json& j, const std::string& where) {
-  return SparseHistogram::from_json(j, where);
-}
+// The merge reads every histogram with the one reader the report uses.
+SparseHistogram hist(const json& j, const std::string& where) { return read_histogram(j, where); }
 
 json merge_stress(const std::vector<json>& docs, const std::vector<std::string>& origins,
                   const std::vector<Threshold>& thresholds) {

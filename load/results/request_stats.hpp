@@ -73,13 +73,15 @@ inline SparseHistogram empty_series_histogram() {
   return h;
 }
 
-struct SeriesPoint {
+// What ended in one interval of the run (a second, or several once a long series coarsens);
+// the document's series point (load/report/load_result.hpp SeriesPoint) adds its time and load.
+struct IntervalStats {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
   // In the series' layout even when empty: a second whose requests all failed has no latency.
   SparseHistogram latency = empty_series_histogram();
   std::int64_t ws_in = 0, ws_out = 0;  // WebSocket messages received and sent (ws: steps)
-  void merge(const SeriesPoint& o) {
+  void merge(const IntervalStats& o) {
     requests += o.requests;
     errors += o.errors;
     latency.merge(o.latency);
@@ -88,7 +90,7 @@ struct SeriesPoint {
   }
 };
 
-// Second since the start of the run -> its point.
-using Series = std::map<std::int64_t, SeriesPoint>;
+// Second since the start of the run -> what ended in it.
+using Series = std::map<std::int64_t, IntervalStats>;
 
 }  // namespace neuro::load

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/common/errors.hpp"
+#include "load/results/histogram_reader.hpp"
 #include "load/results/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -84,12 +85,10 @@ void add_step_flow(Window& w, const nlohmann::json& step, const std::string& whe
     w.check_failures += failed;
   }
   if (const auto p = step.find("poll"); p != step.end() && p->is_object()) {
-    w.poll.merge(
-        SparseHistogram::from_json(p->at("latency"), where + ".poll.latency").to_histogram());
+    w.poll.merge(read_histogram(p->at("latency"), where + ".poll.latency").to_histogram());
   }
   if (const auto g = step.find("group"); g != step.end() && g->is_object()) {
-    w.group.merge(
-        SparseHistogram::from_json(g->at("latency"), where + ".group.latency").to_histogram());
+    w.group.merge(read_histogram(g->at("latency"), where + ".group.latency").to_histogram());
   }
   if (const auto ws = step.find("ws"); ws != step.end() && !ws->is_null()) {
     w.ws.merge(ws_from_json(*ws, where + ".ws"));
@@ -143,7 +142,7 @@ Window document_window(const nlohmann::json& doc) {
   w.duration_s = doc.at("duration_s").get<double>();
   SparseHistogram all;
   for (const auto& step : doc.at("steps")) {
-    all.merge(SparseHistogram::from_json(step.at("latency"), "steps[].latency"));
+    all.merge(read_histogram(step.at("latency"), "steps[].latency"));
     add_step_flow(w, step, "steps[]");
   }
   w.latency = all.to_histogram();
@@ -192,8 +191,7 @@ void validate_document(const nlohmann::json& doc, const std::string& origin) {
       fail(at + ".requests: expected an integer");
     }
     if (!s.contains("errors") || !s["errors"].is_object()) fail(at + ".errors: expected an object");
-    SparseHistogram::from_json(s.value("latency", nlohmann::json()),
-                               origin + ": " + at + ".latency");
+    read_histogram(s.value("latency", nlohmann::json()), origin + ": " + at + ".latency");
   }
   if (!doc["series"].is_array()) fail("$.series: expected an array");
   if (!doc["totals"].is_object()) fail("$.totals: expected an object");

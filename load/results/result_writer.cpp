@@ -25,7 +25,7 @@ void write_with_series(std::ostream& out, const json& head, EachPoint each_point
 
 }  // namespace
 
-json series_point_json(std::int64_t t_s, std::int64_t dt_s, const SeriesPoint& point,
+json series_point_json(std::int64_t t_s, std::int64_t dt_s, const IntervalStats& point,
                        const SeriesAnnotation& annotation) {
   json p = {{"t_s", t_s},
             {"dt_s", dt_s},

@@ -15,7 +15,7 @@
 namespace neuro::load {
 
 // POINT of docs/load-results-schema.md: the requests that ended in [t_s, t_s + dt_s).
-nlohmann::json series_point_json(std::int64_t t_s, std::int64_t dt_s, const SeriesPoint& point,
+nlohmann::json series_point_json(std::int64_t t_s, std::int64_t dt_s, const IntervalStats& point,
                                  const SeriesAnnotation& annotation);
 
 // Calls `each(point_json)` for every point of the run's series, in time order.

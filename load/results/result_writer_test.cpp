@@ -13,11 +13,11 @@ namespace {
 
 using nlohmann::json;
 
-SeriesPoint point_with(std::int64_t requests, std::int64_t errors,
-                       std::initializer_list<std::int64_t> ns) {
+IntervalStats point_with(std::int64_t requests, std::int64_t errors,
+                         std::initializer_list<std::int64_t> ns) {
   common::LatencyHistogram h(common::LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
   for (auto v : ns) h.record(v);
-  SeriesPoint p;
+  IntervalStats p;
   p.requests = requests;
   p.errors = errors;
   p.latency = SparseHistogram::from(h);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "engine/common/errors.hpp"
+#include "load/results/histogram_reader.hpp"
 #include "load/results/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -80,7 +81,7 @@ json merge_series(const std::vector<json>& docs, const std::vector<std::string>&
       m.errors += p.at("errors").get<std::int64_t>();
       m.ws_in += p.value("ws_messages_in", std::int64_t{0});
       m.ws_out += p.value("ws_messages_out", std::int64_t{0});
-      m.latency.merge(SparseHistogram::from_json(p.at("latency"), where + ".latency"));
+      m.latency.merge(read_histogram(p.at("latency"), where + ".latency"));
       const std::int64_t dt = width_of(p, where);
       shares[key].first.add(p.value("users", json()), dt);
       shares[key].second.add(p.value("rate", json()), dt);

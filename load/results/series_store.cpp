@@ -8,11 +8,11 @@ namespace neuro::load {
 
 SeriesStore::SeriesStore(std::size_t bucket_budget) : bucket_budget_(bucket_budget) {}
 
-void SeriesStore::add(std::int64_t second, const SeriesPoint& point) {
+void SeriesStore::add(std::int64_t second, const IntervalStats& point) {
   if (second < 0) {
     throw common::InvalidArgument("series: second " + std::to_string(second) + " before the start");
   }
-  SeriesPoint& at = points_[second - second % resolution_s_];
+  IntervalStats& at = points_[second - second % resolution_s_];
   buckets_ -= at.latency.buckets.size();
   at.merge(point);
   buckets_ += at.latency.buckets.size();
@@ -48,8 +48,8 @@ void SeriesStore::coarsen() {
   }
 }
 
-std::map<std::int64_t, SeriesPoint> SeriesStore::take_points() {
-  std::map<std::int64_t, SeriesPoint> out;
+std::map<std::int64_t, IntervalStats> SeriesStore::take_points() {
+  std::map<std::int64_t, IntervalStats> out;
   out.swap(points_);
   buckets_ = 0;
   return out;

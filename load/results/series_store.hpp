@@ -21,7 +21,7 @@ class SeriesStore {
   explicit SeriesStore(std::size_t bucket_budget = kSeriesBucketBudget);
 
   // Adds the requests that ended in `second` (>= 0) to the point covering it.
-  void add(std::int64_t second, const SeriesPoint& point);
+  void add(std::int64_t second, const IntervalStats& point);
 
   // Doubles the resolution until at most `max_points` points remain (charts need no more).
   void coarsen_to(std::size_t max_points);
@@ -29,9 +29,9 @@ class SeriesStore {
   std::int64_t resolution_s() const { return resolution_s_; }
   std::size_t buckets() const { return buckets_; }
   // First second of each point (a multiple of resolution_s()) -> the point.
-  const std::map<std::int64_t, SeriesPoint>& points() const { return points_; }
+  const std::map<std::int64_t, IntervalStats>& points() const { return points_; }
   // Moves the points out and leaves the store empty (at the same resolution).
-  std::map<std::int64_t, SeriesPoint> take_points();
+  std::map<std::int64_t, IntervalStats> take_points();
 
  private:
   void coarsen();  // one doubling
@@ -39,7 +39,7 @@ class SeriesStore {
   std::size_t bucket_budget_;
   std::int64_t resolution_s_ = 1;
   std::size_t buckets_ = 0;  // sum of the points' latency.buckets sizes
-  std::map<std::int64_t, SeriesPoint> points_;
+  std::map<std::int64_t, IntervalStats> points_;
 };
 
 }  // namespace neuro::load

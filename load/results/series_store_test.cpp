@@ -24,10 +24,10 @@ std::vector<std::int64_t> second_samples(std::mt19937_64& rng, int n) {
   return out;
 }
 
-SeriesPoint point_of(const std::vector<std::int64_t>& samples, std::int64_t errors) {
+IntervalStats point_of(const std::vector<std::int64_t>& samples, std::int64_t errors) {
   LatencyHistogram h(LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
   for (auto v : samples) h.record(v);
-  SeriesPoint p;
+  IntervalStats p;
   p.requests = static_cast<std::int64_t>(samples.size()) + errors;
   p.errors = errors;
   p.latency = SparseHistogram::from(h);
@@ -54,7 +54,7 @@ void expect_matches(const SeriesStore& store, const Reference& ref, std::int64_t
   for (const auto& [t, samples] : windows) {
     const auto it = store.points().find(t);
     ASSERT_NE(it, store.points().end()) << "no point at " << t;
-    const SeriesPoint want = point_of(samples, errors[t]);
+    const IntervalStats want = point_of(samples, errors[t]);
     EXPECT_EQ(it->second.requests, want.requests) << t;
     EXPECT_EQ(it->second.errors, want.errors) << t;
     EXPECT_EQ(it->second.latency.buckets, want.latency.buckets) << t;
@@ -111,7 +111,7 @@ TEST(SeriesStore, OverBudgetDoublesTheResolution) {
   expect_matches(store, ref, width);
 }
 
-TEST(SeriesStore, SecondsArriveOutOfOrderAndInParts) {
+TEST(SeriesStore, SecondsArriveOutOfOrderInParts) {
   // Workers flush a second in parts and a late part may come after later seconds.
   SeriesStore store(60);
   std::mt19937_64 rng(3);
@@ -139,7 +139,7 @@ TEST(SeriesStore, CoarsenToAPointCount) {
   EXPECT_EQ(store.buckets(), 0u);
 }
 
-TEST(SeriesStore, OnePointOverTheBudgetStaysAsItIs) {
+TEST(SeriesStore, OnePointOverBudgetStaysAsItIs) {
   SeriesStore store(1);
   std::mt19937_64 rng(5);
   store.add(7, point_of(second_samples(rng, 100), 0));
@@ -149,7 +149,7 @@ TEST(SeriesStore, OnePointOverTheBudgetStaysAsItIs) {
 
 TEST(SeriesStore, RejectsSecondsBeforeTheStart) {
   SeriesStore store;
-  EXPECT_THROW(store.add(-1, SeriesPoint{}), common::InvalidArgument);
+  EXPECT_THROW(store.add(-1, IntervalStats{}), common::InvalidArgument);
 }
 
 }  // namespace

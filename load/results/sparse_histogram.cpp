@@ -73,20 +73,7 @@ void SparseHistogram::merge(const SparseHistogram& other) {
 
 common::LatencyHistogram SparseHistogram::to_histogram() const {
   common::LatencyHistogram h(highest_ns, significant_digits);
-  for (const auto& [index, c] : buckets) {
-    // Bucket counts are what percentiles read; min and max are recorded as themselves in their
-    // own buckets so that they survive the round trip.
-    std::int64_t rest = c;
-    if (rest > 0 && h.index_of(min_ns) == index) {
-      h.record(min_ns);
-      --rest;
-    }
-    if (rest > 0 && h.index_of(max_ns) == index) {
-      h.record(max_ns);
-      --rest;
-    }
-    if (rest > 0) h.record(h.lower_ns(index), rest);
-  }
+  add_to(*this, h);
   return h;
 }
 
@@ -103,45 +90,26 @@ nlohmann::json SparseHistogram::to_json() const {
           {"buckets", std::move(b)}};
 }
 
-SparseHistogram SparseHistogram::from_json(const nlohmann::json& j, const std::string& where) {
-  auto fail = [&](const std::string& what) { throw common::InvalidArgument(where + ": " + what); };
-  if (!j.is_object()) fail("expected a histogram object");
-  auto integer = [&](const char* key) -> std::int64_t {
-    if (!j.contains(key) || !j[key].is_number_integer()) {
-      fail(std::string(key) + ": expected an integer");
-    }
-    return j[key].get<std::int64_t>();
-  };
-  SparseHistogram s;
-  s.highest_ns = integer("highest_ns");
-  s.significant_digits = static_cast<int>(integer("significant_digits"));
-  s.count = integer("count");
-  s.min_ns = integer("min_ns");
-  s.max_ns = integer("max_ns");
-  if (!j.contains("sum_ns") || !j["sum_ns"].is_number()) fail("sum_ns: expected a number");
-  s.sum_ns = j["sum_ns"].get<double>();
-  const common::LatencyHistogram layout(s.highest_ns, s.significant_digits);
-  if (!j.contains("buckets") || !j["buckets"].is_array()) fail("buckets: expected an array");
-  std::int64_t total = 0;
-  for (const auto& b : j["buckets"]) {
-    if (!b.is_array() || b.size() != 2 || !b[0].is_number_unsigned() || !b[1].is_number_integer() ||
-        b[1].get<std::int64_t>() <= 0) {
-      fail("buckets: expected [index, count] pairs with count > 0");
-    }
-    const auto index = b[0].get<std::uint64_t>();
-    if (index >= layout.bucket_count())
-      fail("buckets: index " + std::to_string(index) + " beyond the layout");
-    if (!s.buckets.empty() && index <= s.buckets.back().first) {
-      fail("buckets: indices must ascend");
-    }
-    s.buckets.emplace_back(static_cast<std::uint32_t>(index), b[1].get<std::int64_t>());
-    total += b[1].get<std::int64_t>();
+void add_to(const SparseHistogram& data, common::LatencyHistogram& hist) {
+  // Nothing to add, whatever its layout (a second in which every request failed).
+  if (data.count == 0) return;
+  if (data.highest_ns != hist.highest_ns() ||
+      data.significant_digits != hist.significant_digits()) {
+    throw common::InvalidArgument("histogram layouts differ (" + std::to_string(data.highest_ns) +
+                                  " ns/" + std::to_string(data.significant_digits) + " digits vs " +
+                                  std::to_string(hist.highest_ns()) + " ns/" +
+                                  std::to_string(hist.significant_digits()) + " digits)");
   }
-  if (total != s.count) {
-    fail("count " + std::to_string(s.count) + " differs from the bucket total " +
-         std::to_string(total));
+  for (std::size_t k = 0; k < data.buckets.size(); ++k) {
+    auto [index, n] = data.buckets[k];
+    if (k + 1 == data.buckets.size()) {
+      hist.record(data.max_ns);
+      --n;
+    }
+    // The first bucket's other observations go to min_ns, the rest to each bucket's lower bound:
+    // every value stays in its bucket, and none lies below min_ns or above max_ns.
+    if (n > 0) hist.record(k == 0 ? data.min_ns : hist.lower_ns(index), n);
   }
-  return s;
 }
 
 }  // namespace neuro::load

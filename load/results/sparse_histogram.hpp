@@ -28,10 +28,16 @@ struct SparseHistogram {
   void merge(const SparseHistogram& other);
   // A histogram with the same bucket counts, min and max (hence the same percentiles).
   common::LatencyHistogram to_histogram() const;
+  double mean_ns() const { return count ? sum_ns / static_cast<double>(count) : 0.0; }
 
+  // The document's HIST object; load/results/histogram_reader.hpp reads it back.
   nlohmann::json to_json() const;
-  // `where` names the object in errors ("B.json: steps[0].latency").
-  static SparseHistogram from_json(const nlohmann::json& j, const std::string& where);
 };
+
+// Adds `data` to `hist` (same layout, else InvalidArgument; an empty `data` adds nothing, in any
+// layout). Buckets are recorded at their lower bound, except that min_ns and max_ns are recorded
+// as themselves, so bucket counts, min and max (and with them every percentile) equal those of
+// the histogram that was serialised.
+void add_to(const SparseHistogram& data, common::LatencyHistogram& hist);
 
 }  // namespace neuro::load

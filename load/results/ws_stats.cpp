@@ -1,6 +1,7 @@
 #include "load/results/ws_stats.hpp"
 
 #include "engine/common/errors.hpp"
+#include "load/results/histogram_reader.hpp"
 #include "load/results/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -96,8 +97,8 @@ WsStats ws_from_json(const nlohmann::json& j, const std::string& where) {
       ws.errors[i] = e->value(kWsErrorNames[i], std::int64_t{0});
     }
   }
-  ws.connect = SparseHistogram::from_json(j.at("connect"), where + ".connect").to_histogram();
-  ws.latency = SparseHistogram::from_json(j.at("latency"), where + ".latency").to_histogram();
+  ws.connect = read_histogram(j.at("connect"), where + ".connect").to_histogram();
+  ws.latency = read_histogram(j.at("latency"), where + ".latency").to_histogram();
   ws.other_host = j.value("latency_clock", std::string("one host")) != "one host";
   return ws;
 }

@@ -91,9 +91,9 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   nlohmann::json abort_target = nlohmann::json::array();  // for abort_on_fail, grown each second
   double last_sample_s = 0;
   const auto offset_s = static_cast<std::int64_t>(std::lround(plan.t_offset_s));
-  SeriesPoint last_second;  // what the progress line shows: the second before the tick
+  IntervalStats last_second;  // what the progress line shows: the second before the tick
   auto drain = [&](std::int64_t shown_second) {
-    last_second = SeriesPoint{};
+    last_second = IntervalStats{};
     for (auto& w : load_threads) {
       for (auto& [second, point] : w->take_series()) {
         cumulative.merge(point.latency);

@@ -8,23 +8,9 @@
 #include <optional>
 #include <vector>
 
+#include "load/results/resource_samples.hpp"
+
 namespace neuro::load {
-
-struct HostSample {
-  double t_s = 0;
-  double cpu_percent = 0;  // all CPUs busy = 100
-  std::int64_t mem_used_bytes = 0;
-  double net_rx_bytes_per_s = 0;
-  double net_tx_bytes_per_s = 0;
-  double disk_read_bytes_per_s = 0;  // whole disks (not partitions)
-  double disk_write_bytes_per_s = 0;
-};
-
-struct TargetSample {
-  double t_s = 0;
-  double cpu_percent = 0;  // one CPU busy = 100
-  std::int64_t rss_bytes = 0;
-};
 
 class ResourceSampler {
  public:

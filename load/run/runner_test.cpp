@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "engine/common/errors.hpp"
+#include "load/results/histogram_reader.hpp"
 #include "load/results/result_document.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/testing/test_server.hpp"
@@ -77,9 +78,9 @@ thresholds: ['error_rate < 1%']
   EXPECT_EQ(merged["totals"]["requests"], sent);
   EXPECT_EQ(scheduled(merged), 300);
   // The merged histogram is exactly the bucket sum of the shards'.
-  auto sum = SparseHistogram::from_json(shard_a["steps"][0]["latency"], "a");
-  sum.merge(SparseHistogram::from_json(shard_b["steps"][0]["latency"], "b"));
-  EXPECT_EQ(SparseHistogram::from_json(merged["steps"][0]["latency"], "m").buckets, sum.buckets);
+  auto sum = read_histogram(shard_a["steps"][0]["latency"], "a");
+  sum.merge(read_histogram(shard_b["steps"][0]["latency"], "b"));
+  EXPECT_EQ(read_histogram(merged["steps"][0]["latency"], "m").buckets, sum.buckets);
   EXPECT_EQ(merged["steps"][0]["latency"]["count"], sent);
   EXPECT_EQ(merged["engine"]["responses_by_http_version"]["1.1"], sent);
   EXPECT_TRUE(merged["passed"]);
@@ -126,8 +127,7 @@ executor: {type: constant-rate, rate: 1000, duration: 2s, max_connections: 10}
   EXPECT_NEAR(p99 - p95, 20.0, 3.0);
   // The service time (from the actual send) hides most of the stall: sends queued behind the
   // 10 busy connections only start when it ends.
-  const auto service =
-      SparseHistogram::from_json(doc["steps"][0]["service_time"], "s").to_histogram();
+  const auto service = read_histogram(doc["steps"][0]["service_time"], "s").to_histogram();
   EXPECT_LT(static_cast<double>(service.percentile_ns(95)) / 1e6, 75.0 - 10.0);
   EXPECT_GT(doc["open_model"]["late_sends"].get<std::int64_t>(), 0);
 }

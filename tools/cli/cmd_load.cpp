@@ -94,23 +94,27 @@ void render(const json& doc, const std::string& html, const std::string& markdow
 }
 
 // The report's view of a finished run without making its whole series JSON: the store is
-// coarsened to what a chart draws (result.json has the full series already), then each point
-// goes through the report's own parser and checks, one at a time.
+// coarsened to what a chart draws (result.json has the full series already), and each point is
+// handed over as the typed point it is (the runner's histograms are the report's type).
 load_report::LoadResult report_view(load::LoadRun& run) {
   run.series.coarsen_to(load_report::kMaxChartPoints);
   std::vector<load_report::SeriesPoint> series;
-  load_report::HistogramParser histograms;
-  load::for_each_series_point(run, [&](const json& p) {
+  series.reserve(run.series.points().size());
+  for (const auto& [t, point] : run.series.points()) {
     load_report::SeriesPoint out;
-    out.t_s = p["t_s"].get<std::int64_t>();
-    out.dt_s = p["dt_s"].get<std::int64_t>();
-    out.requests = p["requests"].get<std::int64_t>();
-    out.errors = p["errors"].get<std::int64_t>();
-    if (!p["users"].is_null()) out.users = p["users"].get<std::int64_t>();
-    if (!p["rate"].is_null()) out.rate = p["rate"].get<double>();
-    out.latency = histograms.parse(p["latency"], "series[].latency");
+    out.t_s = t;
+    out.dt_s = run.series.resolution_s();
+    out.requests = point.requests;
+    out.errors = point.errors;
+    if (const auto a = run.annotations.find(t); a != run.annotations.end()) {
+      out.users = a->second.users;
+      out.rate = a->second.rate;
+    }
+    out.latency = point.latency;
+    out.ws_in = point.ws_in;
+    out.ws_out = point.ws_out;
     series.push_back(std::move(out));
-  });
+  }
   return load_report::parse_load_result(run.document, std::move(series));
 }
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace neuro::load_report {
+namespace neuro::load::json_read {
 
 // "steps[2]" + "latency" -> "steps[2].latency"; "" + "steps" -> "steps".
 std::string path_key(const std::string& path, const std::string& key);
@@ -32,4 +32,4 @@ double as_number(const nlohmann::json& value, const std::string& path);
 // schema writes counts as integers and a fraction there means a broken writer.
 std::int64_t as_count(const nlohmann::json& value, const std::string& path);
 
-}  // namespace neuro::load_report
+}  // namespace neuro::load::json_read

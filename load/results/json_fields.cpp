@@ -1,11 +1,11 @@
-#include "load/report/json_fields.hpp"
+#include "load/results/json_fields.hpp"
 
 #include <cmath>
 #include <limits>
 
 #include "engine/common/errors.hpp"
 
-namespace neuro::load_report {
+namespace neuro::load::json_read {
 namespace {
 
 std::string kind_of(const nlohmann::json& value) {
@@ -102,4 +102,4 @@ std::int64_t as_count(const nlohmann::json& value, const std::string& path) {
   return v;
 }
 
-}  // namespace neuro::load_report
+}  // namespace neuro::load::json_read

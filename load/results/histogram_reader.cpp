@@ -1,9 +1,12 @@
-#include "load/report/histogram_json.hpp"
+#include "load/results/histogram_reader.hpp"
 
 #include "engine/common/errors.hpp"
-#include "load/report/json_fields.hpp"
+#include "load/results/json_fields.hpp"
 
-namespace neuro::load_report {
+namespace neuro::load {
+
+using namespace json_read;
+
 const common::LatencyHistogram& HistogramParser::layout(std::int64_t highest_ns,
                                                         int significant_digits,
                                                         const std::string& path) {
@@ -17,9 +20,9 @@ const common::LatencyHistogram& HistogramParser::layout(std::int64_t highest_ns,
   }
 }
 
-HistogramData HistogramParser::parse(const nlohmann::json& value, const std::string& path) {
+SparseHistogram HistogramParser::parse(const nlohmann::json& value, const std::string& path) {
   as_object(value, path);
-  HistogramData h;
+  SparseHistogram h;
   const std::string unit = as_string(required(value, path, "unit"), path_key(path, "unit"));
   if (unit != "ns") fail(path_key(path, "unit"), "expected \"ns\", got \"" + unit + "\"");
   const std::int64_t digits =
@@ -51,12 +54,12 @@ HistogramData HistogramParser::parse(const nlohmann::json& value, const std::str
                                      " is outside the layout (" +
                                      std::to_string(buckets_in_layout) + " buckets)");
     }
-    if (!h.buckets.empty() && static_cast<std::size_t>(index) <= h.buckets.back().first) {
+    if (!h.buckets.empty() && static_cast<std::uint64_t>(index) <= h.buckets.back().first) {
       fail(path_index(epath, 0), "bucket indexes must be strictly ascending");
     }
     if (n == 0) continue;
     total += n;
-    h.buckets.emplace_back(static_cast<std::size_t>(index), n);
+    h.buckets.emplace_back(static_cast<std::uint32_t>(index), n);
   }
   if (total != h.count) {
     fail(path_key(path, "count"), std::to_string(h.count) +
@@ -78,33 +81,11 @@ HistogramData HistogramParser::parse(const nlohmann::json& value, const std::str
   return h;
 }
 
-void add_to(const HistogramData& data, common::LatencyHistogram& hist) {
-  // Nothing to add, whatever its layout (a second in which every request failed).
-  if (data.count == 0) return;
-  if (data.highest_ns != hist.highest_ns() ||
-      data.significant_digits != hist.significant_digits()) {
-    throw common::InvalidArgument("load report: histogram layouts differ (" +
-                                  std::to_string(data.highest_ns) + " ns/" +
-                                  std::to_string(data.significant_digits) + " digits vs " +
-                                  std::to_string(hist.highest_ns()) + " ns/" +
-                                  std::to_string(hist.significant_digits()) + " digits)");
-  }
-  for (std::size_t k = 0; k < data.buckets.size(); ++k) {
-    auto [index, n] = data.buckets[k];
-    if (k + 1 == data.buckets.size()) {
-      hist.record(data.max_ns);
-      --n;
-    }
-    // The first bucket's other observations go to min_ns, the rest to each bucket's lower bound:
-    // every value stays in its bucket, and none lies below min_ns or above max_ns.
-    if (n > 0) hist.record(k == 0 ? data.min_ns : hist.lower_ns(index), n);
-  }
+SparseHistogram read_histogram(const nlohmann::json& value, const std::string& path) {
+  // One parser per thread keeps the layouts it has seen: a merge of long series reads a
+  // histogram per point.
+  thread_local HistogramParser parser;
+  return parser.parse(value, path);
 }
 
-common::LatencyHistogram to_histogram(const HistogramData& data) {
-  common::LatencyHistogram hist(data.highest_ns, data.significant_digits);
-  add_to(data, hist);
-  return hist;
-}
-
-}  // namespace neuro::load_report
+}  // namespace neuro::load

@@ -1,4 +1,4 @@
-#include "load/report/histogram_json.hpp"
+#include "load/results/histogram_reader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "engine/common/errors.hpp"
 
-namespace neuro::load_report {
+namespace neuro::load {
 namespace {
 
 using common::LatencyHistogram;
@@ -28,7 +28,7 @@ nlohmann::json to_json(const LatencyHistogram& h, double sum_ns) {
           {"buckets", buckets}};
 }
 
-TEST(HistogramJson, AnEmptyHistogramAddsNothingInAnyLayout) {
+TEST(HistogramReader, EmptyAddsNothingInAnyLayout) {
   LatencyHistogram three(LatencyHistogram::kOneHourNs, 3), two(LatencyHistogram::kOneHourNs, 2);
   two.record(5'000'000);
   HistogramParser parser;
@@ -42,7 +42,7 @@ TEST(HistogramJson, AnEmptyHistogramAddsNothingInAnyLayout) {
 
 // Rebuilding from [index, count] pairs gives the histogram that was written: same counts in
 // every bucket, same min and max, hence the same percentile at every p.
-TEST(HistogramJson, RoundTripKeepsBucketsMinMaxAndPercentiles) {
+TEST(HistogramReader, RoundTripKeepsBucketsMinMax) {
   for (const int digits : {2, 3, 4}) {
     std::mt19937_64 rng(11 + digits);
     std::lognormal_distribution<double> dist(14.0, 1.2);
@@ -53,8 +53,8 @@ TEST(HistogramJson, RoundTripKeepsBucketsMinMaxAndPercentiles) {
       original.record(v);
       sum += static_cast<double>(v);
     }
-    const HistogramData data = HistogramParser().parse(to_json(original, sum), "h");
-    const LatencyHistogram rebuilt = to_histogram(data);
+    const SparseHistogram data = HistogramParser().parse(to_json(original, sum), "h");
+    const LatencyHistogram rebuilt = data.to_histogram();
     ASSERT_EQ(rebuilt.bucket_count(), original.bucket_count());
     for (std::size_t i = 0; i < original.bucket_count(); ++i) {
       ASSERT_EQ(rebuilt.count_at(i), original.count_at(i)) << "bucket " << i;
@@ -70,24 +70,24 @@ TEST(HistogramJson, RoundTripKeepsBucketsMinMaxAndPercentiles) {
 }
 
 // One observation, or min and max in one bucket, still rebuilds exactly.
-TEST(HistogramJson, SingleBucketKeepsMinAndMax) {
+TEST(HistogramReader, SingleBucketKeepsMinAndMax) {
   LatencyHistogram one;
   one.record(5'000'123);
-  EXPECT_EQ(to_histogram(HistogramParser().parse(to_json(one, 5'000'123.0), "h")).max_ns(),
+  EXPECT_EQ(HistogramParser().parse(to_json(one, 5'000'123.0), "h").to_histogram().max_ns(),
             5'000'123);
   LatencyHistogram two;
   two.record(5'000'100);
   two.record(5'000'900);
   two.record(5'000'500);
   ASSERT_EQ(two.index_of(5'000'100), two.index_of(5'000'900));
-  const LatencyHistogram rebuilt = to_histogram(HistogramParser().parse(to_json(two, 0.0), "h"));
+  const LatencyHistogram rebuilt = HistogramParser().parse(to_json(two, 0.0), "h").to_histogram();
   EXPECT_EQ(rebuilt.count(), 3);
   EXPECT_EQ(rebuilt.min_ns(), 5'000'100);
   EXPECT_EQ(rebuilt.max_ns(), 5'000'900);
   EXPECT_EQ(rebuilt.percentile_ns(100.0), 5'000'900);
 }
 
-TEST(HistogramJson, MergingRebuiltHistogramsEqualsRecordingEverything) {
+TEST(HistogramReader, MergeOfRebuiltIsTheWhole) {
   LatencyHistogram a, b, all;
   for (std::int64_t v = 1000; v < 3'000'000; v += 7919) {
     (v % 2 ? a : b).record(v);
@@ -102,7 +102,7 @@ TEST(HistogramJson, MergingRebuiltHistogramsEqualsRecordingEverything) {
   EXPECT_EQ(merged.min_ns(), all.min_ns());
 }
 
-TEST(HistogramJson, AddToRefusesAnotherLayout) {
+TEST(HistogramReader, AddToRefusesAnotherLayout) {
   LatencyHistogram h(LatencyHistogram::kOneHourNs, 2);
   h.record(10);
   LatencyHistogram target;  // 3 digits
@@ -110,12 +110,12 @@ TEST(HistogramJson, AddToRefusesAnotherLayout) {
                common::InvalidArgument);
 }
 
-TEST(HistogramJson, EmptyHistogram) {
+TEST(HistogramReader, EmptyHistogram) {
   const LatencyHistogram empty;
-  const HistogramData data = HistogramParser().parse(to_json(empty, 0.0), "h");
+  const SparseHistogram data = HistogramParser().parse(to_json(empty, 0.0), "h");
   EXPECT_EQ(data.count, 0);
-  EXPECT_EQ(to_histogram(data).percentile_ns(99.0), 0);
+  EXPECT_EQ(data.to_histogram().percentile_ns(99.0), 0);
 }
 
 }  // namespace
-}  // namespace neuro::load_report
+}  // namespace neuro::load
