@@ -59,7 +59,7 @@ TEST_F(RedisTest, StringsRoundTripByteForByte) {
   EXPECT_EQ(get_string(redis(), k), "");  // empty is a value, not a missing key
 }
 
-TEST_F(RedisTest, JsonRoundTripsAndIsStoredAsCompactText) {
+TEST_F(RedisTest, JsonRoundTripsAsCompactText) {
   const std::string k = key("j");
   const nlohmann::json value = {{"session", 7},
                                 {"ok", true},
@@ -80,7 +80,7 @@ TEST_F(RedisTest, JsonRoundTripsAndIsStoredAsCompactText) {
   EXPECT_EQ(get_json(redis(), k), expected);
 }
 
-TEST_F(RedisTest, ChunksRoundTripBitForBitIncludingNanAndExtremes) {
+TEST_F(RedisTest, ChunksRoundTripBitForBit) {
   const std::string k = key("c");
   const SignalBlock block = eeg_with_specials();
   set_chunk(redis(), k, block);
@@ -102,7 +102,7 @@ TEST_F(RedisTest, ChunksRoundTripBitForBitIncludingNanAndExtremes) {
   }
 }
 
-TEST_F(RedisTest, MissingKeysAreEmptyForEveryType) {
+TEST_F(RedisTest, MissingKeysAreEmpty) {
   const std::string k = key("never-set");
   EXPECT_EQ(get_string(redis(), k), std::nullopt);
   EXPECT_EQ(get_json(redis(), k), std::nullopt);
@@ -159,7 +159,7 @@ TEST_F(RedisTest, SetWithExpiryExpires) {
   EXPECT_THROW(set_string(redis(), k, "x", -1), InvalidArgument);
 }
 
-TEST_F(RedisTest, ExpireAndTtlFollowPexpireAndPttl) {
+TEST_F(RedisTest, ExpireAndTtlAreMilliseconds) {
   const std::string k = key("pexpire");
   set_json(redis(), k, {{"a", 1}});
   EXPECT_EQ(ttl_ms(redis(), k), -1);  // no expiry
@@ -186,7 +186,7 @@ TEST_F(RedisTest, ChunkWithExpiryCarriesTheTtl) {
   EXPECT_EQ(redis().command({"EXISTS", k}).integer(), 0);
 }
 
-TEST_F(RedisTest, PipelinesAnswerInOrderAtEveryDepth) {
+TEST_F(RedisTest, PipelinesAnswerInOrder) {
   // 250 keys, values unique per key; every third key is left missing.
   std::vector<KeyValue> items;
   std::vector<std::string> keys;
@@ -211,7 +211,7 @@ TEST_F(RedisTest, PipelinesAnswerInOrderAtEveryDepth) {
   EXPECT_EQ(redis().pending(), 0u);
 }
 
-TEST_F(RedisTest, PipelineErrorIsThrownAfterTheWindowAndTheStreamStaysInStep) {
+TEST_F(RedisTest, PipelineErrorStaysInStep) {
   std::vector<std::string> keys = {key("a"), key("list"), key("b")};
   set_string(redis(), keys[0], "A");
   redis().command({"RPUSH", keys[1], "x"});

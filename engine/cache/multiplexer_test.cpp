@@ -28,7 +28,7 @@ std::vector<Connection> open_connections(const RedisUrl& url, int count,
   return connections;
 }
 
-TEST_F(RedisTest, MultiplexerRunsEveryCommandOnceAndMatchesRepliesToCommands) {
+TEST_F(RedisTest, MultiplexerMatchesEveryReply) {
   constexpr std::size_t kOps = 1003;  // not a multiple of connections x depth
   std::vector<std::string> keys;
   std::vector<std::string> values;
@@ -67,7 +67,7 @@ TEST_F(RedisTest, MultiplexerRunsEveryCommandOnceAndMatchesRepliesToCommands) {
   EXPECT_EQ(std::count(times_seen.begin(), times_seen.end(), 1), static_cast<long>(kOps));
 }
 
-TEST_F(RedisTest, MultiplexerCountsRejectedReplies) {
+TEST_F(RedisTest, MultiplexerCountsRejected) {
   const std::string list = key("list");
   redis().command({"RPUSH", list, "x"});
   Multiplexer multiplexer(open_connections(url(), 2));
@@ -81,7 +81,7 @@ TEST_F(RedisTest, MultiplexerCountsRejectedReplies) {
   EXPECT_EQ(result.failed, 10u);  // WRONGTYPE every time
 }
 
-TEST_F(RedisTest, MultiplexerReportsAKilledConnection) {
+TEST_F(RedisTest, MultiplexerSeesKilledClient) {
   auto connections = open_connections(url(), 3);
   const std::string id = std::to_string(connections[1].command({"CLIENT", "ID"}).integer());
   Multiplexer multiplexer(std::move(connections));

@@ -23,7 +23,7 @@ std::int64_t client_id(Connection& connection) {
   return connection.command({"CLIENT", "ID"}).integer();
 }
 
-TEST_F(RedisTest, PoolReusesConnectionsAndBoundsTheirNumber) {
+TEST_F(RedisTest, PoolReusesConnections) {
   ConnectionPool pool(url(), {}, 2);
   EXPECT_EQ(pool.open_count(), 0u);
   std::int64_t first_id = 0;
@@ -50,7 +50,7 @@ TEST_F(RedisTest, PoolReusesConnectionsAndBoundsTheirNumber) {
   EXPECT_EQ(pool.open_count(), 2u);
 }
 
-TEST_F(RedisTest, PoolDropsBrokenConnectionsAndOpensFreshOnes) {
+TEST_F(RedisTest, PoolDropsBrokenConnections) {
   ConnectionPool pool(url(), {}, 1);
   std::int64_t killed = 0;
   {
@@ -66,7 +66,7 @@ TEST_F(RedisTest, PoolDropsBrokenConnectionsAndOpensFreshOnes) {
   EXPECT_EQ(fresh->command({"PING"}).text(), "PONG");
 }
 
-TEST_F(RedisTest, PoolToAnAbsentServerFailsAndKeepsNoSlot) {
+TEST_F(RedisTest, PoolFailsAndKeepsNoSlot) {
   ConnectionPool pool(testing::closed_port_url(), {}, 1);
   for (int attempt = 0; attempt < 2; ++attempt) {  // the failed open must free its slot
     try {
@@ -81,7 +81,7 @@ TEST_F(RedisTest, PoolToAnAbsentServerFailsAndKeepsNoSlot) {
   EXPECT_THROW(ConnectionPool(url(), {}, 0), common::InvalidArgument);
 }
 
-TEST_F(RedisTest, PoolIsSharedSafelyByManyThreads) {
+TEST_F(RedisTest, PoolIsSharedByManyThreads) {
   constexpr int kThreads = 8;
   constexpr int kKeysPerThread = 100;
   ConnectionPool pool(url(), {}, 3);

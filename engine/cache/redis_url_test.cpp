@@ -61,7 +61,7 @@ TEST(RedisUrl, RejectsMalformedUrlsNamingSourceAndText) {
   }
 }
 
-TEST(RedisUrl, FromEnvironmentFallsBackToTheEmbeddedServer) {
+TEST(RedisUrl, FromEnvironmentOrTheEmbeddedServer) {
   const char* saved = std::getenv("NEUROPERF_REDIS_URL");
   const std::string restore = saved ? saved : "";
   ::unsetenv("NEUROPERF_REDIS_URL");

@@ -71,7 +71,7 @@ TEST(ChunkCodec, DecodesTheDocumentedLayoutBitForBit) {
   expect_bits_equal(decode_chunk(kSmallBlockBytes, "k"), small_block());
 }
 
-TEST(ChunkCodec, RoundTripsExtremesNanPayloadsAndSignedZero) {
+TEST(ChunkCodec, RoundTripsExtremesNanAndSignedZero) {
   SignalBlock block(3, 5, 128.0);
   const float specials[] = {std::numeric_limits<float>::max(),
                             std::numeric_limits<float>::lowest(),
@@ -92,7 +92,7 @@ TEST(ChunkCodec, RoundTripsExtremesNanPayloadsAndSignedZero) {
   expect_bits_equal(decode_chunk(encode_chunk(block), "k"), block);
 }
 
-TEST(ChunkCodec, RejectsEveryWrongSizeOrShapeNamingTheKey) {
+TEST(ChunkCodec, RejectsWrongSizeOrShapeNamingTheKey) {
   const std::string good = kSmallBlockBytes;
   EXPECT_NE(error_of("").find("'eeg:7' is 0 bytes, shorter than the 24-byte"), std::string::npos);
   EXPECT_NE(error_of(good.substr(0, 23)).find("shorter than"), std::string::npos);

@@ -33,7 +33,7 @@ TEST(LatencyHistogram, SmallValuesAreExact) {
   EXPECT_EQ(h.count(), 2048);
 }
 
-TEST(LatencyHistogram, BucketsTileTheRangeWithThreeDigitPrecision) {
+TEST(LatencyHistogram, BucketsTileTheRangeToThreeDigits) {
   const LatencyHistogram h;
   for (std::size_t i = 1; i < h.bucket_count(); ++i) {
     ASSERT_EQ(h.lower_ns(i), h.upper_ns(i - 1) + 1) << "bucket " << i;
@@ -52,7 +52,7 @@ TEST(LatencyHistogram, BucketsTileTheRangeWithThreeDigitPrecision) {
   }
 }
 
-TEST(LatencyHistogram, PercentilesWithinOneTenthPercentOfExact) {
+TEST(LatencyHistogram, PercentilesWithinOneTenthPercent) {
   std::mt19937_64 rng(7);
   std::lognormal_distribution<double> dist(13.0, 1.5);  // median ~0.44 ms, long tail
   std::vector<std::int64_t> values;
@@ -72,7 +72,7 @@ TEST(LatencyHistogram, PercentilesWithinOneTenthPercentOfExact) {
   EXPECT_EQ(h.min_ns(), *std::min_element(values.begin(), values.end()));
 }
 
-TEST(LatencyHistogram, MergeEqualsRecordingEverythingInOne) {
+TEST(LatencyHistogram, MergeEqualsRecordingInOne) {
   LatencyHistogram a, b, all;
   for (std::int64_t v = 1; v < 5'000'000; v = v * 3 / 2 + 1) {
     ((v % 2) ? a : b).record(v, v % 7 + 1);

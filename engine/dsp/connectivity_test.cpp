@@ -69,7 +69,7 @@ TEST(ConnectivityGolden, BandCoherenceEqualsScipyCoherence) {
 }
 
 // Longer than one 2048-sample chunk, with a large DC offset: against a direct two-pass formula.
-TEST(Connectivity, CorrelationAcrossChunksEqualsTwoPassFormula) {
+TEST(Connectivity, CorrelationAcrossChunksEqualsTwoPass) {
   common::SyntheticEegOptions options;
   options.channels = 4;
   options.duration_s = 20.0;  // 5000 samples at 250 Hz
@@ -97,7 +97,7 @@ TEST(Connectivity, CorrelationAcrossChunksEqualsTwoPassFormula) {
   }
 }
 
-TEST(Connectivity, CopiedChannelsAreFullyCoherentAndCorrelated) {
+TEST(Connectivity, CopiesAreFullyCoherentAndCorrelated) {
   SignalBlock block = eeg(3, 250.0, 8.0);
   for (std::size_t i = 0; i < block.samples(); ++i) {
     block.at(1, i) = block.at(0, i);

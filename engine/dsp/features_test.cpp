@@ -84,7 +84,7 @@ TEST(Features, HjorthAndLineLengthOfAnAlternatingSignal) {
   EXPECT_DOUBLE_EQ(f.line_length_uv, 2.0 * 999.0);
 }
 
-TEST(Features, EegBandsTileTheTotalRangeSoRelativePowersSumToOne) {
+TEST(Features, RelativeBandPowersSumToOne) {
   const SignalBlock block = eeg(4, 250.0, 10.0);
   FeatureOptions options;
   options.welch.nperseg = 500;

@@ -64,7 +64,7 @@ TEST(Pipeline, EqualsTheChainedReferences) {
   }
 }
 
-TEST(Pipeline, ThreadsGiveIdenticalResultsAndBuffersAreReused) {
+TEST(Pipeline, ThreadsAgreeAndBuffersAreReused) {
   common::SyntheticEegOptions eeg;
   eeg.channels = 19;
   eeg.sample_rate_hz = 500.0;

@@ -101,7 +101,7 @@ TEST(RobustStats, EvenCountAveragesTheTwoMiddleValues) {
   EXPECT_EQ(median(std::span<const double>(doubles), scratch), 6.0);
 }
 
-TEST(RobustStats, EvenMedianIsTheFloat64MeanOfFloat32Neighbours) {
+TEST(RobustStats, EvenMedianIsFloat64MeanOfNeighbours) {
   // The two middle values of a large even set sit in different radix buckets here.
   SelectionScratch scratch;
   std::vector<float> values(2000, -1000.0f);

@@ -36,7 +36,7 @@ SignalBlock stream(StreamingFilter& filter, const SignalBlock& x,
   return joined;
 }
 
-TEST(StreamingFilter, HundredMillisecondPacketsEqualScipySosfilt) {
+TEST(StreamingFilter, HundredMsPacketsEqualScipySosfilt) {
   for (const auto& name : neuro::testing::golden_cases("filter")) {
     const auto golden = GoldenCase::load("filter", name);
     const double fs = golden.params().at("fs");
@@ -47,7 +47,7 @@ TEST(StreamingFilter, HundredMillisecondPacketsEqualScipySosfilt) {
   }
 }
 
-TEST(StreamingFilter, IrregularPacketsAndSteadyStartEqualScipy) {
+TEST(StreamingFilter, IrregularAndSteadyStartEqualScipy) {
   for (const auto& name : neuro::testing::golden_cases("filter")) {
     const auto golden = GoldenCase::load("filter", name);
     const auto x = golden.block("x", golden.params().at("fs"));
@@ -61,7 +61,7 @@ TEST(StreamingFilter, IrregularPacketsAndSteadyStartEqualScipy) {
   }
 }
 
-TEST(StreamingFilter, NanResetsOnlyThatChannelAndIsReported) {
+TEST(StreamingFilter, NanIsReportedAndResetsItsChannel) {
   StreamingFilter filter(butter_bandpass(4, 0.5, 50.0, 250.0), 10);
   SignalBlock packet(10, 25, 250.0), out;
   for (std::size_t c = 0; c < 10; ++c) packet.at(c, 3) = 1.0f;

@@ -250,7 +250,7 @@ TEST(FftPlanCache, RefusesBuffersWithAnotherAlignment) {
 
 // Several threads planning and executing different shapes at once, on a fresh cache (so the
 // planner really runs concurrently), give exactly what serial calls give with the same plans.
-TEST(FftPlanCache, ConcurrentWelchOnDifferentShapesEqualsSerial) {
+TEST(FftPlanCache, ConcurrentWelchEqualsSerial) {
   FftPlanCache cache;
   const std::vector<std::size_t> npersegs{128, 250, 256, 311, 500, 512, 1000, 1024};
   const SignalBlock block = eeg(3, 1000.0, 6.0);

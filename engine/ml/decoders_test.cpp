@@ -113,7 +113,7 @@ TEST(EmotionClassifier, SaveLoadRoundTripIsBitExact) {
   expect_save_load_bit_exact<EmotionClassifier>();
 }
 
-TEST(MovementDecoder, LoadingAnotherArchitectureOrNoFileIsBadInput) {
+TEST(MovementDecoder, AForeignOrMissingFileIsBadInput) {
   const auto path = temp_file("emotion.pt");
   EmotionClassifier(1).save(path);
   MovementDecoder decoder;

@@ -27,7 +27,7 @@ double relative_error(const at::Tensor& got, const at::Tensor& want) {
   return (got - want).abs().max().item<double>() / want.abs().max().item<double>();
 }
 
-TEST(FastMovementDecoder, EqualsTheLibtorchModelWithin1e5Relative) {
+TEST(FastMovementDecoder, EqualsLibtorchWithin1e5Relative) {
   for (const std::uint64_t seed : {1u, 2u, 3u}) {
     MovementDecoder decoder(seed);
     randomise_norms(decoder, seed + 100);
@@ -57,7 +57,7 @@ TEST(FastMovementDecoder, FirstBlockEqualsLibtorchsLayers) {
   EXPECT_LE(relative_error(fast.predict(x), net.forward_tail(block1)), 1e-5);
 }
 
-TEST(FastMovementDecoder, RejectsTheWrongShapeLikeTheDecoder) {
+TEST(FastMovementDecoder, RejectsWrongShapeLikeTheDecoder) {
   const MovementDecoder decoder;
   const FastMovementDecoder fast(decoder);
   EXPECT_THROW((void)fast.predict(at::zeros({2, 8, 250})), std::exception);

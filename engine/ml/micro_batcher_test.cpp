@@ -32,7 +32,7 @@ std::vector<Tagged> square_all(std::vector<Tagged>& requests) {
   return out;
 }
 
-TEST(MicroBatcher, EveryConcurrentCallerGetsItsOwnResult) {
+TEST(MicroBatcher, EveryCallerGetsItsOwnResult) {
   constexpr int kCallers = 10;
   constexpr int kPerCaller = 200;
   std::atomic<std::size_t> oversized{0};
@@ -100,7 +100,7 @@ TEST(MicroBatcher, QueuedRequestsLeaveInFullBatches) {
 // submitting cannot leave (no timer has expired, the batch is not full, a caller is not yet in
 // it): their futures stay pending, whatever the machine's speed. The fourth fills the batch and
 // all four are answered.
-TEST(MicroBatcher, WaitsForAFullBatchWhileACallerIsStillSubmitting) {
+TEST(MicroBatcher, WaitsWhileACallerIsSubmitting) {
   using Batcher = MicroBatcher<Tagged, Tagged>;
   Batcher batcher({.max_batch = 4, .max_wait = 1h}, square_all);
   Batcher::Caller caller(batcher);
@@ -114,7 +114,7 @@ TEST(MicroBatcher, WaitsForAFullBatchWhileACallerIsStillSubmitting) {
 
 // The flush on completeness: one caller, an hour's timer and room for 64. A timer-only batcher
 // would hold the request for the hour (the 60 s guard fails); this one answers at once.
-TEST(MicroBatcher, ALoneCallerDoesNotWaitForTheTimer) {
+TEST(MicroBatcher, ALoneCallerDoesNotWaitForTimer) {
   MicroBatcher<Tagged, Tagged> batcher({.max_batch = 64, .max_wait = 1h}, square_all);
   auto future = batcher.submit({3, 4});
   ASSERT_EQ(future.wait_for(kHang), std::future_status::ready);
@@ -155,7 +155,7 @@ TEST(MicroBatcher, SubmitAllIsOneCaller) {
 
 // Callers that queue while a batch runs are all in the next batch (the worker takes every
 // waiting caller at once, it does not wait for a timer that never expires here).
-TEST(MicroBatcher, CallersQueuedDuringABatchLeaveTogether) {
+TEST(MicroBatcher, QueuedCallersLeaveTogether) {
   std::promise<void> release;
   auto released = release.get_future().share();
   std::atomic<bool> first{true};
@@ -197,7 +197,7 @@ TEST(MicroBatcher, ALoneRequestLeavesAlone) {
   EXPECT_EQ(batcher.stats().largest_batch, 1u);
 }
 
-TEST(MicroBatcher, ABatchFailureReachesEveryCallerOfThatBatchOnly) {
+TEST(MicroBatcher, AFailureReachesOnlyItsBatch) {
   MicroBatcher<Tagged, Tagged> batcher({.max_batch = 2, .max_wait = 1h},
                                        [](std::vector<Tagged>& requests) {
                                          if (requests[0].value < 0)
@@ -215,7 +215,7 @@ TEST(MicroBatcher, ABatchFailureReachesEveryCallerOfThatBatchOnly) {
   EXPECT_EQ(d.get().value, 16);
 }
 
-TEST(MicroBatcher, AWrongResponseCountIsAnErrorNotALostCaller) {
+TEST(MicroBatcher, AWrongResponseCountIsAnError) {
   MicroBatcher<Tagged, Tagged> batcher({.max_batch = 2, .max_wait = 1h},
                                        [](std::vector<Tagged>&) { return std::vector<Tagged>{}; });
   auto a = batcher.submit({0, 1});

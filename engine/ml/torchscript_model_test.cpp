@@ -76,7 +76,7 @@ TEST(TorchScriptModel, WrongInputShapeAtPredictIsBadInput) {
   std::filesystem::remove(path);
 }
 
-TEST(TorchScriptModel, ADeclaredShapeTheModelRejectsIsBadInputAtLoad) {
+TEST(TorchScriptModel, ARejectedDeclaredShapeIsBadInput) {
   const auto path = write_linear_model(at::zeros({2000, 2}), at::zeros({2}), kLinearForward);
   try {
     TorchScriptModel model(path, {8, 251});
@@ -88,7 +88,7 @@ TEST(TorchScriptModel, ADeclaredShapeTheModelRejectsIsBadInputAtLoad) {
   std::filesystem::remove(path);
 }
 
-TEST(TorchScriptModel, AnOutputThatIsNotBatchByClassesIsBadInput) {
+TEST(TorchScriptModel, OutputNotBatchByClassesIsBadInput) {
   const auto path = write_linear_model(at::zeros({2000, 2}), at::zeros({2}), R"JIT(
 def forward(self, x):
     return x

@@ -35,7 +35,7 @@ TEST(Auth, UsersFileVerifiesOnlyTheRightPassword) {
   std::filesystem::remove(path);
 }
 
-TEST(Auth, ShippedUsersFileHasTheDocumentedAccounts) {
+TEST(Auth, ShippedUsersFileHasDocumentedAccounts) {
   const UserStore users = UserStore::load(std::filesystem::path(NEURO_FIXTURES_DIR) / "users.txt");
   EXPECT_EQ(users.size(), 14u);
   EXPECT_TRUE(users.verify("test_user", "test_pass"));

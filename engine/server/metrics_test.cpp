@@ -5,7 +5,7 @@
 namespace neuro::server {
 namespace {
 
-TEST(Metrics, HistogramBucketsAreCumulativeAndCountsPerStatusClass) {
+TEST(Metrics, CumulativeBucketsAndStatusClasses) {
   Metrics m(std::vector<RouteLabel>{{"GET", "/health"}});
   m.record(0, 200, std::chrono::microseconds(50));  // first bucket (0.0001 s)
   m.record(0, 204, std::chrono::milliseconds(3));   // 0.005 bucket

@@ -63,7 +63,7 @@ std::string bytes_of(const common::SignalBlock& block) {
   return std::string(reinterpret_cast<const char*>(block.data()), block.size_bytes());
 }
 
-TEST_F(ServerDataTest, PatientsAndSessionsNewestFirstWithDetails) {
+TEST_F(ServerDataTest, PatientsAndSessionsNewestFirst) {
   const std::string patient = create_patient();
   auto r = get("/api/v2/patients/" + patient);
   ASSERT_EQ(r.status, 200u);
@@ -98,7 +98,7 @@ TEST_F(ServerDataTest, DemoSessionsHoldSyntheticEeg) {
   EXPECT_EQ(stored_chunks("demo_session_1").size(), 8u * 15u);  // 8 ch x 15 chunks of 1000
 }
 
-TEST_F(ServerDataTest, ChunksAreStoredOnceAndReadBackBitExact) {
+TEST_F(ServerDataTest, ChunksAreStoredOnceAndBitExact) {
   const auto s = create_session("openbci_cyton");
   const std::string id = s["id"];
   const auto first = common::make_synthetic_eeg(8, 250.0, 2.0, 1);
@@ -143,7 +143,7 @@ TEST_F(ServerDataTest, ChunksAreStoredOnceAndReadBackBitExact) {
 // The JSON answer is written as text, not through a JSON document: every sample must still
 // read back as the stored float32 bit for bit (compared with PostgreSQL's rows), and samples
 // JSON has no number for (NaN, infinities) come out as null, so the answer stays valid JSON.
-TEST_F(ServerDataTest, JsonSamplesReadBackAsTheStoredFloatsAndNonFiniteAsNull) {
+TEST_F(ServerDataTest, JsonSamplesAreExactOrNull) {
   const auto s = create_session("openbci_cyton");
   const std::string id = s["id"];
   std::mt19937 random(11);
@@ -191,7 +191,7 @@ TEST_F(ServerDataTest, JsonSamplesReadBackAsTheStoredFloatsAndNonFiniteAsNull) {
   EXPECT_EQ(nulls, 2u);
 }
 
-TEST_F(ServerDataTest, UploadIsDurableCreatesTheSessionAndIsIngestedBitExact) {
+TEST_F(ServerDataTest, UploadIsDurableAndBitExact) {
   const std::string session = "perf_test_" + std::to_string(::getpid());
   const auto block = common::make_synthetic_eeg(4, 500.0, 5.0, 7);
   const std::string boundary = "upload-boundary-1";
@@ -223,7 +223,7 @@ TEST_F(ServerDataTest, UploadIsDurableCreatesTheSessionAndIsIngestedBitExact) {
 // A recording the DSP pipeline cannot judge (every channel flat: electrodes off) is still
 // ingested: the job completes, the samples are in the store, and the result says why there are
 // no findings.
-TEST_F(ServerDataTest, AFlatUploadIsIngestedAndItsJobSaysWhyThereAreNoFindings) {
+TEST_F(ServerDataTest, FlatUploadExplainsNoFindings) {
   const std::string session = "flat_" + std::to_string(::getpid());
   const common::SignalBlock flat(4, 2500, 500.0);  // zeros
   const std::string boundary = "upload-boundary-flat";
@@ -288,7 +288,7 @@ std::string upload_request(const std::string& session, const common::SignalBlock
 // A body of known length is read straight from the socket with a receive low-water mark of
 // 256 KB: pieces smaller and larger than that, a header and the body's start in one write, and
 // a last piece shorter than the mark must all arrive, bit for bit.
-TEST_F(ServerDataTest, UploadArrivingInUnevenPiecesIsIngestedBitExact) {
+TEST_F(ServerDataTest, UploadInUnevenPiecesIsBitExact) {
   const std::string session = "pieces_" + std::to_string(::getpid());
   const auto block = common::make_synthetic_eeg(8, 500.0, 80.0, 11);  // 1.28 MB of samples
   const std::string request = upload_request(session, block, token());
@@ -318,7 +318,7 @@ TEST_F(ServerDataTest, UploadCutOffMidBodyStoresNothing) {
   EXPECT_EQ(get("/api/v2/sessions/" + session).status, 404u);
 }
 
-TEST_F(ServerDataTest, TruncatedOrIncompleteUploadsStoreNothing) {
+TEST_F(ServerDataTest, TruncatedUploadsStoreNothing) {
   const std::string session = "truncated_" + std::to_string(::getpid());
   const std::string boundary = "b0undary";
   std::string body = multipart_body({{"session_id", session, ""},
@@ -338,7 +338,7 @@ TEST_F(ServerDataTest, TruncatedOrIncompleteUploadsStoreNothing) {
   EXPECT_EQ(get("/api/v2/sessions/" + session).status, 404u);
 }
 
-TEST_F(ServerDataTest, AnalysesEqualEngineDspOnTheStoredSamples) {
+TEST_F(ServerDataTest, AnalysesEqualTheEngineDsp) {
   const auto s = create_session("openbci_cyton");
   const std::string id = s["id"];
   const auto block = common::make_synthetic_eeg(8, 250.0, 8.0, 11);
@@ -406,7 +406,7 @@ TEST_F(ServerDataTest, ProjectsAndTestSessions) {
 // Every string field a client writes, and ids in paths and queries, filled with SQL: stored
 // and read back as the same text (the queries are parameterised, never spliced), ids that are
 // SQL are plain unknown ids (404), and the tables are all still there afterwards.
-TEST_F(ServerDataTest, SqlInEveryFieldIsStoredAsTextNeverRun) {
+TEST_F(ServerDataTest, SqlInEveryFieldIsStoredAsText) {
   const std::string drop = "x'); DROP TABLE api_patients; --";
   const std::string tautology = "' OR '1'='1";
   const std::string quoted = "\"; DELETE FROM api_sessions; --\\";

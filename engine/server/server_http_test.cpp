@@ -38,7 +38,7 @@ std::uint64_t health_count(const std::string& metrics) {
   return std::regex_search(metrics, m, line) ? std::stoull(m[1]) : 0;
 }
 
-TEST_F(ServerHttpTest, MetricsCountRequestsPerRouteAndStatusClass) {
+TEST_F(ServerHttpTest, MetricsCountPerRouteAndStatus) {
   const auto before = http_call(port(), http::verb::get, "/metrics");
   ASSERT_EQ(before.status, 200u);
   EXPECT_EQ(before.content_type.rfind("text/plain", 0), 0u);
@@ -88,7 +88,7 @@ TEST_F(ServerHttpTest, TokenAndLoginIssueBearerTokens) {
       422);
 }
 
-TEST_F(ServerHttpTest, EveryProtectedRouteRejectsMissingExpiredAndForgedTokens) {
+TEST_F(ServerHttpTest, ProtectedRoutesRejectBadTokens) {
   const TokenSigner same_secret(options().token_secret, std::chrono::seconds(60));
   const TokenSigner other_secret("another-secret-of-32-bytes-here!", std::chrono::seconds(60));
   const std::string expired = same_secret.issue("test_user", unix_now_s() - 3600);
@@ -121,7 +121,7 @@ TEST_F(ServerHttpTest, UnknownPathsAndMethodsAre404And405) {
   expect_json_error(get("/api/v2/jobs/does_not_exist"), 404);
 }
 
-TEST_F(ServerHttpTest, BodyOverTheRouteLimitIs413BeforeItIsRead) {
+TEST_F(ServerHttpTest, BodyOverTheLimitIs413BeforeRead) {
   const std::string big(options().limits.json_body_bytes + 1, ' ');
   expect_json_error(
       http_call(port(), http::verb::post, "/api/v2/patients", big, "application/json", auth()),
@@ -153,7 +153,7 @@ TEST_F(ServerHttpTest, OversizeHeaderIs431) {
                     431);
 }
 
-TEST_F(ServerHttpTest, WebSocketRoutesNeedAnUpgradeAndAService) {
+TEST_F(ServerHttpTest, WsRoutesNeedAnUpgradeAndAService) {
   expect_json_error(get("/ws/stream"), 426);
   // No WebSocket service is wired into this server: an authenticated upgrade gets 503.
   expect_json_error(http_call(port(), http::verb::get, "/ws/stream?token=" + token(), "", "",

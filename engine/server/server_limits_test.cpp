@@ -55,7 +55,7 @@ class RawConnection {
   beast::flat_buffer buffer_;
 };
 
-TEST(ServerLimits, ConnectionsPastTheLimitGet503AndTheLimitFreesUp) {
+TEST(ServerLimits, ConnectionsPastTheLimitGet503) {
   if (!have_pg()) GTEST_SKIP() << "NEUROPERF_PG_URL is not set";
   OwnServer own("limits", [](ServerOptions& o) { o.limits.max_connections = 3; });
   Server* server = &own.server();

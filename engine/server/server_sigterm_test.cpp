@@ -75,7 +75,7 @@ std::pair<int, double> stop_server(const Process& p) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), seconds};
 }
 
-TEST(ServerProcess, SigtermDrainsFastAndLosesNoAnsweredUpload) {
+TEST(ServerProcess, SigtermDrainsFastAndLosesNoUpload) {
   const char* pg = std::getenv("NEUROPERF_PG_URL");
   if (!pg || !*pg) GTEST_SKIP() << "NEUROPERF_PG_URL is not set";
   const std::string schema = "neuro_server_sigterm_" + std::to_string(::getpid());

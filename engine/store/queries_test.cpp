@@ -102,7 +102,7 @@ TEST_F(QueryTest, AggregateMatchesTwoPassStatistics) {
   EXPECT_EQ(got[7].count, 600 - 3 * 7) << "session 2 channel 7 stops 21 s early";
 }
 
-TEST_F(QueryTest, BothLatestFormsAgreeWithTheNewestRowPerChannel) {
+TEST_F(QueryTest, BothLatestFormsGiveNewestPerChannel) {
   SampleQueries queries(db());
   for (std::int64_t session : {1, 2}) {
     std::map<int, SampleRow> newest;

@@ -71,7 +71,7 @@ TEST(PgUrlFromEnv, DefaultWhenUnsetOrEmpty) {
   }
 }
 
-TEST(RequireIdentifier, RejectsWhatCannotBeSplicedIntoDdl) {
+TEST(RequireIdentifier, RejectsWhatCannotBeSpliced) {
   EXPECT_NO_THROW(require_identifier("neuro_test_12", "schema"));
   EXPECT_THROW(require_identifier("", "schema"), common::InvalidArgument);
   EXPECT_THROW(require_identifier("1abc", "schema"), common::InvalidArgument);
@@ -123,7 +123,7 @@ TEST(RowsFromBlock, TimeMajorWithExactTimes) {
   }
 }
 
-TEST(ChunksFromBlock, CutsEachChannelWithAShorterTail) {
+TEST(ChunksFromBlock, CutsChannelsWithAShorterTail) {
   const auto block = ramp_block(2, 10, 1000.0);
   const auto chunks = chunks_from_block(block, 3, 0, 4);
   ASSERT_EQ(chunks.size(), 6u);  // per channel: 4 + 4 + 2

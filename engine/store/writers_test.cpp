@@ -66,9 +66,9 @@ void expect_same_rows(std::vector<SampleRow> expected, const std::vector<SampleR
   }
 }
 
-class WriterTest : public testing::StoreTest, public ::testing::WithParamInterface<WriteMethod> {};
+class Rows : public testing::StoreTest, public ::testing::WithParamInterface<WriteMethod> {};
 
-TEST_P(WriterTest, StoresExactlyWhatItWasGiven) {
+TEST_P(Rows, StoresExactlyWhatItGot) {
   const auto rows = test_rows(11);
   write_samples(db(), rows, GetParam());
   expect_same_rows(rows, read_samples(db(), 11));
@@ -78,7 +78,7 @@ TEST_P(WriterTest, StoresExactlyWhatItWasGiven) {
   expect_same_rows(more, read_samples(db(), 12));
 }
 
-TEST_P(WriterTest, ABadRowStoresNothing) {
+TEST_P(Rows, ABadRowStoresNothing) {
   auto rows = test_rows(21);
   rows[rows.size() / 2].metadata = "{not json";
   try {
@@ -94,19 +94,19 @@ TEST_P(WriterTest, ABadRowStoresNothing) {
   EXPECT_EQ(read_samples(db(), 22).size(), good.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(Store, WriterTest,
+INSTANTIATE_TEST_SUITE_P(Store, Rows,
                          ::testing::Values(WriteMethod::kRowInsert, WriteMethod::kMultiRowInsert,
                                            WriteMethod::kPipeline, WriteMethod::kCopyBinary),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
 using ChunkWriter = void (*)(Connection&, std::span<const ChunkRow>);
 
-class ChunkTest : public testing::StoreTest, public ::testing::WithParamInterface<ChunkWriter> {
+class Chunks : public testing::StoreTest, public ::testing::WithParamInterface<ChunkWriter> {
  protected:
   void write(std::span<const ChunkRow> chunks) { GetParam()(db(), chunks); }
 };
 
-TEST_P(ChunkTest, StoresPackedSamplesExactly) {
+TEST_P(Chunks, StoresSamplesExactly) {
   auto block = common::make_synthetic_eeg(8, 1000.0, 2.5, 3);
   const auto specials = special_values();
   std::copy(specials.begin(), specials.end(), block.channel(2).begin() + 100);
@@ -146,7 +146,7 @@ TEST_P(ChunkTest, StoresPackedSamplesExactly) {
 }
 
 // More chunks than one multi-row statement holds (1,000): several statements, one transaction.
-TEST_P(ChunkTest, ManySmallChunks) {
+TEST_P(Chunks, ManySmallChunks) {
   const auto block = common::make_synthetic_eeg(8, 1000.0, 2.5, 4);
   auto chunks = chunks_from_block(block, 41, kStartUs, 8);  // 8 x 313 chunks
   ASSERT_GT(chunks.size(), 2000u);
@@ -164,7 +164,7 @@ TEST_P(ChunkTest, ManySmallChunks) {
   EXPECT_TRUE(read_chunks(db(), 42).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Store, ChunkTest, ::testing::Values(&copy_chunks, &insert_chunks),
+INSTANTIATE_TEST_SUITE_P(Store, Chunks, ::testing::Values(&copy_chunks, &insert_chunks),
                          [](const auto& info) {
                            return std::string(info.param == &copy_chunks ? "copy_binary"
                                                                          : "multirow_insert");

@@ -17,7 +17,7 @@ using testing::VideoTest;
 
 class Decode : public VideoTest, public ::testing::WithParamInterface<const char*> {};
 
-TEST_P(Decode, FramesTimestampsAndPixelsAreTheGenerators) {
+TEST_P(Decode, DecodesWhatTheGeneratorWrote) {
   const std::string encoder = GetParam();
   if (!has_encoder(encoder)) GTEST_SKIP() << "this libavcodec has no " << encoder << " encoder";
   const GeneratorSpec spec = testing::short_video(2, 3, encoder);

@@ -46,7 +46,7 @@ TEST(MotionDetector, FindsAMovingSquareExactly) {
   }
 }
 
-TEST(MotionDetector, ColumnsPastTheLastVectorAreDetectedToo) {
+TEST(MotionDetector, DetectsColumnsPastTheLastVector) {
   // 358 columns: 179 at half resolution, 19 of them after the last 32-pixel step.
   DetectorOptions options;
   options.warmup_frames = 6;
@@ -89,7 +89,7 @@ TEST(MotionDetector, RejectsAFrameOfAnotherSize) {
 class Detection : public VideoTest,
                   public ::testing::WithParamInterface<std::tuple<const char*, int>> {};
 
-TEST_P(Detection, MatchesTheGroundTruth) {
+TEST_P(Detection, MatchesGroundTruth) {
   const auto [encoder, seed] = GetParam();
   if (!has_encoder(encoder)) GTEST_SKIP() << "this libavcodec has no " << encoder << " encoder";
   const std::string path = dir_.file("v.mp4");

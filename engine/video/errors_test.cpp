@@ -104,7 +104,7 @@ TEST_F(VideoTest, DamagedFrameData) {
   expect_one_line_naming(session_error(bad), bad, "corrupt");
 }
 
-TEST_F(VideoTest, RandomDamageGivesAnErrorOrFramesNeverACrash) {
+TEST_F(VideoTest, RandomDamageNeverCrashes) {
   const std::string path = dir_.file("v.mp4");
   generate_video(path, testing::short_video(1, 8));
   const std::string original = read_all(path);

@@ -67,7 +67,7 @@ TEST(Validation, OneTruthMatchesOneDetectionOnly) {
   EXPECT_DOUBLE_EQ(r.recall, 1.0);
 }
 
-TEST(Validation, ClosestInTimeWinsThenTheOtherTruthTakesTheNext) {
+TEST(Validation, ClosestInTimeIsMatchedFirst) {
   // Truths at 0 and 33 ms, detections at 33 and 66 ms: 33<->33 first, then 0<->66 (66 ms apart).
   const auto r = validate({detection(1, 33, kBox), detection(2, 66, kBox)},
                           {truth(0, 0, 1, kBox), truth(1, 33, 1, kBox)}, {100, 0.5});

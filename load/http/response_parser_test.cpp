@@ -26,7 +26,7 @@ std::pair<Status, std::size_t> feed_in_pieces(ResponseParser& p, const std::stri
 
 // More digits than int64 holds (found by fuzz_http_response as a signed overflow): a malformed
 // response, not a wrapped-around length.
-TEST(ResponseParser, AContentLengthPastInt64IsAnError) {
+TEST(ResponseParser, ContentLengthPastInt64IsAnError) {
   for (const std::string length : {"9223372036854775808", "1111111111111111111111"}) {
     const std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nabc";
     ResponseParser p;

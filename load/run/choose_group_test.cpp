@@ -140,7 +140,7 @@ thresholds: ['group_max < 1s']
   EXPECT_FALSE(doc["thresholds"][0]["passed"]);
 }
 
-TEST(Group, ThinkTimeAfterIterationStaysOutsideTheGroup) {
+TEST(Group, IterationThinkTimeIsOutsideTheGroup) {
   TestServer server;
   // 300 ms of think time between iterations only: the group's two quick steps run back to back.
   const auto doc = run(R"(think_time: 300ms

@@ -214,7 +214,7 @@ TEST_P(Engine, OpenModelSendsEveryArrival) {
   EXPECT_LE(server.connections(), 8 + 1);  // the pool and the reachability probe
 }
 
-TEST_P(Engine, OpenLatencyFromTheIntendedSendTime) {
+TEST_P(Engine, OpenLatencyFromIntendedSendTime) {
   // One connection, 50 ms per request, 40 arrivals a second: sends queue behind each other,
   // so latency from the intended time grows past the service time and sends are late.
   TestServer server(server_options());

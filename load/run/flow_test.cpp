@@ -284,7 +284,7 @@ thresholds: ['checks > 40%', 'group_max < 5s', 'poll_max < 5s']
   EXPECT_TRUE(merged["passed"]) << merged["thresholds"].dump();
 }
 
-TEST(Series, ASecondOfOnlyFailuresKeepsTheSeriesLayout) {
+TEST(Series, AllFailedSecondKeepsTheSeriesLayout) {
   // A target that went away for a second: its point has requests and errors but no latency,
   // and must still be in the series' 2-digit layout (the report reads one layout per series).
   OutcomeTally tally(1);

@@ -179,7 +179,7 @@ TEST(WsTransport, PingsFragmentsGapsAndMasking) {
   EXPECT_EQ(step["errors"]["read"], 0);
 }
 
-TEST(WsTransport, EarlyServerCloseKeepsItsCodeAndIsAnError) {
+TEST(WsTransport, EarlyCloseKeepsItsCodeAndIsAnError) {
   int counter = 0;
   std::string echoed;
   ScriptedServer server(2, [&](Peer& p) {
@@ -198,7 +198,7 @@ TEST(WsTransport, EarlyServerCloseKeepsItsCodeAndIsAnError) {
   EXPECT_EQ(echoed, "1011");
 }
 
-TEST(WsTransport, RefusesMaskedServerFramesAndOversizeMessages) {
+TEST(WsTransport, RefusesMaskedFramesAndBigMessages) {
   for (const bool oversize : {false, true}) {
     int counter = 0;
     std::string code;

@@ -133,7 +133,7 @@ TEST(Scenario, AJsonBodyThatIsNotUtf8IsAProblem) {
 
 // A json: body's whole number past int64 (fuzz_scenario_yaml: the cast to int64 was undefined)
 // is kept as a JSON number.
-TEST(Scenario, AJsonBodyNumberPastInt64StaysANumber) {
+TEST(Scenario, JsonNumberPastInt64StaysANumber) {
   const auto s = parse_scenario(
       "target: http://127.0.0.1:8080\nsteps:\n  - path: /a\n    method: POST\n    json: {n: " +
           std::string(30, '9') +

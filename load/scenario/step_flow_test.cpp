@@ -67,7 +67,7 @@ steps:
   EXPECT_TRUE(s.steps[2].needs_body());
 }
 
-TEST(StepFlow, EveryProblemOfExpectCheckAndPolling) {
+TEST(StepFlow, EveryProblemOfExpectCheckAndPoll) {
   expect_problems(std::string(R"(target: http://h
 steps:
   - path: /a

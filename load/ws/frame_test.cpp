@@ -135,7 +135,7 @@ TEST(WsFrame, MaskingRoundTripsEverySizeAndOffset) {
   EXPECT_EQ(a, b);
 }
 
-TEST(WsFrame, FragmentsWithControlFramesBetweenAndByteByByte) {
+TEST(WsFrame, FragmentsAndControlFramesByteByByte) {
   std::string wire;
   append_frame(wire, Opcode::kBinary, "ab", false, std::nullopt);
   append_frame(wire, Opcode::kPing, "p", true, std::nullopt);
@@ -170,7 +170,7 @@ TEST(WsFrame, BadFragmentationIsAProtocolError) {
   EXPECT_EQ(read_all(bytes({0x83, 0x00})).error, ReadError::kProtocol);
 }
 
-TEST(WsFrame, OversizeIsRefusedFromTheHeaderAndAcrossFragments) {
+TEST(WsFrame, OversizeIsRefusedAtHeaderAndFragments) {
   std::string wire;
   append_frame(wire, Opcode::kBinary, std::string(1001, 'x'), true, std::nullopt);
   // Only the header is fed: the limit applies before the payload arrives.

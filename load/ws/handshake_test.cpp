@@ -24,7 +24,7 @@ TEST(WsHandshake, KeyIsSixteenBytesOfBase64) {
   EXPECT_NE(key, make_key(1, 2));
 }
 
-TEST(WsHandshake, RequestCarriesPathHeadersAndSubprotocol) {
+TEST(WsHandshake, RequestHasPathHeadersAndSubprotocol) {
   HandshakeRequest r;
   r.host = "127.0.0.1:8000";
   r.path = "/ws/stream?token=abc";

@@ -91,7 +91,7 @@ TEST(Calibration, UniformlySlowerMachineIsDividedOut) {
   EXPECT_NEAR(reference.metrics.front().change, 0.30, 0.02);  // shown raw
 }
 
-TEST(Calibration, WithoutItTheSameSlowdownIsARegression) {
+TEST(Calibration, WithoutItASlowdownIsARegression) {
   RunMaker runs(2);
   const auto base = runs.make(kCode, 1.0);
   const auto cur = runs.make(kCode, 1.30);
@@ -104,7 +104,7 @@ TEST(Calibration, WithoutItTheSameSlowdownIsARegression) {
   EXPECT_EQ(find(c, kCalibration).status, Status::kRegressed);  // an ordinary benchmark now
 }
 
-TEST(Calibration, ARealRegressionOnASlowerMachineIsStillCaught) {
+TEST(Calibration, ARegressionOnASlowerMachineIsCaught) {
   RunMaker runs(3);
   const auto base = runs.make(kCode, 1.0);
   auto slower_code = kCode;
@@ -131,7 +131,7 @@ TEST(Calibration, AFasterMachineDoesNotHideARegression) {
   EXPECT_EQ(find(c, "BM_Filter").status, Status::kOk);  // raw -20 % is not an improvement
 }
 
-TEST(Calibration, ChangesWithinTheToleranceAreLeftAlone) {
+TEST(Calibration, ChangesWithinToleranceAreLeftAlone) {
   RunMaker runs(5);
   const auto base = runs.make(kCode, 1.0);
   const auto cur = runs.make(kCode, 1.02);
@@ -143,7 +143,7 @@ TEST(Calibration, ChangesWithinTheToleranceAreLeftAlone) {
   EXPECT_NEAR(find(c, "BM_Filter").metrics.front().change, 0.02, 0.02);  // raw
 }
 
-TEST(Calibration, NoReferenceInTheBaselineMeansRawTimes) {
+TEST(Calibration, NoReferenceInBaselineMeansRawTimes) {
   RunMaker runs(6);
   const auto base = runs.make({kCode[1], kCode[2]}, 1.0);
   const auto cur = runs.make(kCode, 1.30);
@@ -156,7 +156,7 @@ TEST(Calibration, NoReferenceInTheBaselineMeansRawTimes) {
 
 // Wall-time benchmarks (the time metric is real_time) on a machine whose CPUs were taken by
 // other work: a regression is at most suspect, with a warning; CPU-time benchmarks still fail.
-TEST(Calibration, OversubscribedMachineMakesWallTimeRegressionsSuspect) {
+TEST(Calibration, OversubscribedWallTimeIsSuspect) {
   const std::vector<std::pair<std::string, double>> code = {
       {kCalibration, 100000.0}, {"BM_Fft/2/real_time", 2000.0}, {"BM_Fir", 3000.0}};
   auto slower = code;
@@ -217,7 +217,7 @@ TEST(Calibration, OversubscribedMachineMakesWallTimeRegressionsSuspect) {
   }
 }
 
-TEST(Calibration, ConfigReadsEveryFieldAndListsProblems) {
+TEST(Calibration, ConfigReadsFieldsAndListsProblems) {
   const auto c = parse_thresholds(R"(
 calibration:
   enabled: false

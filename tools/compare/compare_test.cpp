@@ -96,7 +96,7 @@ TEST(Compare, RepeatsSuffixIsNotPartOfTheKey) {
   EXPECT_EQ(outcome.comparison.benchmarks[0].status, Status::kOk);
 }
 
-TEST(Compare, InstructionModeIsDetectedAndHasNoStatistics) {
+TEST(Compare, InstructionModeHasNoStatistics) {
   const auto outcome = compare_pair("callgrind");
   EXPECT_EQ(outcome.comparison.mode, Mode::kInstructions);
   const auto& b = outcome.comparison.benchmarks.at(0);
@@ -121,7 +121,7 @@ TEST(Compare, ForeignBaselineIsRefusedUnlessAllowed) {
 
 // Debian's libbenchmark calls itself a debug build: the comparison says so once, explained, not
 // once per file; a library that really is a debug build is still named per file.
-TEST(Compare, TheDistributionsBenchmarkLibraryIsExplainedOnce) {
+TEST(Compare, DistributionsLibraryIsExplainedOnce) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("neuro_compare_library_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -155,7 +155,7 @@ TEST(Compare, TheDistributionsBenchmarkLibraryIsExplainedOnce) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Compare, DirectoriesPairFilesAndUseTheirThresholds) {
+TEST(Compare, DirectoriesPairFilesAndThresholds) {
   CompareOptions o;
   o.baseline = fixture("dirs/baselines");
   o.current = fixture("dirs/run");
@@ -233,7 +233,7 @@ TEST(BenchmarkJson, ReadsVersions17To19) {
   EXPECT_EQ(warnings.size(), 3u);  // scaling, load 9.5 > 4 CPUs, debug build
 }
 
-TEST(BenchmarkJson, ServiceUnavailableErrorIsASkipOtherErrorsAreNot) {
+TEST(BenchmarkJson, OnlyServiceUnavailableIsASkip) {
   const auto file = report::parse_benchmark_json(R"({"benchmarks": [
       {"name": "BM_Db", "run_name": "BM_Db", "run_type": "iteration", "error_occurred": true,
        "error_message": "service unavailable: postgresql://127.0.0.1:1/x: connection refused"},

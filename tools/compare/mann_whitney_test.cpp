@@ -37,7 +37,7 @@ TEST(MannWhitney, SmallestPValueBySampleSize) {
   EXPECT_LT(mann_whitney_min_p(10, 10), 1e-3);
 }
 
-TEST(MannWhitney, ExactAgreesWithTheRecurrenceForUnevenSizes) {
+TEST(MannWhitney, ExactPathHandlesUnevenSizes) {
   // 2 vs 40 and 8 vs 60 go through the exact path (one side <= 8): check it sums to a
   // distribution (p of the most extreme U is 1 / C(n1 + n2, n1)).
   EXPECT_NEAR(mann_whitney_min_p(2, 40), 1.0 / 861, 1e-15);

@@ -16,7 +16,7 @@ std::string problems(const std::string& yaml) {
   return "";
 }
 
-TEST(ThresholdsConfig, FirstMatchingRuleWinsAndInheritsDefaults) {
+TEST(ThresholdsConfig, FirstMatchingRuleWins) {
   const auto c = parse_thresholds(R"(
 defaults:
   threshold: 5%
@@ -47,7 +47,7 @@ rules:
   EXPECT_TRUE(parse_thresholds("", "t.yaml").rules.empty());
 }
 
-TEST(ThresholdsConfig, ListsEveryProblemWithLineAndField) {
+TEST(ThresholdsConfig, ListsProblemsWithLineAndField) {
   const std::string p = problems(R"(defaults:
   threshold: 10
   alpah: 0.05

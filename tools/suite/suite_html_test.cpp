@@ -184,7 +184,7 @@ TEST_F(SuitePage, EverySectionAndEveryStatusShownAsSuch) {
   EXPECT_LT(b0, b1);
 }
 
-TEST_F(SuitePage, AnABNamesBothRevisionsAndLinksOnlyFilesThatExist) {
+TEST_F(SuitePage, AnABNamesRevisionsAndExistingFiles) {
   write(dir_ / "base" / "bench_x.json",
         json{{"context", {{"ab_revision", "base0123456789"}, {"git_revision", "base012"}}},
              {"benchmarks", {iteration("BM_A", 0, 0, 80)}}}

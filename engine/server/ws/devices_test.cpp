@@ -93,7 +93,7 @@ std::vector<std::vector<float>> reference(const std::vector<common::SignalBlock>
   return out;
 }
 
-TEST_F(DevicesTest, RegisterDataAckUnregisterStoresTheFilteredPackets) {
+TEST_F(DevicesTest, StoresTheFilteredPackets) {
   auto service = make_service();
   LoopbackServer server(*service);
   Client device(server.port(), "/ws/devices");
@@ -149,7 +149,7 @@ TEST_F(DevicesTest, RegisterDataAckUnregisterStoresTheFilteredPackets) {
   }
 }
 
-TEST_F(DevicesTest, BadMessagesGetErrorsAndTheDeviceKeepsStreaming) {
+TEST_F(DevicesTest, DeviceSurvivesBadMessages) {
   auto service = make_service();
   LoopbackServer server(*service);
   Client device(server.port(), "/ws/devices");
@@ -188,7 +188,7 @@ TEST_F(DevicesTest, BadMessagesGetErrorsAndTheDeviceKeepsStreaming) {
   EXPECT_FALSE(device.closed());
 }
 
-TEST_F(DevicesTest, DeviceThatNeverReadsItsAcksIsNotStalledNorDropped) {
+TEST_F(DevicesTest, UnreadAcksDoNotStallDevice) {
   WebSocketOptions options;
   options.max_queued_messages = 4;
   auto service = make_service(options);
@@ -245,7 +245,7 @@ TEST_F(DevicesTest, DeviceThatNeverReadsItsAcksIsNotStalledNorDropped) {
   }
 }
 
-TEST_F(DevicesTest, LiveDeviceIsStreamedToItsFollowers) {
+TEST_F(DevicesTest, LiveDeviceReachesFollowers) {
   auto service = make_service();
   LoopbackServer server(*service);
   Client device(server.port(), "/ws/devices");

@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-TEST(Messages, NeuralDataJsonCarriesEverySampleExactly) {
+TEST(Messages, NeuralDataJsonHasEverySampleExactly) {
   const auto block = common::make_synthetic_eeg(8, 250.0, 0.1, 3);
   const auto parsed = json::parse(neural_data_json("openbci_cyton", 41, 1796000000.123456, block));
   EXPECT_EQ(parsed["type"], "neural_data");
@@ -32,7 +32,7 @@ TEST(Messages, NeuralDataJsonCarriesEverySampleExactly) {
   }
 }
 
-TEST(Messages, LargestPacketStaysWellUnderOneMebibyte) {
+TEST(Messages, LargestPacketStaysUnderOneMebibyte) {
   // Worst case per value: "-1.1754944e-38" (14 bytes) plus a comma.
   common::SignalBlock block(32, kMaxPacketValues / 32, 1000.0);
   for (std::size_t i = 0; i < block.size(); ++i) block.data()[i] = -1.17549435e-38f;
@@ -71,7 +71,7 @@ TEST(Messages, AckEchoesPacketIdAndErrorsAreJson) {
   EXPECT_EQ(error["message"], "bad \"thing\"\n");
 }
 
-TEST(Messages, ParseClientMessageRejectsNonObjectsAndMissingType) {
+TEST(Messages, ClientMessageNeedsAnObjectAndType) {
   EXPECT_THROW(parse_client_message("{nope"), common::InvalidArgument);
   EXPECT_THROW(parse_client_message("[1,2]"), common::InvalidArgument);
   EXPECT_THROW(parse_client_message(R"({"type":3})"), common::InvalidArgument);

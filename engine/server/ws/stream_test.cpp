@@ -31,7 +31,7 @@ std::size_t expected_samples(double rate, std::uint64_t k) {
                                   std::floor(static_cast<double>(k) * per));
 }
 
-TEST_F(StreamTest, SubscribeDeliversEveryProfileAtItsRateWithoutGaps) {
+TEST_F(StreamTest, ProfilesStreamAtTheirRate) {
   auto service = make_service();
   LoopbackServer server(*service);
   std::vector<std::unique_ptr<Client>> clients;
@@ -105,7 +105,7 @@ TEST_F(StreamTest, SubscribeDeliversEveryProfileAtItsRateWithoutGaps) {
   EXPECT_GT(service->stats().messages_sent_total, 80);
 }
 
-TEST_F(StreamTest, BinaryFramesCarryTheSameShape) {
+TEST_F(StreamTest, BinaryFramesCarrySameShape) {
   auto service = make_service();
   LoopbackServer server(*service);
   Client client(server.port(), "/ws/stream");
@@ -137,7 +137,7 @@ TEST_F(StreamTest, BinaryFramesCarryTheSameShape) {
   }
 }
 
-TEST_F(StreamTest, BadMessageGetsAnErrorAndTheConnectionStaysUsable) {
+TEST_F(StreamTest, BadMessageGetsAnError) {
   auto service = make_service();
   LoopbackServer server(*service);
   Client client(server.port(), "/ws/stream");
@@ -160,7 +160,7 @@ TEST_F(StreamTest, BadMessageGetsAnErrorAndTheConnectionStaysUsable) {
   EXPECT_EQ(service->stats().protocol_errors_total, 2);
 }
 
-TEST_F(StreamTest, ResubscribeSwitchesStreamsCleanly) {
+TEST_F(StreamTest, ResubscribeSwitchesCleanly) {
   auto service = make_service();
   LoopbackServer server(*service);
   Client client(server.port(), "/ws/stream");
@@ -187,7 +187,7 @@ TEST_F(StreamTest, ResubscribeSwitchesStreamsCleanly) {
   EXPECT_FALSE(client.read(milliseconds(300))) << "pushes after unsubscribe";
 }
 
-TEST_F(StreamTest, OversizeMessageClosesWith1009) {
+TEST_F(StreamTest, OversizeClosesWith1009) {
   WebSocketOptions options;
   options.max_message_bytes = 1024;
   auto service = make_service(options);
@@ -197,7 +197,7 @@ TEST_F(StreamTest, OversizeMessageClosesWith1009) {
   EXPECT_EQ(client.wait_closed(), 1009) << client.close_error();
 }
 
-TEST_F(StreamTest, SubscriberThatNeverReadsStaysBoundedAndOthersAreUnaffected) {
+TEST_F(StreamTest, SlowSubscriberIsBounded) {
   WebSocketOptions options;
   options.max_queued_messages = 8;
   auto service = make_service(options);
@@ -231,7 +231,7 @@ TEST_F(StreamTest, SubscriberThatNeverReadsStaysBoundedAndOthersAreUnaffected) {
   EXPECT_FALSE(healthy.closed());
 }
 
-TEST_F(StreamTest, ShutdownClosesEverySessionWith1001AndRefusesNewOnes) {
+TEST_F(StreamTest, ShutdownClosesAllWith1001) {
   auto service = make_service();
   LoopbackServer server(*service);
   Client streamer(server.port(), "/ws/stream");
