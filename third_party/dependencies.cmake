@@ -33,6 +33,10 @@ find_package(Boost 1.74 QUIET)
 neuro_require(Boost_FOUND "Boost (Asio, Beast)" libboost-dev)
 find_package(CLI11 2.1 CONFIG QUIET)  # header-only: CLI11::CLI11 adds /usr/include/CLI
 neuro_require(CLI11_FOUND "CLI11 (command-line parser, CLI/CLI.hpp)" libcli11-dev)
+# The load runner reads captures and checks out of every JSON answer: simdjson validates and
+# indexes a 700 KB answer in ~1.4 ms where nlohmann's DOM takes ~21 ms (2-vCPU Intel Xeon).
+find_package(simdjson CONFIG QUIET)
+neuro_require(simdjson_FOUND "simdjson" libsimdjson-dev)
 find_package(yaml-cpp QUIET)
 neuro_require(yaml-cpp_FOUND "yaml-cpp" libyaml-cpp-dev)
 find_package(OpenMP QUIET COMPONENTS CXX)

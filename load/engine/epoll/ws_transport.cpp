@@ -64,7 +64,7 @@ bool holds(const JsonCondition& c, std::string_view message) {
   if (c.op == JsonCondition::Op::kEquals && message.find(c.value) == std::string_view::npos) {
     return false;
   }
-  return JsonAnswer(std::string(message)).holds(c);
+  return JsonAnswer(message).holds(c);
 }
 
 std::string epoch_text(std::int64_t epoch_ns) {
