@@ -32,6 +32,7 @@ declare -A docs_case_for=(
   [scripts/anchors/redis_benchmark.sh]=anchors_help
   [scripts/anchors/pg_write_anchor.sh]=anchors_help
   [scripts/anchors/load_wrk.sh]=anchors_help
+  [scripts/anchors/load_locust.sh]=anchors_help
   [scripts/anchors/inference_torch.py]=anchors_help
   [scripts/anchors/load_coordinated_omission.sh]=anchors_help
   [scripts/anchors/libcurl_vs_epoll.sh]=anchors_help
@@ -431,7 +432,7 @@ case_anchors_help() {
   local anchor run
   for anchor in redis_benchmark.sh pg_write_anchor.sh load_wrk.sh load_coordinated_omission.sh \
     libcurl_vs_epoll.sh load_soak_memory.sh compare_py.sh compare_gate.sh inference_torch.py \
-    dsp_scipy.py video_opencv.py ws_websockets.py; do
+    dsp_scipy.py video_opencv.py ws_websockets.py load_locust.sh; do
     run=("$NEURO_ROOT/scripts/anchors/$anchor")
     [[ $anchor == *.py ]] && run=(/usr/bin/python3 "${run[@]}")
     expect 0 "${run[@]}" --help
