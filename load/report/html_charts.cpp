@@ -59,7 +59,7 @@ Chart merge_by_time(Chart host, const Chart& target) {
 
 std::vector<Chart> build_charts(const LoadResult& r) {
   std::vector<Chart> charts;
-  const std::vector<SeriesWindow> windows = series_windows(r.series);
+  const std::vector<SeriesWindow> windows = series_windows(r.series, r.duration_s);
   const std::size_t w = series_window_seconds(r.series);
   const std::string per = w == 1 ? "per second" : "per " + std::to_string(w) + " s window";
 
@@ -86,12 +86,16 @@ std::vector<Chart> build_charts(const LoadResult& r) {
     latency.lines[0].values.push_back(ns_to_ms(win.p50_ns));
     latency.lines[1].values.push_back(ns_to_ms(win.p95_ns));
     latency.lines[2].values.push_back(ns_to_ms(win.p99_ns));
-    throughput.lines[0].values.push_back(win.rps);
+    // After the run's end only answers to earlier requests arrive: no rate to draw.
+    const auto rate_of = [&](double v) {
+      return win.drain() ? std::optional<double>() : std::optional<double>(v);
+    };
+    throughput.lines[0].values.push_back(rate_of(win.rps));
     if (has_rate) throughput.lines[1].values.push_back(win.rate);
-    errors.lines[0].values.push_back(win.errors_per_s);
+    errors.lines[0].values.push_back(rate_of(win.errors_per_s));
     users.lines[0].values.push_back(win.users);
-    websocket.lines[0].values.push_back(win.ws_in_per_s);
-    websocket.lines[1].values.push_back(win.ws_out_per_s);
+    websocket.lines[0].values.push_back(rate_of(win.ws_in_per_s));
+    websocket.lines[1].values.push_back(rate_of(win.ws_out_per_s));
   }
   charts.push_back(std::move(latency));
   charts.push_back(std::move(throughput));

@@ -43,7 +43,8 @@ std::size_t series_window_seconds(const std::vector<SeriesPoint>& series) {
   return window_size(seconds_of(series).size()) * dt;
 }
 
-std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series) {
+std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
+                                         std::optional<double> duration_s) {
   std::vector<SeriesWindow> out;
   if (series.empty()) return out;
   const auto seconds = seconds_of(series);
@@ -57,9 +58,14 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series)
   common::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
   for (std::size_t start = 0; start < seconds.size(); start += w) {
     const std::size_t end = std::min(seconds.size(), start + w);
-    // Every point of a series covers dt_s seconds (parse_load_result checks they agree).
-    const double n_seconds =
-        static_cast<double>((end - start) * static_cast<std::size_t>(series.front().dt_s));
+    // Every point of a series covers dt_s seconds (parse_load_result checks they agree), but
+    // none reaches past the end of the run.
+    const auto dt = static_cast<double>(series.front().dt_s);
+    double n_seconds = 0.0;
+    for (std::size_t k = start; k < end; ++k) {
+      const auto t = static_cast<double>(series[seconds[k].first].t_s);
+      n_seconds += duration_s ? std::clamp(*duration_s - t, 0.0, dt) : dt;
+    }
     SeriesWindow win;
     win.t_s = series[seconds[start].first].t_s;
     Mean users, rate;
@@ -75,10 +81,12 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series)
       ws_out += static_cast<double>(p.ws_out);
       load::add_to(p.latency, hist);
     }
-    win.rps = requests / n_seconds;
-    win.errors_per_s = errors / n_seconds;
-    win.ws_in_per_s = ws_in / n_seconds;
-    win.ws_out_per_s = ws_out / n_seconds;
+    const double per = n_seconds > 0.0 ? n_seconds : 1.0;  // a drain window: rates not drawn
+    win.rps = requests / per;
+    win.errors_per_s = errors / per;
+    win.ws_in_per_s = ws_in / per;
+    win.ws_out_per_s = ws_out / per;
+    win.seconds = n_seconds;
     win.users = users.value();
     win.rate = rate.value();
     if (hist.count() > 0) {

@@ -92,5 +92,26 @@ TEST(SeriesWindows, LongRunsAreMergedIntoWindows) {
   EXPECT_EQ(w.back().t_s, 1200);
 }
 
+// The last second of a 10.25 s run holds a quarter second of it: its rate is per quarter
+// second, not per second (no false drop at the end); a point after the end (the drain) covers
+// none of the run and is marked so that charts leave it out of rates.
+TEST(SeriesWindows, PartialAndDrainSecondsAtTheEnd) {
+  std::vector<SeriesPoint> series;
+  for (std::int64_t t = 0; t < 10; ++t) series.push_back(point(t, 0, {1000, 2000}));
+  series.push_back(point(10, 0, {1000}));
+  series.push_back(point(11, 0, {1000}));
+  const auto w = series_windows(series, 10.25);
+  ASSERT_EQ(w.size(), 12u);
+  EXPECT_DOUBLE_EQ(w[9].rps, 2.0);
+  EXPECT_DOUBLE_EQ(w[9].seconds, 1.0);
+  EXPECT_DOUBLE_EQ(w[10].seconds, 0.25);
+  EXPECT_DOUBLE_EQ(w[10].rps, 4.0);
+  EXPECT_FALSE(w[10].drain());
+  EXPECT_TRUE(w[11].drain());
+  EXPECT_TRUE(w[11].p50_ns.has_value());  // its latencies still count
+  // Without a duration every point covers its whole dt_s.
+  EXPECT_DOUBLE_EQ(series_windows(series)[10].rps, 1.0);
+}
+
 }  // namespace
 }  // namespace neuro::load_report

@@ -46,7 +46,8 @@ TEST(WsReport, SummaryAndPageCarryTheWsObject) {
 }
 
 // The messages per second drawn are the series' own counts (a 4 s run: one point per second,
-// no windows), and a series without WebSocket counts draws no such chart.
+// no windows); the points after the run's 4 s (sessions closing) are drawn as gaps, and a
+// series without WebSocket counts draws no such chart.
 TEST(WsReport, ChartsMessagesPerSecond) {
   auto doc = fixture();
   const auto charts = build_charts(parse_load_result(doc));
@@ -55,13 +56,21 @@ TEST(WsReport, ChartsMessagesPerSecond) {
   ASSERT_NE(ws, charts.end());
   ASSERT_EQ(ws->lines.size(), 2u);
   ASSERT_EQ(ws->x.size(), doc["series"].size());
+  const double duration = doc["duration_s"].get<double>();
+  std::size_t drawn = 0;
   for (std::size_t i = 0; i < doc["series"].size(); ++i) {
     const auto& p = doc["series"][i];
     const double dt = p["dt_s"].get<double>();
     EXPECT_EQ(ws->x[i], p["t_s"].get<double>());
+    if (p["t_s"].get<double>() >= duration) {
+      EXPECT_FALSE(ws->lines[0].values[i].has_value()) << i;
+      continue;
+    }
+    ++drawn;
     EXPECT_DOUBLE_EQ(*ws->lines[0].values[i], p.value("ws_messages_in", 0) / dt) << i;
     EXPECT_DOUBLE_EQ(*ws->lines[1].values[i], p.value("ws_messages_out", 0) / dt) << i;
   }
+  EXPECT_EQ(drawn, 4u);
   for (auto& p : doc["series"]) {
     p.erase("ws_messages_in");
     p.erase("ws_messages_out");
