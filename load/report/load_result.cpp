@@ -146,8 +146,10 @@ void read_resources(const ObjectReader& r, LoadResult& out) {
   if (const json* target = r.maybe("target")) {
     for_each_element(*target, r.at("target"), [&](const json& e, const std::string& path) {
       const ObjectReader s(e, path);
-      out.target_process.push_back(
-          {static_cast<double>(s.count("t_s")), s.number("cpu_percent"), s.count("rss_bytes")});
+      const json* processes = s.maybe("processes");
+      out.target_process.push_back({static_cast<double>(s.count("t_s")), s.number("cpu_percent"),
+                                    s.count("rss_bytes"),
+                                    processes ? as_count(*processes, s.at("processes")) : 1});
     });
   }
 }

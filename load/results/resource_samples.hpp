@@ -17,10 +17,12 @@ struct HostSample {
   double disk_write_bytes_per_s = 0;
 };
 
+// The target process with its descendants (--target-pid of nginx's master counts its workers).
 struct TargetSample {
   double t_s = 0;
-  double cpu_percent = 0;  // one CPU busy = 100
-  std::int64_t rss_bytes = 0;
+  double cpu_percent = 0;      // one CPU busy = 100, summed over the processes
+  std::int64_t rss_bytes = 0;  // summed over the processes
+  std::int64_t processes = 1;  // how many were counted; absent (1) in older documents
 };
 
 }  // namespace neuro::load

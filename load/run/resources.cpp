@@ -3,7 +3,9 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -68,30 +70,69 @@ void read_disks(std::uint64_t& read, std::uint64_t& written) {
   }
 }
 
-// utime + stime in clock ticks and RSS in bytes; false when the process is gone.
-bool read_process(pid_t pid, std::uint64_t& ticks, std::int64_t& rss) {
+struct ProcessStat {
+  pid_t ppid = 0;
+  std::uint64_t ticks = 0;  // utime + stime + cutime + cstime (reaped children's time too)
+  std::int64_t rss = 0;     // bytes
+};
+
+// /proc/PID/stat's fields; nullopt when the process is gone.
+std::optional<ProcessStat> read_process(pid_t pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
   std::string text;
-  if (!std::getline(f, text)) return false;
+  if (!std::getline(f, text)) return std::nullopt;
   // The command name may hold spaces: fields are counted after its closing parenthesis.
   std::istringstream fields(text.substr(text.rfind(')') + 2));
   std::string field;
-  std::uint64_t utime = 0, stime = 0;
-  std::int64_t rss_pages = 0;
+  ProcessStat p;
   for (int i = 3; fields >> field; ++i) {
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
+    if (i == 4) p.ppid = static_cast<pid_t>(std::stol(field));
+    if (i >= 14 && i <= 17) p.ticks += std::stoull(field);  // utime stime cutime cstime
     if (i == 24) {
-      rss_pages = std::stoll(field);
+      p.rss = std::stoll(field) * ::sysconf(_SC_PAGESIZE);
       break;
     }
   }
-  ticks = utime + stime;
-  rss = rss_pages * ::sysconf(_SC_PAGESIZE);
-  return true;
+  return p;
 }
 
 }  // namespace
+
+// The target and every live descendant (nginx's work is in its master's worker children), as
+// psutil users sum them. Each process's own and reaped children's CPU time: a child that exits
+// and is reaped moves its time into its parent's, so the sum only grows. RSS is summed too
+// (pages the processes share are counted in each). nullopt when the target itself is gone.
+std::optional<ProcessTreeStat> read_process_tree(pid_t root) {
+  const auto root_stat = read_process(root);
+  if (!root_stat) return std::nullopt;
+  std::multimap<pid_t, pid_t> children;  // ppid -> pid
+  std::map<pid_t, ProcessStat> stats;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto pid = static_cast<pid_t>(std::stol(name));
+    if (pid == root) continue;
+    if (const auto stat = read_process(pid)) {
+      children.emplace(stat->ppid, pid);
+      stats.emplace(pid, *stat);
+    }
+  }
+  ProcessTreeStat tree{root_stat->ticks, root_stat->rss, 1};
+  std::vector<pid_t> todo{root};
+  while (!todo.empty()) {
+    const pid_t parent = todo.back();
+    todo.pop_back();
+    const auto [from, to] = children.equal_range(parent);
+    for (auto it = from; it != to; ++it) {
+      const ProcessStat& child = stats.at(it->second);
+      tree.ticks += child.ticks;
+      tree.rss += child.rss;
+      ++tree.processes;
+      todo.push_back(it->second);
+    }
+  }
+  return tree;
+}
 
 ResourceSampler::ResourceSampler(pid_t target_pid) : pid_(target_pid) {}
 
@@ -101,9 +142,12 @@ void ResourceSampler::sample(double t_s) {
   read_cpu(now.cpu_busy, now.cpu_total);
   read_net(now.rx, now.tx);
   read_disks(now.disk_read, now.disk_written);
-  std::int64_t rss = 0;
+  ProcessTreeStat tree;
   if (pid_ > 0 && target_alive_) {
-    target_alive_ = read_process(pid_, now.target_ticks, rss);
+    const auto read = read_process_tree(pid_);
+    target_alive_ = read.has_value();
+    if (read) tree = *read;
+    now.target_ticks = tree.ticks;
   }
   if (previous_) {
     const double dt = t_s - previous_->t_s;
@@ -123,9 +167,13 @@ void ResourceSampler::sample(double t_s) {
     }
     host_.push_back(h);
     if (pid_ > 0 && target_alive_ && dt > 0) {
-      const double ticks = static_cast<double>(now.target_ticks - previous_->target_ticks);
-      target_.push_back(
-          {t_s, 100.0 * ticks / static_cast<double>(::sysconf(_SC_CLK_TCK)) / dt, rss});
+      // A descendant that left the tree (re-parented to init) takes its time with it: never
+      // below 0.
+      const double ticks = now.target_ticks > previous_->target_ticks
+                               ? static_cast<double>(now.target_ticks - previous_->target_ticks)
+                               : 0.0;
+      target_.push_back({t_s, 100.0 * ticks / static_cast<double>(::sysconf(_SC_CLK_TCK)) / dt,
+                         tree.rss, tree.processes});
     }
   }
   previous_ = now;

@@ -1,5 +1,6 @@
 // Resource samples from /proc, once a second: the host (CPU, memory, network, disk) and, when
-// given, the target process (CPU, RSS). Also the least-squares RSS slope a soak reports.
+// given, the target process with its descendants (CPU, RSS, how many processes). Also the
+// least-squares RSS slope a soak reports.
 #pragma once
 
 #include <sys/types.h>
@@ -12,9 +13,18 @@
 
 namespace neuro::load {
 
+// A process and its live descendants, summed (read_process_tree in resources.cpp).
+struct ProcessTreeStat {
+  std::uint64_t ticks = 0;  // CPU clock ticks: user + system, own and reaped children's
+  std::int64_t rss = 0;     // bytes, summed over the processes
+  std::int64_t processes = 0;
+};
+// The tree of `root` read from /proc now; nullopt when `root` is gone.
+std::optional<ProcessTreeStat> read_process_tree(pid_t root);
+
 class ResourceSampler {
  public:
-  // target_pid 0: host only.
+  // target_pid 0: host only; else the target and its descendants.
   explicit ResourceSampler(pid_t target_pid);
   // Reads /proc now; the rates are over the interval since the previous call (the first call
   // only sets the baseline and records nothing).

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -50,6 +51,45 @@ TEST(Resources, SamplesThisProcess) {
   EXPECT_NEAR(sampler.target()[0].cpu_percent, cpu_percent, 10.0);
   EXPECT_GT(sampler.host()[0].mem_used_bytes, 0);
   EXPECT_TRUE(sampler.target_alive());
+}
+
+// --target-pid of a master whose work is in a child: the master sleeps in wait() while its
+// child burns CPU, as nginx's master does beside its workers. The tree's CPU is the child's
+// (measured by the child itself with getrusage) and two processes are counted.
+TEST(Resources, CountsTheTargetsDescendants) {
+  const pid_t master = ::fork();
+  ASSERT_GE(master, 0);
+  if (master == 0) {
+    const pid_t worker = ::fork();
+    if (worker == 0) {
+      volatile double x = 0;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+      while (std::chrono::steady_clock::now() < until) x = x + 1;
+      _exit(0);
+    }
+    int status = 0;
+    ::waitpid(worker, &status, 0);
+    _exit(0);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the worker is up and busy
+  ResourceSampler sampler(master);
+  sampler.sample(0);
+  const auto before = read_process_tree(master);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  sampler.sample(0.8);
+  const auto after = read_process_tree(master);
+  int status = 0;
+  ::waitpid(master, &status, 0);
+  ASSERT_TRUE(before && after);
+  EXPECT_EQ(before->processes, 2);
+  ASSERT_EQ(sampler.target().size(), 1u);
+  EXPECT_EQ(sampler.target()[0].processes, 2);
+  // The worker spun the whole interval: at least a fifth of a core even on a loaded machine,
+  // where the master alone (sleeping in wait) would show about 0.
+  EXPECT_GT(sampler.target()[0].cpu_percent, 20.0);
+  EXPECT_LE(sampler.target()[0].cpu_percent, 100.0 + 5.0);  // one busy thread, tick slack
+  EXPECT_GT(after->ticks, before->ticks);
+  EXPECT_FALSE(read_process_tree(master).has_value());  // reaped: gone
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ json target_json(const std::vector<TargetSample>& samples, double offset) {
   for (const auto& t : samples) {
     out.push_back({{"t_s", static_cast<std::int64_t>(std::lround(offset + t.t_s))},
                    {"cpu_percent", t.cpu_percent},
-                   {"rss_bytes", t.rss_bytes}});
+                   {"rss_bytes", t.rss_bytes},
+                   {"processes", t.processes}});
   }
   return out;
 }
