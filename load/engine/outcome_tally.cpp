@@ -3,7 +3,10 @@
 namespace neuro::load {
 
 void OutcomeTally::flush_second() {
-  if (second_point_.requests == 0 && second_point_.ws_in == 0 && second_point_.ws_out == 0) return;
+  if (second_point_.requests == 0 && second_point_.ws_in == 0 && second_point_.ws_out == 0 &&
+      second_point_.iterations == 0) {
+    return;
+  }
   second_point_.latency = SparseHistogram::from(second_hist_);
   {
     std::lock_guard lock(series_mutex_);

@@ -69,6 +69,11 @@ class OutcomeTally {
     second_point_.ws_in += in;
     second_point_.ws_out += out;
   }
+  // A user began an iteration (an open model: an arrival was served), counted in `now`'s second.
+  void iteration_begun(std::int64_t now) {
+    tick(now);
+    ++second_point_.iterations;
+  }
   // A polling step's loop ended after `total_ns` (its condition held, or it gave up).
   void polled(std::size_t step, std::int64_t total_ns) { steps_[step].poll.record(total_ns); }
   // The group starting at `step` was left, complete, `total_ns` after it was entered.

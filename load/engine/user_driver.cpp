@@ -80,6 +80,7 @@ void UserDriver::start_request(Slot& s, std::int64_t intended_ns, std::int64_t n
   // begins an iteration (its ${user}, ${iteration}, ${uuid}).
   const bool iteration_start = s.step == 0 && !s.polling;
   if (config_.open_model && iteration_start && now - intended_ns > kLateSendNs) ++late_sends_;
+  if (iteration_start) tally_.iteration_begun(now);
   if (!s.polling) enter_step(s, now);
   if (config_.scenario->steps[s.step].flow.poll && !s.polling) {
     s.polling = true;

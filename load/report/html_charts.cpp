@@ -66,7 +66,11 @@ std::vector<Chart> build_charts(const LoadResult& r) {
   Chart latency{"latency", "Latency percentiles " + per,
                 "ms",      3,
                 {},        {{"p50", kBlue, {}}, {"p95", kOrange, {}}, {"p99", kRed, {}}}};
-  Chart throughput{"throughput", "Throughput " + per, "req/s", 1, {}, {{"completed", kBlue, {}}}};
+  Chart throughput{"throughput", "Requests completed " + per, "req/s", 1,
+                   {},           {{"completed", kBlue, {}}}};
+  // Iterations beside the arrivals asked for: an open model's rate counts iterations, and a
+  // two-step scenario's requests would read as twice the rate.
+  Chart arrivals{"arrivals", "Iterations begun " + per, "iterations/s", 1, {}, {}};
   Chart errors{"errors", "Errors " + per, "errors/s", 1, {}, {{"errors", kRed, {}}}};
   Chart users{"users", "Active users", "users", 1, {}, {{"users", kGreen, {}}}};
   Chart websocket{"websocket", "WebSocket messages " + per,
@@ -79,10 +83,15 @@ std::vector<Chart> build_charts(const LoadResult& r) {
   // Only runs with ws: steps write message counts into their series.
   const bool has_ws = std::any_of(r.series.begin(), r.series.end(),
                                   [](const SeriesPoint& p) { return p.ws_in > 0 || p.ws_out > 0; });
-  if (has_rate) throughput.lines.push_back({"intended rate", kGrey, {}, true});
+  const bool has_iterations = std::any_of(
+      windows.begin(), windows.end(), [](const auto& x) { return x.iterations_per_s.has_value(); });
+  if (has_iterations) arrivals.lines.push_back({"begun", kBlue, {}});
+  if (has_rate) arrivals.lines.push_back({"intended rate", kGrey, {}, true});
   for (const SeriesWindow& win : windows) {
     const double t = static_cast<double>(win.t_s);
-    for (Chart* c : {&latency, &throughput, &errors, &users, &websocket}) c->x.push_back(t);
+    for (Chart* c : {&latency, &throughput, &arrivals, &errors, &users, &websocket}) {
+      c->x.push_back(t);
+    }
     latency.lines[0].values.push_back(ns_to_ms(win.p50_ns));
     latency.lines[1].values.push_back(ns_to_ms(win.p95_ns));
     latency.lines[2].values.push_back(ns_to_ms(win.p99_ns));
@@ -91,7 +100,11 @@ std::vector<Chart> build_charts(const LoadResult& r) {
       return win.drain() ? std::optional<double>() : std::optional<double>(v);
     };
     throughput.lines[0].values.push_back(rate_of(win.rps));
-    if (has_rate) throughput.lines[1].values.push_back(win.rate);
+    if (has_iterations) {
+      arrivals.lines[0].values.push_back(win.iterations_per_s ? rate_of(*win.iterations_per_s)
+                                                              : std::nullopt);
+    }
+    if (has_rate) arrivals.lines.back().values.push_back(win.rate);
     errors.lines[0].values.push_back(rate_of(win.errors_per_s));
     users.lines[0].values.push_back(win.users);
     websocket.lines[0].values.push_back(rate_of(win.ws_in_per_s));
@@ -99,6 +112,7 @@ std::vector<Chart> build_charts(const LoadResult& r) {
   }
   charts.push_back(std::move(latency));
   charts.push_back(std::move(throughput));
+  if (has_iterations || has_rate) charts.push_back(std::move(arrivals));
   charts.push_back(std::move(errors));
   if (has_users) charts.push_back(std::move(users));
   if (has_ws) charts.push_back(std::move(websocket));

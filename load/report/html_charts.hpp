@@ -9,9 +9,11 @@
 
 namespace neuro::load_report {
 
-// Charts with ids latency, throughput, errors, users (closed model only), websocket (runs with
-// ws: steps: messages received and sent), cpu, memory, network (the last three only when
-// resources were sampled). Values: ms, req/s, errors/s, users, msg/s, %, MB, kB/s.
+// Charts with ids latency, throughput (requests completed), arrivals (iterations begun beside
+// an open model's intended rate; documents with neither have none), errors, users (closed model
+// only), websocket (runs with ws: steps: messages received and sent), cpu, memory, network (the
+// last three only when resources were sampled). Values: ms, req/s, iterations/s, errors/s,
+// users, msg/s, %, MB, kB/s.
 std::vector<Chart> build_charts(const LoadResult& result);
 
 }  // namespace neuro::load_report

@@ -171,8 +171,15 @@ TEST(HtmlReport, ShowsChartsForEveryMetric) {
   EXPECT_NE(closed.find("data-series=\"target RSS\""), std::string::npos);
   EXPECT_NE(closed.find("data-series=\"host CPU\""), std::string::npos);
   const std::string open = render(load_fixture("open_rate.json"));
-  EXPECT_EQ(count_of(open, "<svg class=\"chart\""), 6u);  // no users chart in the open model
+  // No users chart in the open model; its intended rate has a chart of its own (arrivals), not
+  // drawn over the completed requests.
+  EXPECT_EQ(count_of(open, "<svg class=\"chart\""), 7u);
   EXPECT_NE(open.find("data-series=\"intended rate\""), std::string::npos);
+  const auto throughput = open.find("<svg class=\"chart\" data-chart=\"throughput\"");
+  const auto arrivals = open.find("<svg class=\"chart\" data-chart=\"arrivals\"");
+  ASSERT_NE(arrivals, std::string::npos);
+  EXPECT_EQ(open.substr(throughput, arrivals - throughput).find("intended rate"),
+            std::string::npos);
 }
 
 TEST(HtmlReport, ThresholdsVerdictsAndWarnings) {

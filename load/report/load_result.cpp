@@ -123,6 +123,7 @@ SeriesPoint read_point(const ObjectReader& r, load::HistogramParser& hists) {
   if (const json* v = r.maybe("users")) p.users = as_count(*v, r.at("users"));
   p.rate = r.maybe_number("rate");
   p.latency = hists.parse(r.get("latency"), r.at("latency"));
+  if (const json* v = r.maybe("iterations")) p.iterations = as_count(*v, r.at("iterations"));
   if (const json* v = r.maybe("ws_messages_in")) p.ws_in = as_count(*v, r.at("ws_messages_in"));
   if (const json* v = r.maybe("ws_messages_out")) p.ws_out = as_count(*v, r.at("ws_messages_out"));
   return p;

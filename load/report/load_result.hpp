@@ -61,6 +61,7 @@ struct SeriesPoint {
   // WebSocket messages received and sent in the point (ws: steps); written only for points
   // that had any, so 0 when absent.
   std::int64_t ws_in = 0, ws_out = 0;
+  std::optional<std::int64_t> iterations;  // iterations begun; absent in older documents
 };
 
 // The resources' samples, the runner's own types.

@@ -50,7 +50,8 @@ TEST_P(Runner, PercentilesMatchTheRunner) {
   std::set<long> seconds;
   for (const auto& p : doc["series"]) seconds.insert(p["t_s"].get<long>());
   EXPECT_EQ(table_rows(html, "data-chart=\"throughput\"><thead>").size(), seconds.size());
-  EXPECT_EQ(count_of(html, "<svg class=\"chart\""), 6u);
+  // latency, throughput, arrivals (the open model's intended rate), errors, cpu, memory
+  EXPECT_EQ(count_of(html, "<svg class=\"chart\""), 7u);
   std::ostringstream md;
   write_markdown_summary(doc, md);
   EXPECT_NE(md.str().find(doc["passed"].get<bool>() ? "## ✅" : "## ❌"), std::string::npos);

@@ -70,6 +70,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
     win.t_s = series[seconds[start].first].t_s;
     Mean users, rate;
     double requests = 0.0, errors = 0.0, ws_in = 0.0, ws_out = 0.0;
+    std::optional<double> iterations;
     hist.reset();
     for (std::size_t i = seconds[start].first; i < seconds[end - 1].second; ++i) {
       const SeriesPoint& p = series[i];
@@ -77,6 +78,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
       errors += static_cast<double>(p.errors);
       if (p.users) users.add(static_cast<double>(*p.users));
       if (p.rate) rate.add(*p.rate);
+      if (p.iterations) iterations = iterations.value_or(0.0) + static_cast<double>(*p.iterations);
       ws_in += static_cast<double>(p.ws_in);
       ws_out += static_cast<double>(p.ws_out);
       load::add_to(p.latency, hist);
@@ -84,6 +86,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
     const double per = n_seconds > 0.0 ? n_seconds : 1.0;  // a drain window: rates not drawn
     win.rps = requests / per;
     win.errors_per_s = errors / per;
+    if (iterations) win.iterations_per_s = *iterations / per;
     win.ws_in_per_s = ws_in / per;
     win.ws_out_per_s = ws_out / per;
     win.seconds = n_seconds;

@@ -21,6 +21,7 @@ struct SeriesWindow {
   double rps = 0.0;                                    // requests per second over the window
   double errors_per_s = 0.0;                           // likewise
   std::optional<double> users, rate;                   // means of the points that have them
+  std::optional<double> iterations_per_s;              // iterations begun, where counted
   std::optional<std::int64_t> p50_ns, p95_ns, p99_ns;  // none when the window saw no response
   double ws_in_per_s = 0.0, ws_out_per_s = 0.0;        // WebSocket messages per second
   // The run's time the window covers: less than its points' dt_s at the end of the run, 0 for

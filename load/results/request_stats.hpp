@@ -81,8 +81,10 @@ struct IntervalStats {
   // In the series' layout even when empty: a second whose requests all failed has no latency.
   SparseHistogram latency = empty_series_histogram();
   std::int64_t ws_in = 0, ws_out = 0;  // WebSocket messages received and sent (ws: steps)
+  std::int64_t iterations = 0;         // iterations begun (an open model's arrivals)
   void merge(const IntervalStats& o) {
     requests += o.requests;
+    iterations += o.iterations;
     errors += o.errors;
     latency.merge(o.latency);
     ws_in += o.ws_in;

@@ -34,6 +34,8 @@ json series_point_json(std::int64_t t_s, std::int64_t dt_s, const IntervalStats&
             {"users", annotation.users ? json(*annotation.users) : json(nullptr)},
             {"rate", annotation.rate ? json(*annotation.rate) : json(nullptr)},
             {"latency", point.latency.to_json()}};
+  // Only where iterations began, as the WebSocket counts below: a second without any reads as 0.
+  if (point.iterations) p["iterations"] = point.iterations;
   // Only where ws: steps ran, so HTTP documents keep their shape.
   if (point.ws_in || point.ws_out) {
     p["ws_messages_in"] = point.ws_in;

@@ -42,6 +42,7 @@ struct WeightedMean {
 struct Merged {
   std::int64_t requests = 0, errors = 0;
   std::int64_t ws_in = 0, ws_out = 0;
+  std::optional<std::int64_t> iterations;  // absent when no shard's point had them
   SparseHistogram latency;
   std::optional<double> users, rate;
 };
@@ -81,6 +82,9 @@ json merge_series(const std::vector<json>& docs, const std::vector<std::string>&
       m.errors += p.at("errors").get<std::int64_t>();
       m.ws_in += p.value("ws_messages_in", std::int64_t{0});
       m.ws_out += p.value("ws_messages_out", std::int64_t{0});
+      if (const auto it = p.find("iterations"); it != p.end()) {
+        m.iterations = m.iterations.value_or(0) + it->get<std::int64_t>();
+      }
       m.latency.merge(read_histogram(p.at("latency"), where + ".latency"));
       const std::int64_t dt = width_of(p, where);
       shares[key].first.add(p.value("users", json()), dt);
@@ -101,6 +105,7 @@ json merge_series(const std::vector<json>& docs, const std::vector<std::string>&
         {"users", m.users ? json(static_cast<std::int64_t>(std::llround(*m.users))) : json()},
         {"rate", m.rate ? json(*m.rate) : json()},
         {"latency", m.latency.to_json()}};
+    if (m.iterations) point["iterations"] = *m.iterations;
     if (m.ws_in || m.ws_out) {
       point["ws_messages_in"] = m.ws_in;
       point["ws_messages_out"] = m.ws_out;

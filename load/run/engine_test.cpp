@@ -256,6 +256,25 @@ TEST_P(Engine, LateWakeUpLosesNoArrival) {
   EXPECT_EQ(load->late_sends(), sent);  // every one of them, a second or more late
 }
 
+// The series counts iterations begun beside requests: a two-step open-model run serves one
+// arrival per iteration and two requests, as the server counted them.
+TEST(EngineEpoll, SeriesCountsIterationsBegun) {
+  TestServer server;
+  const auto doc = run(R"(steps: [{path: /ok}, {path: /ok}]
+executor: {type: constant-rate, rate: 40, duration: 2s}
+)",
+                       server);
+  std::int64_t iterations = 0, requests = 0;
+  for (const auto& p : doc["series"]) {
+    iterations += p.value("iterations", std::int64_t{0});
+    requests += p["requests"].get<std::int64_t>();
+  }
+  EXPECT_EQ(requests, server.responses());
+  EXPECT_EQ(iterations, doc["steps"][0]["requests"].get<std::int64_t>());
+  EXPECT_EQ(2 * iterations, requests);
+  EXPECT_GT(iterations, 60);
+}
+
 TEST(EngineEpoll, ConnectionCloseMeansANewConnection) {
   TestServer server;
   const auto doc = run(R"(steps: [{path: /close}]

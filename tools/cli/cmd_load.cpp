@@ -111,6 +111,7 @@ load_report::LoadResult report_view(load::LoadRun& run) {
       out.rate = a->second.rate;
     }
     out.latency = point.latency;
+    out.iterations = point.iterations;
     out.ws_in = point.ws_in;
     out.ws_out = point.ws_out;
     series.push_back(std::move(out));
