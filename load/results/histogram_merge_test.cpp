@@ -174,6 +174,33 @@ TEST(MergeDocuments, RefusesMismatchedShards) {
                common::InvalidArgument);
 }
 
+// Members of another type, or missing below what validate_document checks (a hand-edited file;
+// the fuzzer's crash-263ba49457488d8c read a missing $.scenario through const []), end as one
+// error naming the files; a document without the optional scenario or open_model still merges.
+TEST(MergeDocuments, OddShapesAreOneClearError) {
+  const std::vector<std::int64_t> s = {1000, 2000};
+  auto a = shard_doc(0, 2, s, 0), b = shard_doc(1, 2, s, 0);
+  a.erase("scenario");
+  b.erase("scenario");
+  a.erase("open_model");
+  b.erase("open_model");
+  EXPECT_EQ(merge_documents({a, b}, {"a.json", "b.json"})["totals"]["requests"], 4);
+  for (const auto& [pointer, value] : std::vector<std::pair<std::string, json>>{
+           {"/steps/0/errors/connect", "many"},
+           {"/shard", json::array()},
+           {"/duration_s", json::object()},
+           {"/steps/0/checks", {{"passed", "x"}}}}) {
+    auto odd = shard_doc(1, 2, s, 0);
+    odd[json::json_pointer(pointer)] = value;
+    try {
+      merge_documents({shard_doc(0, 2, s, 0), odd}, {"a.json", "b.json"});
+      ADD_FAILURE() << pointer << ": merged";
+    } catch (const common::InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find(".json"), std::string::npos) << pointer << ": " << e.what();
+    }
+  }
+}
+
 // A series point of `dt` seconds at `t` with the given latencies (1 request each).
 json series_point(std::int64_t t, std::int64_t dt, const std::vector<std::int64_t>& ns,
                   json users) {

@@ -28,27 +28,27 @@ SparseHistogram hist(const json& j, const std::string& where) { return read_hist
 
 json merge_stress(const std::vector<json>& docs, const std::vector<std::string>& origins,
                   const std::vector<Threshold>& thresholds) {
-  json out = docs[0]["stress"];
+  json out = docs[0].at("stress");
   json stages = json::array();
-  for (std::size_t i = 0; i < docs[0]["stress"]["stages"].size(); ++i) {
-    json stage = docs[0]["stress"]["stages"][i];
+  for (std::size_t i = 0; i < docs[0].at("stress").at("stages").size(); ++i) {
+    json stage = docs[0].at("stress").at("stages").at(i);
     SparseHistogram latency;
     std::int64_t requests = 0, errors = 0;
     double rate = 0;
     Observations target;
     for (std::size_t d = 0; d < docs.size(); ++d) {
-      const auto& st = docs[d]["stress"]["stages"];
+      const auto& st = docs[d].at("stress").at("stages");
       if (i >= st.size()) {
         throw common::InvalidArgument(origins[d] + ": $.stress.stages[" + std::to_string(i) +
                                       "]: missing (shards ran different stages)");
       }
-      latency.merge(hist(st[i]["latency"], origins[d] + ": $.stress.stages[].latency"));
-      requests += st[i]["requests"].get<std::int64_t>();
-      errors += st[i]["errors"].get<std::int64_t>();
-      rate += st[i]["rate"].get<double>();
+      latency.merge(hist(st.at(i).at("latency"), origins[d] + ": $.stress.stages[].latency"));
+      requests += st.at(i).at("requests").get<std::int64_t>();
+      errors += st.at(i).at("errors").get<std::int64_t>();
+      rate += st.at(i).at("rate").get<double>();
       for (const char* key : {"target_cpu", "target_rss"}) {
-        if (st[i]["observed"].contains(key)) {
-          target[key] = std::max(target[key], st[i]["observed"][key].get<double>());
+        if (st.at(i).at("observed").contains(key)) {
+          target[key] = std::max(target[key], st.at(i).at("observed").at(key).get<double>());
         }
       }
     }
@@ -85,34 +85,40 @@ json merge_stress(const std::vector<json>& docs, const std::vector<std::string>&
   return out;
 }
 
-}  // namespace
+// $.scenario.name, "" when the document names none.
+std::string scenario_name(const json& doc) {
+  const auto it = doc.find("scenario");
+  if (it == doc.end() || !it->is_object()) return "";
+  const auto name = it->find("name");
+  return name != it->end() && name->is_string() ? name->get<std::string>() : "";
+}
 
-json merge_documents(const std::vector<json>& docs, const std::vector<std::string>& origins) {
+json merge_checked(const std::vector<json>& docs, const std::vector<std::string>& origins) {
   if (docs.empty()) throw common::InvalidArgument("merge: no documents");
   for (std::size_t d = 0; d < docs.size(); ++d) validate_document(docs[d], origins[d]);
   const json& first = docs[0];
-  const int count = first["shard"].value("count", 1);
+  const int count = first.at("shard").value("count", 1);
   std::set<int> seen;
   for (std::size_t d = 0; d < docs.size(); ++d) {
     const auto& doc = docs[d];
-    if (doc["scenario"].value("name", "") != first["scenario"].value("name", "")) {
-      throw common::InvalidArgument(
-          origins[d] + ": $.scenario.name: '" + doc["scenario"].value("name", "") +
-          "' differs from " + origins[0] + "'s '" + first["scenario"].value("name", "") + "'");
+    if (scenario_name(doc) != scenario_name(first)) {
+      throw common::InvalidArgument(origins[d] + ": $.scenario.name: '" + scenario_name(doc) +
+                                    "' differs from " + origins[0] + "'s '" + scenario_name(first) +
+                                    "'");
     }
-    if (doc["shard"].value("count", 1) != count) {
+    if (doc.at("shard").value("count", 1) != count) {
       throw common::InvalidArgument(origins[d] + ": $.shard.count differs from " + origins[0] +
                                     "'s " + std::to_string(count));
     }
-    if (!seen.insert(doc["shard"].value("index", 0)).second) {
+    if (!seen.insert(doc.at("shard").value("index", 0)).second) {
       throw common::InvalidArgument(origins[d] + ": $.shard.index " +
-                                    std::to_string(doc["shard"].value("index", 0)) +
+                                    std::to_string(doc.at("shard").value("index", 0)) +
                                     " appears twice");
     }
-    if (doc["steps"].size() != first["steps"].size()) {
+    if (doc.at("steps").size() != first.at("steps").size()) {
       throw common::InvalidArgument(
-          origins[d] + ": $.steps: " + std::to_string(doc["steps"].size()) + " steps, " +
-          origins[0] + " has " + std::to_string(first["steps"].size()));
+          origins[d] + ": $.steps: " + std::to_string(doc.at("steps").size()) + " steps, " +
+          origins[0] + " has " + std::to_string(first.at("steps").size()));
     }
   }
   if (static_cast<int>(docs.size()) != count) {
@@ -125,15 +131,15 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
   double duration = 0;
   std::string started = first.value("started_at", "");
   for (const auto& doc : docs) {
-    duration = std::max(duration, doc["duration_s"].get<double>());
+    duration = std::max(duration, doc.at("duration_s").get<double>());
     started = std::min(started, doc.value("started_at", started));
   }
   out["duration_s"] = duration;
   out["started_at"] = started;
 
   std::int64_t requests = 0, errors = 0;
-  for (std::size_t i = 0; i < first["steps"].size(); ++i) {
-    json step = first["steps"][i];
+  for (std::size_t i = 0; i < first.at("steps").size(); ++i) {
+    json step = first.at("steps").at(i);
     SparseHistogram latency, service, poll, group;
     WsStats ws;
     std::int64_t checks_passed = 0, checks_failed = 0;
@@ -141,29 +147,29 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
     std::int64_t n = 0;
     json kinds = json::object();
     for (std::size_t d = 0; d < docs.size(); ++d) {
-      const auto& s = docs[d]["steps"][i];
+      const auto& s = docs[d].at("steps").at(i);
       const std::string at = origins[d] + ": $.steps[" + std::to_string(i) + "]";
       if (s.value("name", "") != step.value("name", "")) {
         throw common::InvalidArgument(at + ".name: '" + s.value("name", "") + "' differs from " +
                                       origins[0] + "'s '" + step.value("name", "") + "'");
       }
-      latency.merge(hist(s["latency"], at + ".latency"));
-      if (has_service && !s["service_time"].is_null()) {
-        service.merge(hist(s["service_time"], at + ".service_time"));
+      latency.merge(hist(s.at("latency"), at + ".latency"));
+      if (has_service && !s.value("service_time", json()).is_null()) {
+        service.merge(hist(s.at("service_time"), at + ".service_time"));
       }
-      n += s["requests"].get<std::int64_t>();
-      if (s.contains("checks") && s["checks"].is_object()) {
-        checks_passed += s["checks"].value("passed", std::int64_t{0});
-        checks_failed += s["checks"].value("failed", std::int64_t{0});
+      n += s.at("requests").get<std::int64_t>();
+      if (s.contains("checks") && s.at("checks").is_object()) {
+        checks_passed += s.at("checks").value("passed", std::int64_t{0});
+        checks_failed += s.at("checks").value("failed", std::int64_t{0});
       }
-      if (s.contains("poll") && s["poll"].is_object()) {
-        poll.merge(hist(s["poll"]["latency"], at + ".poll.latency"));
+      if (s.contains("poll") && s.at("poll").is_object()) {
+        poll.merge(hist(s.at("poll").at("latency"), at + ".poll.latency"));
       }
-      if (s.contains("group") && s["group"].is_object()) {
-        group.merge(hist(s["group"]["latency"], at + ".group.latency"));
+      if (s.contains("group") && s.at("group").is_object()) {
+        group.merge(hist(s.at("group").at("latency"), at + ".group.latency"));
       }
-      if (s.contains("ws")) ws.merge(ws_from_json(s["ws"], at + ".ws"));
-      for (const auto& [kind, value] : s["errors"].items()) {
+      if (s.contains("ws")) ws.merge(ws_from_json(s.at("ws"), at + ".ws"));
+      for (const auto& [kind, value] : s.at("errors").items()) {
         kinds[kind] = kinds.value(kind, std::int64_t{0}) + value.get<std::int64_t>();
       }
     }
@@ -186,7 +192,7 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
                    {"errors", errors},
                    {"rps", duration > 0 ? static_cast<double>(requests) / duration : 0.0}};
 
-  if (first.contains("engine") && first["engine"].is_object()) {
+  if (first.contains("engine") && first.at("engine").is_object()) {
     json versions = json::object();
     for (const auto& doc : docs) {
       const json engine = doc.value("engine", json::object());
@@ -204,11 +210,12 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
   // shard's samples kept apart (they come from different machines).
   out["resources_by_shard"] = json::array();
   for (const auto& doc : docs) {
-    out["resources_by_shard"].push_back(
-        {{"shard", doc["shard"].value("index", 0)}, {"resources", doc.value("resources", json())}});
-    if (out["resources"]["target"].empty() && doc.contains("resources") &&
-        !doc["resources"]["target"].empty()) {
-      out["resources"]["target"] = doc["resources"]["target"];
+    out["resources_by_shard"].push_back({{"shard", doc.at("shard").value("index", 0)},
+                                         {"resources", doc.value("resources", json())}});
+    const json resources = doc.value("resources", json::object());
+    const json target = resources.is_object() ? resources.value("target", json()) : json();
+    if (out["resources"]["target"].empty() && target.is_array() && !target.empty()) {
+      out["resources"]["target"] = target;
       out["soak"] = doc.value("soak", json());
     }
   }
@@ -222,7 +229,7 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
     threads += c.value("threads", 0);
     cpu_s += c.value("cpu_s", 0.0);
     for (const auto& w : c.value("warnings", json::array())) {
-      warnings.push_back("shard " + std::to_string(doc["shard"].value("index", 0)) + ": " +
+      warnings.push_back("shard " + std::to_string(doc.at("shard").value("index", 0)) + ": " +
                          w.get<std::string>());
     }
   }
@@ -232,17 +239,18 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
   client["warnings"] = warnings;
   out["client"] = client;
 
-  if (!first["open_model"].is_null()) {
+  if (!first.value("open_model", json()).is_null()) {
     std::int64_t late = 0, dropped = 0;
     for (const auto& doc : docs) {
-      late += doc["open_model"].value("late_sends", std::int64_t{0});
-      dropped += doc["open_model"].value("dropped_sends", std::int64_t{0});
+      const json open = doc.value("open_model", json());
+      late += open.is_object() ? open.value("late_sends", std::int64_t{0}) : 0;
+      dropped += open.is_object() ? open.value("dropped_sends", std::int64_t{0}) : 0;
     }
     out["open_model"] = {{"late_sends", late}, {"dropped_sends", dropped}};
   }
   const auto thresholds = thresholds_of(first);
   bool passed = true;
-  if (first.contains("stress") && !first["stress"].is_null()) {
+  if (first.contains("stress") && !first.at("stress").is_null()) {
     out["stress"] = merge_stress(docs, origins, thresholds);
   }
   const Window w = document_window(out);
@@ -253,6 +261,22 @@ json merge_documents(const std::vector<json>& docs, const std::vector<std::strin
   }
   out["passed"] = passed;
   return out;
+}
+
+}  // namespace
+
+json merge_documents(const std::vector<json>& docs, const std::vector<std::string>& origins) {
+  // validate_document checks what every document has; a member of another type, or missing
+  // deeper down (a hand-edited or truncated file), must still end as one clear error naming the
+  // files, never as a crash (found by fuzzing: a missing $.scenario read through const []).
+  try {
+    return merge_checked(docs, origins);
+  } catch (const nlohmann::json::exception& e) {
+    std::string files;
+    for (const auto& o : origins) files += (files.empty() ? "" : ", ") + o;
+    throw common::InvalidArgument("merge: " + files + ": not a result document of this shape (" +
+                                  e.what() + ")");
+  }
 }
 
 }  // namespace neuro::load
