@@ -175,7 +175,7 @@ TEST(MergeDocuments, RefusesMismatchedShards) {
 }
 
 // Members of another type, or missing below what validate_document checks (a hand-edited file;
-// the fuzzer's crash-263ba49457488d8c read a missing $.scenario through const []), end as one
+// the fuzzer's crash-merge-missing-scenario read a missing $.scenario through const []), end as one
 // error naming the files; a document without the optional scenario or open_model still merges.
 TEST(MergeDocuments, OddShapesAreOneClearError) {
   const std::vector<std::int64_t> s = {1000, 2000};
@@ -185,18 +185,19 @@ TEST(MergeDocuments, OddShapesAreOneClearError) {
   a.erase("open_model");
   b.erase("open_model");
   EXPECT_EQ(merge_documents({a, b}, {"a.json", "b.json"})["totals"]["requests"], 4);
-  for (const auto& [pointer, value] : std::vector<std::pair<std::string, json>>{
-           {"/steps/0/errors/connect", "many"},
-           {"/shard", json::array()},
-           {"/duration_s", json::object()},
-           {"/steps/0/checks", {{"passed", "x"}}}}) {
+  for (const auto& [pointer, value] :
+       std::vector<std::pair<std::string, json>>{{"/steps/0/errors/connect", "many"},
+                                                 {"/shard", json::array()},
+                                                 {"/duration_s", json::object()},
+                                                 {"/steps/0/checks", {{"passed", "x"}}}}) {
     auto odd = shard_doc(1, 2, s, 0);
     odd[json::json_pointer(pointer)] = value;
     try {
       merge_documents({shard_doc(0, 2, s, 0), odd}, {"a.json", "b.json"});
       ADD_FAILURE() << pointer << ": merged";
     } catch (const common::InvalidArgument& e) {
-      EXPECT_NE(std::string(e.what()).find(".json"), std::string::npos) << pointer << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find(".json"), std::string::npos)
+          << pointer << ": " << e.what();
     }
   }
 }
