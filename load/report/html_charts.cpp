@@ -83,8 +83,7 @@ std::vector<Chart> build_charts(const LoadResult& r) {
   // Only runs with ws: steps write message counts into their series.
   const bool has_ws = std::any_of(r.series.begin(), r.series.end(),
                                   [](const SeriesPoint& p) { return p.ws_in > 0 || p.ws_out > 0; });
-  const bool has_iterations = std::any_of(
-      windows.begin(), windows.end(), [](const auto& x) { return x.iterations_per_s.has_value(); });
+  const bool has_iterations = !windows.empty() && windows.front().iterations_per_s.has_value();
   if (has_iterations) arrivals.lines.push_back({"begun", kBlue, {}});
   if (has_rate) arrivals.lines.push_back({"intended rate", kGrey, {}, true});
   for (const SeriesWindow& win : windows) {
@@ -101,8 +100,7 @@ std::vector<Chart> build_charts(const LoadResult& r) {
     };
     throughput.lines[0].values.push_back(rate_of(win.rps));
     if (has_iterations) {
-      arrivals.lines[0].values.push_back(win.iterations_per_s ? rate_of(*win.iterations_per_s)
-                                                              : std::nullopt);
+      arrivals.lines[0].values.push_back(rate_of(*win.iterations_per_s));
     }
     if (has_rate) arrivals.lines.back().values.push_back(win.rate);
     errors.lines[0].values.push_back(rate_of(win.errors_per_s));

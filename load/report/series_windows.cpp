@@ -56,6 +56,10 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
   const load::SparseHistogram& layout =
       (with_data != series.end() ? *with_data : series.front()).latency;
   common::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
+  // Writers leave `iterations` out of a point where none began: in a series that counts them
+  // anywhere, a point without them is 0 (older documents count none and draw none).
+  const bool counts_iterations = std::any_of(
+      series.begin(), series.end(), [](const SeriesPoint& p) { return p.iterations.has_value(); });
   for (std::size_t start = 0; start < seconds.size(); start += w) {
     const std::size_t end = std::min(seconds.size(), start + w);
     // Every point of a series covers dt_s seconds (parse_load_result checks they agree), but
@@ -70,7 +74,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
     win.t_s = series[seconds[start].first].t_s;
     Mean users, rate;
     double requests = 0.0, errors = 0.0, ws_in = 0.0, ws_out = 0.0;
-    std::optional<double> iterations;
+    double iterations = 0.0;
     hist.reset();
     for (std::size_t i = seconds[start].first; i < seconds[end - 1].second; ++i) {
       const SeriesPoint& p = series[i];
@@ -78,7 +82,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
       errors += static_cast<double>(p.errors);
       if (p.users) users.add(static_cast<double>(*p.users));
       if (p.rate) rate.add(*p.rate);
-      if (p.iterations) iterations = iterations.value_or(0.0) + static_cast<double>(*p.iterations);
+      iterations += static_cast<double>(p.iterations.value_or(0));
       ws_in += static_cast<double>(p.ws_in);
       ws_out += static_cast<double>(p.ws_out);
       load::add_to(p.latency, hist);
@@ -86,7 +90,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
     const double per = n_seconds > 0.0 ? n_seconds : 1.0;  // a drain window: rates not drawn
     win.rps = requests / per;
     win.errors_per_s = errors / per;
-    if (iterations) win.iterations_per_s = *iterations / per;
+    if (counts_iterations) win.iterations_per_s = iterations / per;
     win.ws_in_per_s = ws_in / per;
     win.ws_out_per_s = ws_out / per;
     win.seconds = n_seconds;

@@ -17,11 +17,11 @@ inline constexpr std::size_t kMaxChartPoints = 600;
 std::size_t window_size(std::size_t n);
 
 struct SeriesWindow {
-  std::int64_t t_s = 0;                                // of the window's first point
-  double rps = 0.0;                                    // requests per second over the window
-  double errors_per_s = 0.0;                           // likewise
-  std::optional<double> users, rate;                   // means of the points that have them
-  std::optional<double> iterations_per_s;              // iterations begun, where counted
+  std::int64_t t_s = 0;                    // of the window's first point
+  double rps = 0.0;                        // requests per second over the window
+  double errors_per_s = 0.0;               // likewise
+  std::optional<double> users, rate;       // means of the points that have them
+  std::optional<double> iterations_per_s;  // iterations begun; none when the series counts none
   std::optional<std::int64_t> p50_ns, p95_ns, p99_ns;  // none when the window saw no response
   double ws_in_per_s = 0.0, ws_out_per_s = 0.0;        // WebSocket messages per second
   // The run's time the window covers: less than its points' dt_s at the end of the run, 0 for

@@ -113,5 +113,19 @@ TEST(SeriesWindows, PartialAndDrainSecondsAtTheEnd) {
   EXPECT_DOUBLE_EQ(series_windows(series)[10].rps, 1.0);
 }
 
+// result.json has `iterations` only in points where one began: a second without them is 0 in a
+// series that counts them, and a series that counts none (an older document) draws none.
+TEST(SeriesWindows, AbsentIterationsAreZero) {
+  std::vector<SeriesPoint> series = {point(0, 0, {1000}), point(1, 0, {1000}), point(2, 0, {1000})};
+  EXPECT_FALSE(series_windows(series)[0].iterations_per_s.has_value());
+  series[0].iterations = 3;
+  series[2].iterations = 1;
+  const auto w = series_windows(series);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_DOUBLE_EQ(*w[0].iterations_per_s, 3.0);
+  EXPECT_DOUBLE_EQ(*w[1].iterations_per_s, 0.0);
+  EXPECT_DOUBLE_EQ(*w[2].iterations_per_s, 1.0);
+}
+
 }  // namespace
 }  // namespace neuro::load_report

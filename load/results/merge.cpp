@@ -23,9 +23,6 @@ std::vector<Threshold> thresholds_of(const json& doc) {
   return out;
 }
 
-// The merge reads every histogram with the one reader the report uses.
-SparseHistogram hist(const json& j, const std::string& where) { return read_histogram(j, where); }
-
 json merge_stress(const std::vector<json>& docs, const std::vector<std::string>& origins,
                   const std::vector<Threshold>& thresholds) {
   json out = docs[0].at("stress");
@@ -42,7 +39,8 @@ json merge_stress(const std::vector<json>& docs, const std::vector<std::string>&
         throw common::InvalidArgument(origins[d] + ": $.stress.stages[" + std::to_string(i) +
                                       "]: missing (shards ran different stages)");
       }
-      latency.merge(hist(st.at(i).at("latency"), origins[d] + ": $.stress.stages[].latency"));
+      latency.merge(
+          read_histogram(st.at(i).at("latency"), origins[d] + ": $.stress.stages[].latency"));
       requests += st.at(i).at("requests").get<std::int64_t>();
       errors += st.at(i).at("errors").get<std::int64_t>();
       rate += st.at(i).at("rate").get<double>();
@@ -153,9 +151,9 @@ json merge_checked(const std::vector<json>& docs, const std::vector<std::string>
         throw common::InvalidArgument(at + ".name: '" + s.value("name", "") + "' differs from " +
                                       origins[0] + "'s '" + step.value("name", "") + "'");
       }
-      latency.merge(hist(s.at("latency"), at + ".latency"));
+      latency.merge(read_histogram(s.at("latency"), at + ".latency"));
       if (has_service && !s.value("service_time", json()).is_null()) {
-        service.merge(hist(s.at("service_time"), at + ".service_time"));
+        service.merge(read_histogram(s.at("service_time"), at + ".service_time"));
       }
       n += s.at("requests").get<std::int64_t>();
       if (s.contains("checks") && s.at("checks").is_object()) {
@@ -163,10 +161,10 @@ json merge_checked(const std::vector<json>& docs, const std::vector<std::string>
         checks_failed += s.at("checks").value("failed", std::int64_t{0});
       }
       if (s.contains("poll") && s.at("poll").is_object()) {
-        poll.merge(hist(s.at("poll").at("latency"), at + ".poll.latency"));
+        poll.merge(read_histogram(s.at("poll").at("latency"), at + ".poll.latency"));
       }
       if (s.contains("group") && s.at("group").is_object()) {
-        group.merge(hist(s.at("group").at("latency"), at + ".group.latency"));
+        group.merge(read_histogram(s.at("group").at("latency"), at + ".group.latency"));
       }
       if (s.contains("ws")) ws.merge(ws_from_json(s.at("ws"), at + ".ws"));
       for (const auto& [kind, value] : s.at("errors").items()) {

@@ -73,7 +73,7 @@ void read_disks(std::uint64_t& read, std::uint64_t& written) {
 struct ProcessStat {
   pid_t ppid = 0;
   std::uint64_t ticks = 0;  // utime + stime + cutime + cstime (reaped children's time too)
-  std::int64_t rss = 0;     // bytes
+  std::int64_t rss_bytes = 0;
 };
 
 // /proc/PID/stat's fields; nullopt when the process is gone.
@@ -89,7 +89,7 @@ std::optional<ProcessStat> read_process(pid_t pid) {
     if (i == 4) p.ppid = static_cast<pid_t>(std::stol(field));
     if (i >= 14 && i <= 17) p.ticks += std::stoull(field);  // utime stime cutime cstime
     if (i == 24) {
-      p.rss = std::stoll(field) * ::sysconf(_SC_PAGESIZE);
+      p.rss_bytes = std::stoll(field) * ::sysconf(_SC_PAGESIZE);
       break;
     }
   }
@@ -117,7 +117,7 @@ std::optional<ProcessTreeStat> read_process_tree(pid_t root) {
       stats.emplace(pid, *stat);
     }
   }
-  ProcessTreeStat tree{root_stat->ticks, root_stat->rss, 1};
+  ProcessTreeStat tree{root_stat->ticks, root_stat->rss_bytes, 1};
   std::vector<pid_t> todo{root};
   while (!todo.empty()) {
     const pid_t parent = todo.back();
@@ -126,7 +126,7 @@ std::optional<ProcessTreeStat> read_process_tree(pid_t root) {
     for (auto it = from; it != to; ++it) {
       const ProcessStat& child = stats.at(it->second);
       tree.ticks += child.ticks;
-      tree.rss += child.rss;
+      tree.rss_bytes += child.rss_bytes;
       ++tree.processes;
       todo.push_back(it->second);
     }
@@ -173,7 +173,7 @@ void ResourceSampler::sample(double t_s) {
                                ? static_cast<double>(now.target_ticks - previous_->target_ticks)
                                : 0.0;
       target_.push_back({t_s, 100.0 * ticks / static_cast<double>(::sysconf(_SC_CLK_TCK)) / dt,
-                         tree.rss, tree.processes});
+                         tree.rss_bytes, tree.processes});
     }
   }
   previous_ = now;

@@ -15,8 +15,8 @@ namespace neuro::load {
 
 // A process and its live descendants, summed (read_process_tree in resources.cpp).
 struct ProcessTreeStat {
-  std::uint64_t ticks = 0;  // CPU clock ticks: user + system, own and reaped children's
-  std::int64_t rss = 0;     // bytes, summed over the processes
+  std::uint64_t ticks = 0;     // CPU clock ticks: user + system, own and reaped children's
+  std::int64_t rss_bytes = 0;  // summed over the processes
   std::int64_t processes = 0;
 };
 // The tree of `root` read from /proc now; nullopt when `root` is gone.

@@ -111,7 +111,8 @@ load_report::LoadResult report_view(load::LoadRun& run) {
       out.rate = a->second.rate;
     }
     out.latency = point.latency;
-    out.iterations = point.iterations;
+    // As the writer puts it in result.json: only where an iteration began.
+    if (point.iterations > 0) out.iterations = point.iterations;
     out.ws_in = point.ws_in;
     out.ws_out = point.ws_out;
     series.push_back(std::move(out));
