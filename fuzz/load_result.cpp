@@ -2,7 +2,7 @@
 // file a user points them at): JSON parsing, the schema checks merge runs, and the typed model
 // the reports draw from. Bad documents must end in InvalidArgument (or a JSON parse error),
 // never a crash or another exception.
-#include "load/report/load_result.hpp"
+#include "load/results/load_result.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // What a document that fails the schema must get (merge and report print it).
   }
   try {
-    (void)neuro::load_report::parse_load_result(doc);
+    (void)neuro::load::parse_load_result(doc);
   } catch (const neuro::common::InvalidArgument&) {
     // The same for the reports' typed model.
   }

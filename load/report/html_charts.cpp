@@ -57,7 +57,7 @@ Chart merge_by_time(Chart host, const Chart& target) {
 
 }  // namespace
 
-std::vector<Chart> build_charts(const LoadResult& r) {
+std::vector<Chart> build_charts(const load::LoadResult& r) {
   std::vector<Chart> charts;
   const std::vector<SeriesWindow> windows = series_windows(r.series, r.duration_s);
   const std::size_t w = series_window_seconds(r.series);
@@ -81,8 +81,9 @@ std::vector<Chart> build_charts(const LoadResult& r) {
   const bool has_users = std::any_of(windows.begin(), windows.end(),
                                      [](const auto& x) { return x.users.has_value(); });
   // Only runs with ws: steps write message counts into their series.
-  const bool has_ws = std::any_of(r.series.begin(), r.series.end(),
-                                  [](const SeriesPoint& p) { return p.ws_in > 0 || p.ws_out > 0; });
+  const bool has_ws = std::any_of(r.series.begin(), r.series.end(), [](const load::SeriesPoint& p) {
+    return p.ws_in > 0 || p.ws_out > 0;
+  });
   const bool has_iterations = !windows.empty() && windows.front().iterations_per_s.has_value();
   if (has_iterations) arrivals.lines.push_back({"begun", kBlue, {}});
   if (has_rate) arrivals.lines.push_back({"intended rate", kGrey, {}, true});
@@ -115,27 +116,27 @@ std::vector<Chart> build_charts(const LoadResult& r) {
   if (has_users) charts.push_back(std::move(users));
   if (has_ws) charts.push_back(std::move(websocket));
 
-  const Chart host_cpu =
-      resource_chart<HostSample>(r.host, {"cpu", "CPU", "%", 1, {}, {{"host CPU", kBlue, {}}}},
-                                 {[](const HostSample& s) { return s.cpu_percent; }});
-  const Chart target_cpu = resource_chart<TargetSample>(
+  const Chart host_cpu = resource_chart<load::HostSample>(
+      r.host, {"cpu", "CPU", "%", 1, {}, {{"host CPU", kBlue, {}}}},
+      {[](const load::HostSample& s) { return s.cpu_percent; }});
+  const Chart target_cpu = resource_chart<load::TargetSample>(
       r.target_process, {"cpu", "CPU", "%", 1, {}, {{"target CPU", kOrange, {}}}},
-      {[](const TargetSample& s) { return s.cpu_percent; }});
-  const Chart host_mem = resource_chart<HostSample>(
+      {[](const load::TargetSample& s) { return s.cpu_percent; }});
+  const Chart host_mem = resource_chart<load::HostSample>(
       r.host, {"memory", "Memory", "MB", 1, {}, {{"host used", kBlue, {}}}},
-      {[](const HostSample& s) { return static_cast<double>(s.mem_used_bytes) / 1e6; }});
-  const Chart target_mem = resource_chart<TargetSample>(
+      {[](const load::HostSample& s) { return static_cast<double>(s.mem_used_bytes) / 1e6; }});
+  const Chart target_mem = resource_chart<load::TargetSample>(
       r.target_process, {"memory", "Memory", "MB", 1, {}, {{"target RSS", kOrange, {}}}},
-      {[](const TargetSample& s) { return static_cast<double>(s.rss_bytes) / 1e6; }});
+      {[](const load::TargetSample& s) { return static_cast<double>(s.rss_bytes) / 1e6; }});
   if (!r.host.empty() || !r.target_process.empty()) {
     charts.push_back(merge_by_time(host_cpu, target_cpu));
     charts.push_back(merge_by_time(host_mem, target_mem));
   }
   if (!r.host.empty()) {
-    charts.push_back(resource_chart<HostSample>(
+    charts.push_back(resource_chart<load::HostSample>(
         r.host, {"network", "Host network", "kB/s", 1, {}, {{"rx", kGreen, {}}, {"tx", kRed, {}}}},
-        {[](const HostSample& s) { return s.net_rx_bytes_per_s / 1e3; },
-         [](const HostSample& s) { return s.net_tx_bytes_per_s / 1e3; }}));
+        {[](const load::HostSample& s) { return s.net_rx_bytes_per_s / 1e3; },
+         [](const load::HostSample& s) { return s.net_tx_bytes_per_s / 1e3; }}));
   }
   return charts;
 }

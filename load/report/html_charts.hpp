@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "load/report/load_result.hpp"
 #include "load/report/svg_chart.hpp"
+#include "load/results/load_result.hpp"
 
 namespace neuro::load_report {
 
@@ -14,6 +14,6 @@ namespace neuro::load_report {
 // only), websocket (runs with ws: steps: messages received and sent), cpu, memory, network (the
 // last three only when resources were sampled). Values: ms, req/s, iterations/s, errors/s,
 // users, msg/s, %, MB, kB/s.
-std::vector<Chart> build_charts(const LoadResult& result);
+std::vector<Chart> build_charts(const load::LoadResult& result);
 
 }  // namespace neuro::load_report

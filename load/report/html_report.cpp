@@ -5,9 +5,9 @@
 #include <string>
 
 #include "load/report/html_charts.hpp"
-#include "load/report/load_result.hpp"
 #include "load/report/step_stats.hpp"
 #include "load/report/text_format.hpp"
+#include "load/results/load_result.hpp"
 
 namespace neuro::load_report {
 namespace {
@@ -31,7 +31,7 @@ std::string td(const std::string& text, const std::string& cls = "") {
 
 std::string pass_cell(bool passed) { return passed ? td("pass", "pass") : td("FAIL", "fail"); }
 
-void write_summary(const LoadResult& r, std::ostream& out) {
+void write_summary(const load::LoadResult& r, std::ostream& out) {
   out << "<h1>" << html_escape(r.scenario_name) << "</h1>\n<p><span class=\"verdict "
       << (r.aborted || !r.passed ? "fail\">FAILED"
           : r.judged()           ? "pass\">PASSED"
@@ -56,7 +56,7 @@ void write_summary(const LoadResult& r, std::ostream& out) {
       << "<dt>Throughput</dt><dd>" << fixed(r.total_rps, 1) << " req/s</dd></dl>\n";
 }
 
-void write_thresholds(const LoadResult& r, std::ostream& out) {
+void write_thresholds(const load::LoadResult& r, std::ostream& out) {
   out << "<h2>Thresholds</h2>\n";
   if (r.thresholds.empty()) {
     out << "<p>No thresholds in the scenario.</p>\n";
@@ -64,7 +64,7 @@ void write_thresholds(const LoadResult& r, std::ostream& out) {
   }
   out << "<table id=\"thresholds\"><thead><tr><th>Threshold</th><th>Metric</th><th>Observed</th>"
          "<th>Limit</th><th>Result</th></tr></thead><tbody>";
-  for (const ThresholdVerdict& t : r.thresholds) {
+  for (const load::ThresholdVerdict& t : r.thresholds) {
     out << "<tr class=\"threshold\">" << td(html_escape(t.expression)) << td(html_escape(t.metric))
         << td(html_escape(with_unit(t.observed, t.unit)))
         << td(html_escape(with_unit(t.limit, t.unit))) << pass_cell(t.passed) << "</tr>";
@@ -77,10 +77,11 @@ void write_percentile_cells(const Percentiles& p, std::ostream& out) {
   out << td(fixed(p.mean_ns / 1e6, 3));
 }
 
-void write_steps(const LoadResult& r, std::ostream& out) {
+void write_steps(const load::LoadResult& r, std::ostream& out) {
   const bool open = r.open_model.has_value() ||
-                    std::any_of(r.steps.begin(), r.steps.end(),
-                                [](const StepResult& s) { return s.service_time.has_value(); });
+                    std::any_of(r.steps.begin(), r.steps.end(), [](const load::StepResult& s) {
+                      return s.service_time.has_value();
+                    });
   out << "<h2>Steps</h2>\n";
   if (open) {
     out << "<p>Open model: latency counts from the intended send time (coordinated omission "
@@ -89,7 +90,7 @@ void write_steps(const LoadResult& r, std::ostream& out) {
   out << "<table id=\"steps\"><thead><tr><th>Step</th><th>Requests</th><th>req/s</th>"
          "<th>Errors</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th><th>p99 ms</th>"
          "<th>p99.9 ms</th><th>max ms</th><th>mean ms</th></tr></thead><tbody>";
-  for (const StepResult& s : r.steps) {
+  for (const load::StepResult& s : r.steps) {
     out << "<tr class=\"step\">" << td(html_escape(s.name)) << td(std::to_string(s.requests))
         << td(fixed(s.rps, 1)) << td(std::to_string(s.errors.total()));
     write_percentile_cells(percentiles_of(s.latency), out);
@@ -104,8 +105,8 @@ void write_steps(const LoadResult& r, std::ostream& out) {
          "<th>Step</th><th>connect</th><th>read</th><th>write</th><th>timeout</th>"
          "<th>4xx</th><th>5xx</th><th>tls</th><th>unexpected status</th><th>poll timeout</th>"
          "<th>total</th></tr></thead><tbody>";
-  for (const StepResult& s : r.steps) {
-    const ErrorCounts& e = s.errors;
+  for (const load::StepResult& s : r.steps) {
+    const load::ErrorCounts& e = s.errors;
     out << "<tr class=\"step-errors\">" << td(html_escape(s.name));
     for (const std::int64_t n : {e.connect, e.read, e.write, e.timeout, e.status_4xx, e.status_5xx,
                                  e.tls, e.status_unexpected, e.poll_timeout, e.total()}) {
@@ -115,14 +116,14 @@ void write_steps(const LoadResult& r, std::ostream& out) {
   }
   out << "</tbody></table>\n";
   if (std::any_of(r.steps.begin(), r.steps.end(),
-                  [](const StepResult& s) { return s.has_flow(); })) {
+                  [](const load::StepResult& s) { return s.has_flow(); })) {
     out << "<h2>Flows</h2>\n<table id=\"flows\"><thead><tr><th>Step</th><th>checks passed</th>"
            "<th>checks failed</th><th>loop</th><th>count</th><th>p50 ms</th><th>p95 ms</th>"
            "<th>max ms</th></tr></thead><tbody>";
-    for (const StepResult& s : r.steps) {
+    for (const load::StepResult& s : r.steps) {
       if (!s.has_flow()) continue;
-      out << "<tr class=\"flow\">" << td(html_escape(s.name)) << td(std::to_string(s.checks_passed))
-          << td(std::to_string(s.checks_failed));
+      out << "<tr class=\"flow\">" << td(html_escape(s.name))
+          << td(std::to_string(s.checks_passed())) << td(std::to_string(s.checks_failed()));
       bool first = true;
       for (const auto& [kind, loop] : flow_loops(s)) {
         const Percentiles p = percentiles_of(*loop);
@@ -135,20 +136,20 @@ void write_steps(const LoadResult& r, std::ostream& out) {
     }
     out << "</tbody></table>\n";
   }
-  if (std::any_of(r.steps.begin(), r.steps.end(), [](const StepResult& s) { return s.ws; })) {
+  if (std::any_of(r.steps.begin(), r.steps.end(), [](const load::StepResult& s) { return s.ws; })) {
     out << "<h2>WebSocket</h2>\n<p>Latency per message (from the message's timestamp or to its "
            "reply).</p>\n<table id=\"websocket\"><thead><tr><th>Step</th><th>Sessions</th>"
            "<th>msg/s in</th><th>msg/s out</th><th>KB/s in</th><th>Gaps</th><th>Errors</th>"
            "<th>Close codes</th><th>connect p99 ms</th><th>p50 ms</th><th>p90 ms</th>"
            "<th>p95 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th><th>mean ms</th>"
            "<th>Clock</th></tr></thead><tbody>";
-    for (const StepResult& s : r.steps) {
+    for (const load::StepResult& s : r.steps) {
       if (!s.ws) continue;
-      const WsResult& w = *s.ws;
+      const load::WsResult& w = *s.ws;
       out << "<tr class=\"ws\">" << td(html_escape(s.name)) << td(std::to_string(w.sessions))
           << td(fixed(w.messages_in_per_s, 1)) << td(fixed(w.messages_out_per_s, 1))
           << td(fixed(w.bytes_in_per_s / 1e3, 1)) << td(std::to_string(w.seq_gaps))
-          << td(std::to_string(w.errors)) << td(html_escape(w.close_codes))
+          << td(std::to_string(w.error_total())) << td(html_escape(w.close_codes_text()))
           << td(ms(percentiles_of(w.connect).p99));
       write_percentile_cells(percentiles_of(w.latency), out);
       out << td(html_escape(w.clock)) << "</tr>";
@@ -161,7 +162,7 @@ void write_steps(const LoadResult& r, std::ostream& out) {
   }
 }
 
-void write_charts(const LoadResult& r, std::ostream& out) {
+void write_charts(const load::LoadResult& r, std::ostream& out) {
   out << "<h2>Over time</h2>\n";
   for (const Chart& chart : build_charts(r)) {
     out << "<figure id=\"chart-" << html_escape(chart.id) << "\"><figcaption>"
@@ -171,7 +172,7 @@ void write_charts(const LoadResult& r, std::ostream& out) {
   }
 }
 
-void write_verdicts(const LoadResult& r, std::ostream& out) {
+void write_verdicts(const load::LoadResult& r, std::ostream& out) {
   if (r.stress) {
     out << "<h2>Stress</h2>\n<p id=\"knee\">Knee: "
         << (r.stress->knee_rate ? "<b>" + compact(*r.stress->knee_rate) +
@@ -180,7 +181,7 @@ void write_verdicts(const LoadResult& r, std::ostream& out) {
         << "</p>\n<table id=\"stress\"><thead><tr><th>Rate (req/s)</th><th>Requests</th>"
            "<th>Errors</th><th>Error rate</th><th>p95 ms</th><th>Result</th><th>Broke</th></tr>"
            "</thead><tbody>";
-    for (const StressStage& st : r.stress->stages) {
+    for (const load::StressStage& st : r.stress->stages) {
       const auto p95 = stage_p95_ms(st);
       std::string broke;
       for (const std::string& f : st.failed) broke += (broke.empty() ? "" : ", ") + html_escape(f);
@@ -192,7 +193,7 @@ void write_verdicts(const LoadResult& r, std::ostream& out) {
     out << "</tbody></table>\n";
   }
   if (r.soak) {
-    const Soak& soak = *r.soak;
+    const load::Soak& soak = *r.soak;
     out << "<h2>Soak</h2>\n<p id=\"soak\">";
     if (soak.rss_slope_bytes_per_s) {
       out << "Target RSS trend: " << bytes(*soak.rss_slope_bytes_per_s) << "/s ("
@@ -211,9 +212,9 @@ void write_verdicts(const LoadResult& r, std::ostream& out) {
   }
 }
 
-void write_client(const LoadResult& r, std::ostream& out) {
+void write_client(const load::LoadResult& r, std::ostream& out) {
   if (!r.client) return;
-  const ClientInfo& c = *r.client;
+  const load::ClientInfo& c = *r.client;
   out << "<h2>Client</h2>\n<dl><dt>Threads</dt><dd>" << c.threads << "</dd><dt>CPU</dt><dd>"
       << fixed(c.cpu_s, 2) << " s</dd><dt>CPU per request</dt><dd>"
       << fixed(c.cpu_us_per_request, 2) << " &#181;s</dd></dl>\n";
@@ -228,10 +229,10 @@ void write_client(const LoadResult& r, std::ostream& out) {
 }  // namespace
 
 void write_html_report(const nlohmann::json& result, std::ostream& out) {
-  write_html_report(parse_load_result(result), out);
+  write_html_report(load::parse_load_result(result), out);
 }
 
-void write_html_report(const LoadResult& r, std::ostream& out) {
+void write_html_report(const load::LoadResult& r, std::ostream& out) {
   // Rendered whole before writing, so a failure leaves `out` untouched.
   std::ostringstream page;
   page << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -244,7 +245,8 @@ void write_html_report(const LoadResult& r, std::ostream& out) {
   write_charts(r, page);
   write_verdicts(r, page);
   write_client(r, page);
-  page << "<p><small>neuroperf load report, schema " << kSchema << "</small></p>\n</body></html>\n";
+  page << "<p><small>neuroperf load report, schema " << load::kResultSchema
+       << "</small></p>\n</body></html>\n";
   out << page.str();
 }
 

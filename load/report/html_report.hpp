@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "load/report/load_result.hpp"
+#include "load/results/load_result.hpp"
 
 namespace neuro::load_report {
 
@@ -13,6 +13,6 @@ namespace neuro::load_report {
 // the JSON path when the document is malformed; nothing is written then.
 void write_html_report(const nlohmann::json& result, std::ostream& out);
 // The same from a result already read (the runner's, whose series never was JSON).
-void write_html_report(const LoadResult& result, std::ostream& out);
+void write_html_report(const load::LoadResult& result, std::ostream& out);
 
 }  // namespace neuro::load_report

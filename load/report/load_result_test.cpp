@@ -1,4 +1,4 @@
-#include "load/report/load_result.hpp"
+#include "load/results/load_result.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,7 +29,7 @@ void PrintTo(const Mutation& m, std::ostream* out) { *out << m.pointer; }
 
 std::string error_of(const json& doc) {
   try {
-    parse_load_result(doc);
+    load::parse_load_result(doc);
   } catch (const common::InvalidArgument& e) {
     EXPECT_EQ(e.code(), common::ExitCode::kBadInput);
     return e.what();
@@ -144,7 +144,7 @@ TEST(LoadResult, EmptyPointMayHaveAnotherLayout) {
                                  {"max_ns", 0},
                                  {"sum_ns", 0.0},
                                  {"buckets", json::array()}};
-  const LoadResult r = parse_load_result(doc);
+  const load::LoadResult r = load::parse_load_result(doc);
   const auto windows = series_windows(r.series);
   ASSERT_FALSE(windows.empty());
   EXPECT_GT(windows.back().p50_ns, 0);
@@ -186,7 +186,7 @@ TEST(LoadResult, NullableSectionsMayBeAbsent) {
     p["rate"] = nullptr;
   }
   doc["steps"][0].erase("service_time");
-  const LoadResult r = parse_load_result(doc);
+  const load::LoadResult r = load::parse_load_result(doc);
   EXPECT_FALSE(r.client || r.stress || r.soak || r.open_model);
   EXPECT_EQ(r.shard_count, 1);
   EXPECT_FALSE(r.series[0].users);
@@ -197,7 +197,7 @@ TEST(LoadResult, NullableSectionsMayBeAbsent) {
 }
 
 TEST(LoadResult, ReadsEverySection) {
-  const LoadResult r = parse_load_result(load_fixture("open_rate.json"));
+  const load::LoadResult r = load::parse_load_result(load_fixture("open_rate.json"));
   EXPECT_EQ(r.scenario_name, "open rate");
   EXPECT_EQ(r.executor, "constant-rate");
   ASSERT_EQ(r.steps.size(), 1u);

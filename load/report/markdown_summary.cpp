@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <sstream>
 
-#include "load/report/load_result.hpp"
 #include "load/report/step_stats.hpp"
 #include "load/report/text_format.hpp"
+#include "load/results/load_result.hpp"
 
 namespace neuro::load_report {
 namespace {
 
-void write_header(const LoadResult& r, std::ostream& out) {
+void write_header(const load::LoadResult& r, std::ostream& out) {
   out << "## "
       << (r.aborted || !r.passed ? "❌ Load test failed"
           : r.judged()           ? "✅ Load test passed"
@@ -26,11 +26,11 @@ void write_header(const LoadResult& r, std::ostream& out) {
   if (r.aborted) out << "⚠️ **Aborted**: " << markdown_escape(r.abort_reason) << "\n\n";
 }
 
-void write_steps(const LoadResult& r, std::ostream& out) {
+void write_steps(const load::LoadResult& r, std::ostream& out) {
   if (r.steps.empty()) return;
   out << "| Step | Requests | req/s | Errors | p50 ms | p90 ms | p95 ms | p99 ms | p99.9 ms | "
          "max ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const StepResult& s : r.steps) {
+  for (const load::StepResult& s : r.steps) {
     const Percentiles p = percentiles_of(s.latency);
     out << "| " << markdown_escape(s.name) << " | " << s.requests << " | " << fixed(s.rps, 1)
         << " | " << s.errors.total();
@@ -48,23 +48,24 @@ void write_steps(const LoadResult& r, std::ostream& out) {
     }
   }
   out << "\n";
-  if (std::any_of(r.steps.begin(), r.steps.end(), [](const StepResult& s) { return s.ws; })) {
+  if (std::any_of(r.steps.begin(), r.steps.end(), [](const load::StepResult& s) { return s.ws; })) {
     out << "WebSocket (latency per message):\n\n| Step | Sessions | msg/s in | msg/s out | "
            "KB/s in | Gaps | Errors | Close codes | connect p99 ms | p50 ms | p95 ms | p99 ms | "
            "max ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n";
-    for (const StepResult& s : r.steps) {
+    for (const load::StepResult& s : r.steps) {
       if (!s.ws) continue;
-      const WsResult& w = *s.ws;
+      const load::WsResult& w = *s.ws;
       const Percentiles p = percentiles_of(w.latency);
       out << "| " << markdown_escape(s.name) << " | " << w.sessions << " | "
           << fixed(w.messages_in_per_s, 1) << " | " << fixed(w.messages_out_per_s, 1) << " | "
-          << fixed(w.bytes_in_per_s / 1e3, 1) << " | " << w.seq_gaps << " | " << w.errors << " | "
-          << markdown_escape(w.close_codes) << " | " << ms(percentiles_of(w.connect).p99);
+          << fixed(w.bytes_in_per_s / 1e3, 1) << " | " << w.seq_gaps << " | " << w.error_total()
+          << " | " << markdown_escape(w.close_codes_text()) << " | "
+          << ms(percentiles_of(w.connect).p99);
       for (const std::int64_t ns : {p.p50, p.p95, p.p99, p.max}) out << " | " << ms(ns);
       out << " |\n";
     }
     out << "\n";
-    for (const StepResult& s : r.steps) {
+    for (const load::StepResult& s : r.steps) {
       if (s.ws && s.ws->clock != "one host") {
         out << "⚠️ " << markdown_escape(s.name) << ": " << markdown_escape(s.ws->clock)
             << ".\n\n";
@@ -78,16 +79,17 @@ void write_steps(const LoadResult& r, std::ostream& out) {
 }
 
 // Steps with checks, a polling loop or a group's total time: one row each.
-void write_flows(const LoadResult& r, std::ostream& out) {
+void write_flows(const load::LoadResult& r, std::ostream& out) {
   if (std::none_of(r.steps.begin(), r.steps.end(),
-                   [](const StepResult& s) { return s.has_flow(); })) {
+                   [](const load::StepResult& s) { return s.has_flow(); })) {
     return;
   }
   out << "### Flows\n\n| Step | Checks passed | Checks failed | Loop | Count | p50 ms | p95 ms | "
          "max ms |\n|---|---:|---:|---|---:|---:|---:|---:|\n";
-  for (const StepResult& s : r.steps) {
+  for (const load::StepResult& s : r.steps) {
     if (!s.has_flow()) continue;
-    out << "| " << markdown_escape(s.name) << " | " << s.checks_passed << " | " << s.checks_failed;
+    out << "| " << markdown_escape(s.name) << " | " << s.checks_passed() << " | "
+        << s.checks_failed();
     bool first = true;
     for (const auto& [kind, loop] : flow_loops(s)) {
       const Percentiles p = percentiles_of(*loop);
@@ -100,10 +102,10 @@ void write_flows(const LoadResult& r, std::ostream& out) {
   out << "\n";
 }
 
-void write_thresholds(const LoadResult& r, std::ostream& out) {
+void write_thresholds(const load::LoadResult& r, std::ostream& out) {
   if (r.thresholds.empty()) return;
   out << "### Thresholds\n\n| | Threshold | Observed | Limit |\n|---|---|---:|---:|\n";
-  for (const ThresholdVerdict& t : r.thresholds) {
+  for (const load::ThresholdVerdict& t : r.thresholds) {
     out << "| " << (t.passed ? "✅ pass" : "❌ fail") << " | " << markdown_escape(t.expression)
         << " | " << markdown_escape(with_unit(t.observed, t.unit)) << " | "
         << markdown_escape(with_unit(t.limit, t.unit)) << " |\n";
@@ -111,7 +113,7 @@ void write_thresholds(const LoadResult& r, std::ostream& out) {
   out << "\n";
 }
 
-void write_verdicts(const LoadResult& r, std::ostream& out) {
+void write_verdicts(const load::LoadResult& r, std::ostream& out) {
   if (r.stress) {
     out << "### Stress\n\n";
     if (r.stress->knee_rate) {
@@ -122,7 +124,7 @@ void write_verdicts(const LoadResult& r, std::ostream& out) {
     }
     out << "| Rate req/s | Requests | Error rate | p95 ms | | Broke |\n"
            "|---:|---:|---:|---:|---|---|\n";
-    for (const StressStage& st : r.stress->stages) {
+    for (const load::StressStage& st : r.stress->stages) {
       const auto p95 = stage_p95_ms(st);
       std::string broke;
       for (const std::string& f : st.failed)
@@ -145,7 +147,7 @@ void write_verdicts(const LoadResult& r, std::ostream& out) {
   }
 }
 
-void write_warnings(const LoadResult& r, std::ostream& out) {
+void write_warnings(const load::LoadResult& r, std::ostream& out) {
   if (!r.client || r.client->warnings.empty()) return;
   out << "### Warnings\n\n";
   for (const std::string& w : r.client->warnings) out << "- ⚠️ " << markdown_escape(w) << "\n";
@@ -155,10 +157,10 @@ void write_warnings(const LoadResult& r, std::ostream& out) {
 }  // namespace
 
 void write_markdown_summary(const nlohmann::json& result, std::ostream& out) {
-  write_markdown_summary(parse_load_result(result), out);
+  write_markdown_summary(load::parse_load_result(result), out);
 }
 
-void write_markdown_summary(const LoadResult& r, std::ostream& out) {
+void write_markdown_summary(const load::LoadResult& r, std::ostream& out) {
   std::ostringstream md;
   write_header(r, md);
   write_steps(r, md);

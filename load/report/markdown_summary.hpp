@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "load/report/load_result.hpp"
+#include "load/results/load_result.hpp"
 
 namespace neuro::load_report {
 
@@ -13,6 +13,6 @@ namespace neuro::load_report {
 // the JSON path when the document is malformed; nothing is written then.
 void write_markdown_summary(const nlohmann::json& result, std::ostream& out);
 // The same from a result already read.
-void write_markdown_summary(const LoadResult& result, std::ostream& out);
+void write_markdown_summary(const load::LoadResult& result, std::ostream& out);
 
 }  // namespace neuro::load_report

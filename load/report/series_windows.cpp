@@ -26,7 +26,7 @@ std::size_t window_size(std::size_t n) {
 // A run of phases (stress stages, spike stages) can end one phase and start the next within
 // the same second: consecutive points with one t_s are that second, split in two.
 std::vector<std::pair<std::size_t, std::size_t>> seconds_of(
-    const std::vector<SeriesPoint>& series) {
+    const std::vector<load::SeriesPoint>& series) {
   std::vector<std::pair<std::size_t, std::size_t>> seconds;  // [first point, end)
   for (std::size_t i = 0; i < series.size(); ++i) {
     if (seconds.empty() || series[i].t_s != series[seconds.back().first].t_s) {
@@ -38,12 +38,12 @@ std::vector<std::pair<std::size_t, std::size_t>> seconds_of(
   return seconds;
 }
 
-std::size_t series_window_seconds(const std::vector<SeriesPoint>& series) {
+std::size_t series_window_seconds(const std::vector<load::SeriesPoint>& series) {
   const auto dt = series.empty() ? 1 : static_cast<std::size_t>(series.front().dt_s);
   return window_size(seconds_of(series).size()) * dt;
 }
 
-std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
+std::vector<SeriesWindow> series_windows(const std::vector<load::SeriesPoint>& series,
                                          std::optional<double> duration_s) {
   std::vector<SeriesWindow> out;
   if (series.empty()) return out;
@@ -51,18 +51,19 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
   const std::size_t w = window_size(seconds.size());
   // One histogram reused for every window, in the layout of the first point with latencies
   // (an empty point's layout is moot); layouts are checked by add_to.
-  const auto with_data = std::find_if(series.begin(), series.end(),
-                                      [](const SeriesPoint& p) { return p.latency.count > 0; });
+  const auto with_data = std::find_if(
+      series.begin(), series.end(), [](const load::SeriesPoint& p) { return p.latency.count > 0; });
   const load::SparseHistogram& layout =
       (with_data != series.end() ? *with_data : series.front()).latency;
   common::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
   // Writers leave `iterations` out of a point where none began: in a series that counts them
   // anywhere, a point without them is 0 (older documents count none and draw none).
-  const bool counts_iterations = std::any_of(
-      series.begin(), series.end(), [](const SeriesPoint& p) { return p.iterations.has_value(); });
+  const bool counts_iterations =
+      std::any_of(series.begin(), series.end(),
+                  [](const load::SeriesPoint& p) { return p.iterations.has_value(); });
   for (std::size_t start = 0; start < seconds.size(); start += w) {
     const std::size_t end = std::min(seconds.size(), start + w);
-    // Every point of a series covers dt_s seconds (parse_load_result checks they agree), but
+    // Every point of a series covers dt_s seconds (load::parse_load_result checks they agree), but
     // none reaches past the end of the run.
     const auto dt = static_cast<double>(series.front().dt_s);
     double n_seconds = 0.0;
@@ -77,7 +78,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
     double iterations = 0.0;
     hist.reset();
     for (std::size_t i = seconds[start].first; i < seconds[end - 1].second; ++i) {
-      const SeriesPoint& p = series[i];
+      const load::SeriesPoint& p = series[i];
       requests += static_cast<double>(p.requests);
       errors += static_cast<double>(p.errors);
       if (p.users) users.add(static_cast<double>(*p.users));

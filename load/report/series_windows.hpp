@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "load/report/load_result.hpp"
+#include "load/results/load_result.hpp"
 
 namespace neuro::load_report {
 
@@ -37,9 +37,9 @@ struct SeriesWindow {
 // only its part inside the run, and rates are per second of that part; a window after the end
 // covers none (drain()): its counts are real, but a rate over a second it did not fill would
 // draw a false drop to 0, so charts leave it out of rates.
-std::vector<SeriesWindow> series_windows(const std::vector<SeriesPoint>& series,
+std::vector<SeriesWindow> series_windows(const std::vector<load::SeriesPoint>& series,
                                          std::optional<double> duration_s = std::nullopt);
 // The window length series_windows uses for `series`, in seconds (points per window x dt_s).
-std::size_t series_window_seconds(const std::vector<SeriesPoint>& series);
+std::size_t series_window_seconds(const std::vector<load::SeriesPoint>& series);
 
 }  // namespace neuro::load_report

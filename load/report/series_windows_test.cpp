@@ -22,8 +22,8 @@ load::SparseHistogram data_of(const std::vector<std::int64_t>& values) {
   return d;
 }
 
-SeriesPoint point(std::int64_t t, std::int64_t errors, const std::vector<std::int64_t>& ns) {
-  SeriesPoint p;
+load::SeriesPoint point(std::int64_t t, std::int64_t errors, const std::vector<std::int64_t>& ns) {
+  load::SeriesPoint p;
   p.t_s = t;
   p.requests = static_cast<std::int64_t>(ns.size());
   p.errors = errors;
@@ -41,8 +41,8 @@ TEST(SeriesWindows, WindowSize) {
 
 // A phase boundary inside second 1 gives two points with t_s = 1: they are one second.
 TEST(SeriesWindows, PointsOfOneSecondAreMerged) {
-  const std::vector<SeriesPoint> series = {point(0, 0, {1000, 2000}), point(1, 1, {5000}),
-                                           point(1, 0, {3000, 4000, 9000}), point(2, 2, {})};
+  const std::vector<load::SeriesPoint> series = {point(0, 0, {1000, 2000}), point(1, 1, {5000}),
+                                                 point(1, 0, {3000, 4000, 9000}), point(2, 2, {})};
   const auto w = series_windows(series);
   ASSERT_EQ(w.size(), 3u);
   EXPECT_EQ(w[1].t_s, 1);
@@ -60,7 +60,8 @@ TEST(SeriesWindows, PointsOfOneSecondAreMerged) {
 // A long run's series comes coarsened (points of dt_s seconds): rates are per second of time
 // covered, and the window length is in seconds.
 TEST(SeriesWindows, CoarsePointsGiveRatesPerSecond) {
-  std::vector<SeriesPoint> series = {point(0, 2, {1000, 2000, 3000, 4000}), point(4, 0, {5000})};
+  std::vector<load::SeriesPoint> series = {point(0, 2, {1000, 2000, 3000, 4000}),
+                                           point(4, 0, {5000})};
   for (auto& p : series) p.dt_s = 4;
   const auto w = series_windows(series);
   ASSERT_EQ(w.size(), 2u);
@@ -70,7 +71,7 @@ TEST(SeriesWindows, CoarsePointsGiveRatesPerSecond) {
   EXPECT_DOUBLE_EQ(w[1].rps, 0.25);
   EXPECT_EQ(series_window_seconds(series), 4u);
   // 1,000 points of 4 s: windows of 2 points, 8 s.
-  std::vector<SeriesPoint> many;
+  std::vector<load::SeriesPoint> many;
   for (std::int64_t t = 0; t < 4000; t += 4) {
     many.push_back(point(t, 0, {1000}));
     many.back().dt_s = 4;
@@ -80,7 +81,7 @@ TEST(SeriesWindows, CoarsePointsGiveRatesPerSecond) {
 }
 
 TEST(SeriesWindows, LongRunsAreMergedIntoWindows) {
-  std::vector<SeriesPoint> series;
+  std::vector<load::SeriesPoint> series;
   for (std::int64_t t = 0; t < 1201; ++t) series.push_back(point(t, t % 2, {1000 + t}));
   const auto w = series_windows(series);
   ASSERT_EQ(w.size(), 401u);  // windows of 3 s, the last holds 1
@@ -96,7 +97,7 @@ TEST(SeriesWindows, LongRunsAreMergedIntoWindows) {
 // second, not per second (no false drop at the end); a point after the end (the drain) covers
 // none of the run and is marked so that charts leave it out of rates.
 TEST(SeriesWindows, PartialAndDrainSecondsAtTheEnd) {
-  std::vector<SeriesPoint> series;
+  std::vector<load::SeriesPoint> series;
   for (std::int64_t t = 0; t < 10; ++t) series.push_back(point(t, 0, {1000, 2000}));
   series.push_back(point(10, 0, {1000}));
   series.push_back(point(11, 0, {1000}));
@@ -116,7 +117,8 @@ TEST(SeriesWindows, PartialAndDrainSecondsAtTheEnd) {
 // result.json has `iterations` only in points where one began: a second without them is 0 in a
 // series that counts them, and a series that counts none (an older document) draws none.
 TEST(SeriesWindows, AbsentIterationsAreZero) {
-  std::vector<SeriesPoint> series = {point(0, 0, {1000}), point(1, 0, {1000}), point(2, 0, {1000})};
+  std::vector<load::SeriesPoint> series = {point(0, 0, {1000}), point(1, 0, {1000}),
+                                           point(2, 0, {1000})};
   EXPECT_FALSE(series_windows(series)[0].iterations_per_s.has_value());
   series[0].iterations = 3;
   series[2].iterations = 1;

@@ -21,14 +21,14 @@ double error_rate_percent(std::int64_t errors, std::int64_t requests) {
   return requests > 0 ? 100.0 * static_cast<double>(errors) / static_cast<double>(requests) : 0.0;
 }
 
-std::optional<double> stage_p95_ms(const StressStage& stage) {
+std::optional<double> stage_p95_ms(const load::StressStage& stage) {
   if (stage.latency && stage.latency->count > 0) {
     return static_cast<double>(stage.latency->to_histogram().percentile_ns(95.0)) / 1e6;
   }
   return stage.p95_ms;
 }
 
-std::string stage_error_rate(const StressStage& stage) {
+std::string stage_error_rate(const load::StressStage& stage) {
   if (stage.requests && stage.errors) {
     return fixed(error_rate_percent(*stage.errors, *stage.requests), 3) + " %";
   }
@@ -41,10 +41,11 @@ std::string with_unit(const std::optional<double>& value, const std::string& uni
   return unit.empty() ? compact(*value) : compact(*value) + " " + unit;
 }
 
-std::vector<std::pair<const char*, const load::SparseHistogram*>> flow_loops(const StepResult& s) {
+std::vector<std::pair<const char*, const load::SparseHistogram*>> flow_loops(
+    const load::StepResult& s) {
   std::vector<std::pair<const char*, const load::SparseHistogram*>> out;
-  if (s.group) out.emplace_back("group", &*s.group);
-  if (s.poll) out.emplace_back("poll", &*s.poll);
+  if (s.group) out.emplace_back("group", &s.group->latency);
+  if (s.poll) out.emplace_back("poll", &s.poll->latency);
   return out;
 }
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "load/report/load_result.hpp"
+#include "load/results/load_result.hpp"
 
 namespace neuro::load_report {
 
@@ -21,16 +21,17 @@ Percentiles percentiles_of(const load::SparseHistogram& data);
 
 // A step's timed loops for the Flows tables: ("group", its passes) and ("poll", its loops),
 // those it has, in that order.
-std::vector<std::pair<const char*, const load::SparseHistogram*>> flow_loops(const StepResult& s);
+std::vector<std::pair<const char*, const load::SparseHistogram*>> flow_loops(
+    const load::StepResult& s);
 
 // 100 * errors / requests; 0 when there were no requests.
 double error_rate_percent(std::int64_t errors, std::int64_t requests);
 
 // A stress stage's p95 in ms: from its histogram when it has one, else the writer's p95_ms.
-std::optional<double> stage_p95_ms(const StressStage& stage);
+std::optional<double> stage_p95_ms(const load::StressStage& stage);
 // A stress stage's error rate as text: "0.150 %" from errors / requests when both are there,
 // else the writer's error_rate as written, else "".
-std::string stage_error_rate(const StressStage& stage);
+std::string stage_error_rate(const load::StressStage& stage);
 
 // A threshold's observed value or limit with its unit ("7.25 ms", bytes as "2.00 GB"); "n/a"
 // when not observed.

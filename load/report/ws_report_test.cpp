@@ -50,7 +50,7 @@ TEST(WsReport, SummaryAndPageCarryTheWsObject) {
 // series without WebSocket counts draws no such chart.
 TEST(WsReport, ChartsMessagesPerSecond) {
   auto doc = fixture();
-  const auto charts = build_charts(parse_load_result(doc));
+  const auto charts = build_charts(load::parse_load_result(doc));
   const auto ws = std::find_if(charts.begin(), charts.end(),
                                [](const Chart& c) { return c.id == "websocket"; });
   ASSERT_NE(ws, charts.end());
@@ -75,7 +75,7 @@ TEST(WsReport, ChartsMessagesPerSecond) {
     p.erase("ws_messages_in");
     p.erase("ws_messages_out");
   }
-  for (const auto& c : build_charts(parse_load_result(doc))) EXPECT_NE(c.id, "websocket");
+  for (const auto& c : build_charts(load::parse_load_result(doc))) EXPECT_NE(c.id, "websocket");
 }
 
 TEST(WsReport, MalformedWsObjectNamesItsPath) {

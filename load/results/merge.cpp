@@ -1,280 +1,292 @@
-// merge_documents(): shards of one scenario into one document (result_document.hpp).
+// merge_results(): shards of one scenario into one result (result_document.hpp).
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "engine/common/errors.hpp"
-#include "load/results/histogram_reader.hpp"
 #include "load/results/result_document.hpp"
 #include "load/results/series_merge.hpp"
-#include "load/results/sparse_histogram.hpp"
+#include "load/results/ws_stats.hpp"
 
 namespace neuro::load {
 namespace {
 
-using nlohmann::json;
-
-std::vector<Threshold> thresholds_of(const json& doc) {
+std::vector<Threshold> thresholds_of(const LoadResult& r) {
   std::vector<Threshold> out;
-  for (const auto& t : doc.value("thresholds", json::array())) {
-    const auto parsed = parse_threshold(t.value("expression", ""));
+  for (const auto& t : r.thresholds) {
+    const auto parsed = parse_threshold(t.expression);
     if (parsed.threshold) out.push_back(*parsed.threshold);
   }
   return out;
 }
 
-json merge_stress(const std::vector<json>& docs, const std::vector<std::string>& origins,
-                  const std::vector<Threshold>& thresholds) {
-  json out = docs[0].at("stress");
-  json stages = json::array();
-  for (std::size_t i = 0; i < docs[0].at("stress").at("stages").size(); ++i) {
-    json stage = docs[0].at("stress").at("stages").at(i);
+// A poll's or group's times added up as merge has always written them: through a
+// LatencyHistogram, whose buckets, min, max and percentiles are exact but whose sum is rebuilt
+// from the buckets' lower bounds (so mean_ms is the buckets' mean, not the shards').
+std::optional<FlowTimes> flow_times(const SparseHistogram& merged) {
+  if (merged.count == 0) return std::nullopt;
+  const common::LatencyHistogram h = merged.to_histogram();
+  return FlowTimes{SparseHistogram::from(h), h.mean_ns() / 1e6};
+}
+
+[[noreturn]] void refuse(const std::string& what) { throw common::InvalidArgument(what); }
+
+Stress merge_stress(const std::vector<LoadResult>& docs, const std::vector<std::string>& origins,
+                    const std::vector<Threshold>& thresholds) {
+  Stress out = *docs[0].stress;
+  std::vector<StressStage> stages;
+  for (std::size_t i = 0; i < docs[0].stress->stages.size(); ++i) {
+    StressStage stage = docs[0].stress->stages[i];
+    const std::string at = "$.stress.stages[" + std::to_string(i) + "]";
     SparseHistogram latency;
     std::int64_t requests = 0, errors = 0;
     double rate = 0;
     Observations target;
     for (std::size_t d = 0; d < docs.size(); ++d) {
-      const auto& st = docs[d].at("stress").at("stages");
+      if (!docs[d].stress) refuse(origins[d] + ": $.stress: missing (shards ran different stages)");
+      const auto& st = docs[d].stress->stages;
       if (i >= st.size()) {
-        throw common::InvalidArgument(origins[d] + ": $.stress.stages[" + std::to_string(i) +
-                                      "]: missing (shards ran different stages)");
+        refuse(origins[d] + ": " + at + ": missing (shards ran different stages)");
       }
-      latency.merge(
-          read_histogram(st.at(i).at("latency"), origins[d] + ": $.stress.stages[].latency"));
-      requests += st.at(i).at("requests").get<std::int64_t>();
-      errors += st.at(i).at("errors").get<std::int64_t>();
-      rate += st.at(i).at("rate").get<double>();
+      if (!st[i].latency || !st[i].requests || !st[i].errors) {
+        refuse(origins[d] + ": " + at + ": expected its requests, errors and latency");
+      }
+      latency.merge(*st[i].latency);
+      requests += *st[i].requests;
+      errors += *st[i].errors;
+      rate += st[i].rate;
+      if (!st[i].observed) refuse(origins[d] + ": " + at + ".observed: missing");
       for (const char* key : {"target_cpu", "target_rss"}) {
-        if (st.at(i).at("observed").contains(key)) {
-          target[key] = std::max(target[key], st.at(i).at("observed").at(key).get<double>());
+        if (const auto it = st[i].observed->find(key); it != st[i].observed->end()) {
+          target[key] = std::max(target[key], it->second);
         }
       }
     }
+    if (!stage.duration_s) refuse(origins[0] + ": " + at + ".duration_s: missing");
     Window w;
     w.requests = requests;
     w.errors = errors;
-    w.duration_s = stage["duration_s"].get<double>();
+    w.duration_s = *stage.duration_s;
     w.latency = latency.to_histogram();
     Observations observed = observe(w);
     observed.insert(target.begin(), target.end());
     bool passed = false;
-    const json verdicts = evaluate_thresholds(thresholds, observed, &passed);
-    stage["rate"] = rate;
-    stage["requests"] = requests;
-    stage["errors"] = errors;
-    stage["rps"] = w.requests / std::max(w.duration_s, 1e-9);
-    stage["latency"] = latency.to_json();
-    stage["percentiles_ms"] = percentiles_json(w.latency);
-    stage["observed"] = observed;
-    stage["passed"] = passed;
-    stage["failed"] = json::array();
+    const auto verdicts = evaluate_thresholds(thresholds, observed, &passed);
+    stage.rate = rate;
+    stage.requests = requests;
+    stage.errors = errors;
+    stage.rps = static_cast<double>(w.requests) / std::max(w.duration_s, 1e-9);
+    stage.latency = latency;
+    stage.observed = observed;
+    stage.passed = passed;
+    stage.failed.clear();
     for (const auto& v : verdicts) {
-      if (!v["passed"].get<bool>()) stage["failed"].push_back(v["expression"]);
+      if (!v.passed) stage.failed.push_back(v.expression);
     }
-    stages.push_back(stage);
+    stages.push_back(std::move(stage));
   }
-  json knee = nullptr;
+  out.knee_rate.reset();
   for (const auto& st : stages) {
-    if (!st["passed"].get<bool>()) break;
-    knee = st["rate"];
+    if (!st.passed) break;
+    out.knee_rate = st.rate;
   }
-  out["stages"] = stages;
-  out["knee_rate"] = knee;
+  out.stages = std::move(stages);
   return out;
 }
 
-// $.scenario.name, "" when the document names none.
-std::string scenario_name(const json& doc) {
-  const auto it = doc.find("scenario");
-  if (it == doc.end() || !it->is_object()) return "";
-  const auto name = it->find("name");
-  return name != it->end() && name->is_string() ? name->get<std::string>() : "";
-}
-
-json merge_checked(const std::vector<json>& docs, const std::vector<std::string>& origins) {
-  if (docs.empty()) throw common::InvalidArgument("merge: no documents");
-  for (std::size_t d = 0; d < docs.size(); ++d) validate_document(docs[d], origins[d]);
-  const json& first = docs[0];
-  const int count = first.at("shard").value("count", 1);
-  std::set<int> seen;
+void check_shards(const std::vector<LoadResult>& docs, const std::vector<std::string>& origins) {
+  const LoadResult& first = docs[0];
+  const std::int64_t count = first.shard_count;
+  std::set<std::int64_t> seen;
   for (std::size_t d = 0; d < docs.size(); ++d) {
     const auto& doc = docs[d];
-    if (scenario_name(doc) != scenario_name(first)) {
-      throw common::InvalidArgument(origins[d] + ": $.scenario.name: '" + scenario_name(doc) +
-                                    "' differs from " + origins[0] + "'s '" + scenario_name(first) +
-                                    "'");
+    if (doc.scenario_name != first.scenario_name) {
+      refuse(origins[d] + ": $.scenario.name: '" + doc.scenario_name + "' differs from " +
+             origins[0] + "'s '" + first.scenario_name + "'");
     }
-    if (doc.at("shard").value("count", 1) != count) {
-      throw common::InvalidArgument(origins[d] + ": $.shard.count differs from " + origins[0] +
-                                    "'s " + std::to_string(count));
+    if (doc.shard_count != count) {
+      refuse(origins[d] + ": $.shard.count differs from " + origins[0] + "'s " +
+             std::to_string(count));
     }
-    if (!seen.insert(doc.at("shard").value("index", 0)).second) {
-      throw common::InvalidArgument(origins[d] + ": $.shard.index " +
-                                    std::to_string(doc.at("shard").value("index", 0)) +
-                                    " appears twice");
+    if (!seen.insert(doc.shard_index).second) {
+      refuse(origins[d] + ": $.shard.index " + std::to_string(doc.shard_index) + " appears twice");
     }
-    if (doc.at("steps").size() != first.at("steps").size()) {
-      throw common::InvalidArgument(
-          origins[d] + ": $.steps: " + std::to_string(doc.at("steps").size()) + " steps, " +
-          origins[0] + " has " + std::to_string(first.at("steps").size()));
+    if (doc.steps.size() != first.steps.size()) {
+      refuse(origins[d] + ": $.steps: " + std::to_string(doc.steps.size()) + " steps, " +
+             origins[0] + " has " + std::to_string(first.steps.size()));
     }
   }
-  if (static_cast<int>(docs.size()) != count) {
-    throw common::InvalidArgument("merge: got " + std::to_string(docs.size()) + " of " +
-                                  std::to_string(count) + " shards");
+  if (static_cast<std::int64_t>(docs.size()) != count) {
+    refuse("merge: got " + std::to_string(docs.size()) + " of " + std::to_string(count) +
+           " shards");
   }
+}
 
-  json out = first;
-  out["shard"] = {{"index", 0}, {"count", 1}, {"merged_from", count}};
-  double duration = 0;
-  std::string started = first.value("started_at", "");
-  for (const auto& doc : docs) {
-    duration = std::max(duration, doc.at("duration_s").get<double>());
-    started = std::min(started, doc.value("started_at", started));
-  }
-  out["duration_s"] = duration;
-  out["started_at"] = started;
+ErrorCounts& operator+=(ErrorCounts& a, const ErrorCounts& b) {
+  a.connect += b.connect;
+  a.read += b.read;
+  a.write += b.write;
+  a.timeout += b.timeout;
+  a.status_4xx += b.status_4xx;
+  a.status_5xx += b.status_5xx;
+  a.tls += b.tls;
+  a.status_unexpected += b.status_unexpected;
+  a.poll_timeout += b.poll_timeout;
+  return a;
+}
 
-  std::int64_t requests = 0, errors = 0;
-  for (std::size_t i = 0; i < first.at("steps").size(); ++i) {
-    json step = first.at("steps").at(i);
-    SparseHistogram latency, service, poll, group;
-    WsStats ws;
-    std::int64_t checks_passed = 0, checks_failed = 0;
-    bool has_service = !step["service_time"].is_null();
-    std::int64_t n = 0;
-    json kinds = json::object();
-    for (std::size_t d = 0; d < docs.size(); ++d) {
-      const auto& s = docs[d].at("steps").at(i);
-      const std::string at = origins[d] + ": $.steps[" + std::to_string(i) + "]";
-      if (s.value("name", "") != step.value("name", "")) {
-        throw common::InvalidArgument(at + ".name: '" + s.value("name", "") + "' differs from " +
-                                      origins[0] + "'s '" + step.value("name", "") + "'");
-      }
-      latency.merge(read_histogram(s.at("latency"), at + ".latency"));
-      if (has_service && !s.value("service_time", json()).is_null()) {
-        service.merge(read_histogram(s.at("service_time"), at + ".service_time"));
-      }
-      n += s.at("requests").get<std::int64_t>();
-      if (s.contains("checks") && s.at("checks").is_object()) {
-        checks_passed += s.at("checks").value("passed", std::int64_t{0});
-        checks_failed += s.at("checks").value("failed", std::int64_t{0});
-      }
-      if (s.contains("poll") && s.at("poll").is_object()) {
-        poll.merge(read_histogram(s.at("poll").at("latency"), at + ".poll.latency"));
-      }
-      if (s.contains("group") && s.at("group").is_object()) {
-        group.merge(read_histogram(s.at("group").at("latency"), at + ".group.latency"));
-      }
-      if (s.contains("ws")) ws.merge(ws_from_json(s.at("ws"), at + ".ws"));
-      for (const auto& [kind, value] : s.at("errors").items()) {
-        kinds[kind] = kinds.value(kind, std::int64_t{0}) + value.get<std::int64_t>();
-      }
+StepResult merge_step(const std::vector<LoadResult>& docs, const std::vector<std::string>& origins,
+                      std::size_t i, double duration) {
+  StepResult step = docs[0].steps[i];
+  SparseHistogram latency, service, poll, group;
+  WsStats ws;
+  Checks checks;
+  ErrorCounts errors;
+  std::int64_t n = 0;
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    const StepResult& s = docs[d].steps[i];
+    const std::string at = origins[d] + ": $.steps[" + std::to_string(i) + "]";
+    if (s.name != step.name) {
+      refuse(at + ".name: '" + s.name + "' differs from " + origins[0] + "'s '" + step.name + "'");
     }
-    step["requests"] = n;
-    step["rps"] = duration > 0 ? static_cast<double>(n) / duration : 0.0;
-    step["errors"] = kinds;
-    step["latency"] = latency.to_json();
-    step["service_time"] = has_service ? service.to_json() : json(nullptr);
-    step["percentiles_ms"] = percentiles_json(latency.to_histogram());
-    if (step.contains("checks"))
-      step["checks"] = checks_json(checks_passed + checks_failed, checks_failed);
-    if (step.contains("poll")) step["poll"] = poll_json(poll.to_histogram());
-    if (step.contains("group")) step["group"] = poll_json(group.to_histogram());
-    if (step.contains("ws")) step["ws"] = ws_json(ws, duration);
-    out["steps"][i] = step;
-    requests += n;
-    for (const auto& [kind, value] : kinds.items()) errors += value.get<std::int64_t>();
-  }
-  out["totals"] = {{"requests", requests},
-                   {"errors", errors},
-                   {"rps", duration > 0 ? static_cast<double>(requests) / duration : 0.0}};
-
-  if (first.contains("engine") && first.at("engine").is_object()) {
-    json versions = json::object();
-    for (const auto& doc : docs) {
-      const json engine = doc.value("engine", json::object());
-      const json counts = engine.value("responses_by_http_version", json::object());
-      for (const auto& [v, n] : counts.items()) {
-        versions[v] = versions.value(v, std::int64_t{0}) + n.get<std::int64_t>();
-      }
+    latency.merge(s.latency);
+    if (step.service_time && s.service_time) service.merge(*s.service_time);
+    n += s.requests;
+    if (s.checks) {
+      checks.passed += s.checks->passed;
+      checks.failed += s.checks->failed;
     }
-    out["engine"]["responses_by_http_version"] = versions;
+    if (s.poll) poll.merge(s.poll->latency);
+    if (s.group) group.merge(s.group->latency);
+    if (s.ws) ws.merge(ws_stats(*s.ws));
+    errors += s.errors;
   }
-
-  out["series"] = merge_series(docs, origins);
-
-  // Resources: shard 0's host view, the target view of whichever shard watched it, and every
-  // shard's samples kept apart (they come from different machines).
-  out["resources_by_shard"] = json::array();
-  for (const auto& doc : docs) {
-    out["resources_by_shard"].push_back({{"shard", doc.at("shard").value("index", 0)},
-                                         {"resources", doc.value("resources", json())}});
-    const json resources = doc.value("resources", json::object());
-    const json target = resources.is_object() ? resources.value("target", json()) : json();
-    if (out["resources"]["target"].empty() && target.is_array() && !target.empty()) {
-      out["resources"]["target"] = target;
-      out["soak"] = doc.value("soak", json());
-    }
-  }
-
-  json client = first.value("client", json::object());
-  int threads = 0;
-  double cpu_s = 0;
-  json warnings = json::array();
-  for (const auto& doc : docs) {
-    const auto c = doc.value("client", json::object());
-    threads += c.value("threads", 0);
-    cpu_s += c.value("cpu_s", 0.0);
-    for (const auto& w : c.value("warnings", json::array())) {
-      warnings.push_back("shard " + std::to_string(doc.at("shard").value("index", 0)) + ": " +
-                         w.get<std::string>());
-    }
-  }
-  client["threads"] = threads;
-  client["cpu_s"] = cpu_s;
-  client["cpu_us_per_request"] = requests ? cpu_s * 1e6 / static_cast<double>(requests) : 0.0;
-  client["warnings"] = warnings;
-  out["client"] = client;
-
-  if (!first.value("open_model", json()).is_null()) {
-    std::int64_t late = 0, dropped = 0;
-    for (const auto& doc : docs) {
-      const json open = doc.value("open_model", json());
-      late += open.is_object() ? open.value("late_sends", std::int64_t{0}) : 0;
-      dropped += open.is_object() ? open.value("dropped_sends", std::int64_t{0}) : 0;
-    }
-    out["open_model"] = {{"late_sends", late}, {"dropped_sends", dropped}};
-  }
-  const auto thresholds = thresholds_of(first);
-  bool passed = true;
-  if (first.contains("stress") && !first.at("stress").is_null()) {
-    out["stress"] = merge_stress(docs, origins, thresholds);
-  }
-  const Window w = document_window(out);
-  out["thresholds"] = evaluate_thresholds(thresholds, observe(w), &passed);
-  if (!out["stress"].is_null()) {
-    // A stress run is judged by its knee: thresholds are meant to break at the top.
-    passed = !out["stress"]["knee_rate"].is_null();
-  }
-  out["passed"] = passed;
-  return out;
+  step.requests = n;
+  step.rps = duration > 0 ? static_cast<double>(n) / duration : 0.0;
+  step.errors = errors;
+  step.latency = latency;
+  if (step.service_time) step.service_time = service;
+  if (step.checks) step.checks = checks;
+  step.poll = flow_times(poll);
+  step.group = flow_times(group);
+  step.ws = ws.used ? std::optional<WsResult>(ws_result(ws, duration)) : std::nullopt;
+  return step;
 }
 
 }  // namespace
 
-json merge_documents(const std::vector<json>& docs, const std::vector<std::string>& origins) {
-  // validate_document checks what every document has; a member of another type, or missing
-  // deeper down (a hand-edited or truncated file), must still end as one clear error naming the
-  // files, never as a crash (found by fuzzing: a missing $.scenario read through const []).
-  try {
-    return merge_checked(docs, origins);
-  } catch (const nlohmann::json::exception& e) {
-    std::string files;
-    for (const auto& o : origins) files += (files.empty() ? "" : ", ") + o;
-    throw common::InvalidArgument("merge: " + files + ": not a result document of this shape (" +
-                                  e.what() + ")");
+LoadResult merge_results(const std::vector<LoadResult>& docs,
+                         const std::vector<std::string>& origins) {
+  if (docs.empty()) refuse("merge: no documents");
+  check_shards(docs, origins);
+  const LoadResult& first = docs[0];
+  LoadResult out = first;
+  out.shard_index = 0;
+  out.shard_count = 1;
+  out.merged_from = first.shard_count;
+  double duration = 0;
+  std::string started = first.started_at;
+  for (const auto& doc : docs) {
+    duration = std::max(duration, doc.duration_s);
+    started = std::min(started, doc.started_at);
   }
+  out.duration_s = duration;
+  out.started_at = started;
+
+  std::int64_t requests = 0, errors = 0;
+  for (std::size_t i = 0; i < first.steps.size(); ++i) {
+    out.steps[i] = merge_step(docs, origins, i, duration);
+    requests += out.steps[i].requests;
+    errors += out.steps[i].errors.total();
+  }
+  out.total_requests = requests;
+  out.total_errors = errors;
+  out.total_rps = duration > 0 ? static_cast<double>(requests) / duration : 0.0;
+  // Merge has never written the totals' checks (each step has its own): kept so, for now.
+  out.total_checks.reset();
+
+  if (out.engine) {
+    out.engine->responses_by_http_version.clear();
+    for (const auto& doc : docs) {
+      if (!doc.engine) continue;
+      for (const auto& [v, n] : doc.engine->responses_by_http_version) {
+        out.engine->responses_by_http_version[v] += n;
+      }
+    }
+  }
+
+  out.series = merge_series(docs, origins);
+
+  // Resources: shard 0's host view, the target view of whichever shard watched it, and every
+  // shard's samples kept apart (they come from different machines).
+  out.resources_by_shard.emplace();
+  for (const auto& doc : docs) {
+    out.resources_by_shard->push_back({doc.shard_index, doc.host, doc.target_process});
+    if (out.target_process.empty() && !doc.target_process.empty()) {
+      out.target_process = doc.target_process;
+      out.soak = doc.soak;
+    }
+  }
+
+  ClientInfo client = first.client.value_or(ClientInfo{});
+  client.threads = 0;
+  client.cpu_s = 0;
+  client.warnings.clear();
+  for (const auto& doc : docs) {
+    if (!doc.client) continue;
+    client.threads += doc.client->threads;
+    client.cpu_s += doc.client->cpu_s;
+    for (const auto& w : doc.client->warnings) {
+      client.warnings.push_back("shard " + std::to_string(doc.shard_index) + ": " + w);
+    }
+  }
+  client.cpu_us_per_request = requests ? client.cpu_s * 1e6 / static_cast<double>(requests) : 0.0;
+  out.client = client;
+
+  if (first.open_model) {
+    OpenModel open;
+    for (const auto& doc : docs) {
+      if (!doc.open_model) continue;
+      open.late_sends += doc.open_model->late_sends;
+      open.dropped_sends += doc.open_model->dropped_sends;
+    }
+    out.open_model = open;
+  }
+  const auto thresholds = thresholds_of(first);
+  if (first.stress) out.stress = merge_stress(docs, origins, thresholds);
+  bool passed = true;
+  out.thresholds = evaluate_thresholds(thresholds, observe(result_window(out)), &passed);
+  // A stress run is judged by its knee: thresholds are meant to break at the top.
+  if (out.stress) passed = out.stress->knee_rate.has_value();
+  out.passed = passed;
+  return out;
+}
+
+std::vector<LoadResult> read_shards(const std::vector<nlohmann::json>& docs,
+                                    const std::vector<std::string>& origins) {
+  std::vector<LoadResult> out;
+  out.reserve(docs.size());
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    validate_document(docs[d], origins[d]);
+    try {
+      out.push_back(parse_shard_result(docs[d]));
+    } catch (const common::InvalidArgument& e) {
+      refuse(origins[d] + ": " + e.what());
+    } catch (const nlohmann::json::exception& e) {
+      // The reader checks every member's type; this is a net for what it may have missed (a
+      // hand-edited or truncated file must end as one clear error, never as a crash).
+      refuse(origins[d] + ": not a result document of this shape (" + e.what() + ")");
+    }
+  }
+  return out;
+}
+
+nlohmann::json merge_documents(const std::vector<nlohmann::json>& docs,
+                               const std::vector<std::string>& origins) {
+  if (docs.empty()) refuse("merge: no documents");
+  return to_json(merge_results(read_shards(docs, origins), origins));
 }
 
 }  // namespace neuro::load

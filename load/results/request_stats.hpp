@@ -74,7 +74,7 @@ inline SparseHistogram empty_series_histogram() {
 }
 
 // What ended in one interval of the run (a second, or several once a long series coarsens);
-// the document's series point (load/report/load_result.hpp SeriesPoint) adds its time and load.
+// the document's series point (load/results/load_result.hpp SeriesPoint) adds its time and load.
 struct IntervalStats {
   std::int64_t requests = 0;
   std::int64_t errors = 0;

@@ -11,14 +11,15 @@ namespace {
 
 double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 
-double mean_of(const nlohmann::json* samples, const char* key, double from, double to, bool* any) {
+// The mean and the largest of one field of the samples inside [from, to].
+template <typename Sample, typename Field>
+double mean_of(const std::vector<Sample>* samples, Field field, double from, double to, bool* any) {
   double sum = 0;
   int n = 0;
-  if (samples && samples->is_array()) {
+  if (samples) {
     for (const auto& s : *samples) {
-      const double t = s.value("t_s", 0.0);
-      if (t < from || t > to || !s.contains(key) || !s[key].is_number()) continue;
-      sum += s[key].get<double>();
+      if (s.t_s < from || s.t_s > to) continue;
+      sum += static_cast<double>(s.*field);
       ++n;
     }
   }
@@ -26,73 +27,56 @@ double mean_of(const nlohmann::json* samples, const char* key, double from, doub
   return n ? sum / n : 0.0;
 }
 
-double max_of(const nlohmann::json* samples, const char* key, double from, double to, bool* any) {
+template <typename Sample, typename Field>
+double max_of(const std::vector<Sample>* samples, Field field, double from, double to, bool* any) {
   double best = 0;
   *any = false;
-  if (samples && samples->is_array()) {
+  if (samples) {
     for (const auto& s : *samples) {
-      const double t = s.value("t_s", 0.0);
-      if (t < from || t > to || !s.contains(key) || !s[key].is_number()) continue;
-      best = *any ? std::max(best, s[key].get<double>()) : s[key].get<double>();
+      if (s.t_s < from || s.t_s > to) continue;
+      const auto v = static_cast<double>(s.*field);
+      best = *any ? std::max(best, v) : v;
       *any = true;
     }
   }
   return best;
 }
 
+std::optional<FlowTimes> flow_times(const common::LatencyHistogram& h) {
+  if (h.count() == 0) return std::nullopt;
+  return FlowTimes{SparseHistogram::from(h), h.mean_ns() / 1e6};
+}
+
 }  // namespace
 
-nlohmann::json percentiles_json(const common::LatencyHistogram& h) {
-  return {{"p50", ms(h.percentile_ns(50))},     {"p90", ms(h.percentile_ns(90))},
-          {"p95", ms(h.percentile_ns(95))},     {"p99", ms(h.percentile_ns(99))},
-          {"p99.9", ms(h.percentile_ns(99.9))}, {"max", ms(h.max_ns())}};
+StepResult step_result(const std::string& name, const StepStats& s, double duration_s,
+                       bool open_model) {
+  StepResult r;
+  r.name = name;
+  r.requests = s.requests;
+  r.rps = duration_s > 0 ? static_cast<double>(s.requests) / duration_s : 0.0;
+  const auto error = [&](ErrorKind k) { return s.errors[static_cast<std::size_t>(k)]; };
+  r.errors.connect = error(ErrorKind::kConnect);
+  r.errors.read = error(ErrorKind::kRead);
+  r.errors.write = error(ErrorKind::kWrite);
+  r.errors.timeout = error(ErrorKind::kTimeout);
+  r.errors.status_4xx = error(ErrorKind::kStatus4xx);
+  r.errors.status_5xx = error(ErrorKind::kStatus5xx);
+  r.errors.tls = error(ErrorKind::kTls);
+  r.errors.status_unexpected = error(ErrorKind::kStatusUnexpected);
+  r.errors.poll_timeout = error(ErrorKind::kPollTimeout);
+  r.latency = SparseHistogram::from(s.latency);
+  if (open_model) r.service_time = SparseHistogram::from(s.service);
+  r.checks = Checks{s.checks - s.check_failures, s.check_failures};
+  r.poll = flow_times(s.poll);
+  r.group = flow_times(s.group);
+  if (s.ws.used) r.ws = ws_result(s.ws, duration_s);
+  return r;
 }
 
-nlohmann::json step_json(const std::string& name, const StepStats& s, double duration_s,
+nlohmann::json step_json(const std::string& name, const StepStats& stats, double duration_s,
                          bool open_model) {
-  nlohmann::json errors = nlohmann::json::object();
-  for (std::size_t i = 0; i < s.errors.size(); ++i) errors[kErrorKindNames[i]] = s.errors[i];
-  return {{"name", name},
-          {"requests", s.requests},
-          {"rps", duration_s > 0 ? static_cast<double>(s.requests) / duration_s : 0.0},
-          {"errors", errors},
-          {"latency", SparseHistogram::from(s.latency).to_json()},
-          {"service_time",
-           open_model ? SparseHistogram::from(s.service).to_json() : nlohmann::json(nullptr)},
-          {"percentiles_ms", percentiles_json(s.latency)},
-          {"checks", checks_json(s.checks, s.check_failures)},
-          {"poll", poll_json(s.poll)},
-          {"group", poll_json(s.group)},
-          {"ws", ws_json(s.ws, duration_s)}};
-}
-
-nlohmann::json checks_json(std::int64_t checks, std::int64_t failures) {
-  return {{"passed", checks - failures}, {"failed", failures}};
-}
-
-nlohmann::json poll_json(const common::LatencyHistogram& poll) {
-  if (poll.count() == 0) return nullptr;
-  return {{"count", poll.count()},
-          {"latency", SparseHistogram::from(poll).to_json()},
-          {"mean_ms", poll.mean_ns() / 1e6},
-          {"percentiles_ms", percentiles_json(poll)}};
-}
-
-void add_step_flow(Window& w, const nlohmann::json& step, const std::string& where) {
-  if (const auto c = step.find("checks"); c != step.end() && c->is_object()) {
-    const auto failed = c->value("failed", std::int64_t{0});
-    w.checks += c->value("passed", std::int64_t{0}) + failed;
-    w.check_failures += failed;
-  }
-  if (const auto p = step.find("poll"); p != step.end() && p->is_object()) {
-    w.poll.merge(read_histogram(p->at("latency"), where + ".poll.latency").to_histogram());
-  }
-  if (const auto g = step.find("group"); g != step.end() && g->is_object()) {
-    w.group.merge(read_histogram(g->at("latency"), where + ".group.latency").to_histogram());
-  }
-  if (const auto ws = step.find("ws"); ws != step.end() && !ws->is_null()) {
-    w.ws.merge(ws_from_json(*ws, where + ".ws"));
-  }
+  return to_json(step_result(name, stats, duration_s, open_model));
 }
 
 Observations observe(const Window& w) {
@@ -126,48 +110,48 @@ Observations observe(const Window& w) {
   }
   observe_ws(w.ws, w.duration_s, o);
   bool any = false;
-  const double cpu = mean_of(w.target, "cpu_percent", w.t_from_s, w.t_to_s, &any);
+  const double cpu = mean_of(w.target, &TargetSample::cpu_percent, w.t_from_s, w.t_to_s, &any);
   if (any) o["target_cpu"] = cpu;
-  const double rss = max_of(w.target, "rss_bytes", w.t_from_s, w.t_to_s, &any);
+  const double rss = max_of(w.target, &TargetSample::rss_bytes, w.t_from_s, w.t_to_s, &any);
   if (any) o["target_rss"] = rss;
-  const double host = mean_of(w.host, "cpu_percent", w.t_from_s, w.t_to_s, &any);
+  const double host = mean_of(w.host, &HostSample::cpu_percent, w.t_from_s, w.t_to_s, &any);
   if (any) o["host_cpu"] = host;
   return o;
 }
 
-Window document_window(const nlohmann::json& doc) {
+Window result_window(const LoadResult& r) {
   Window w;
-  w.requests = doc.at("totals").at("requests").get<std::int64_t>();
-  w.errors = doc.at("totals").at("errors").get<std::int64_t>();
-  w.duration_s = doc.at("duration_s").get<double>();
+  w.requests = r.total_requests;
+  w.errors = r.total_errors;
+  w.duration_s = r.duration_s;
   SparseHistogram all;
-  for (const auto& step : doc.at("steps")) {
-    all.merge(read_histogram(step.at("latency"), "steps[].latency"));
-    add_step_flow(w, step, "steps[]");
+  for (const auto& step : r.steps) {
+    all.merge(step.latency);
+    if (step.checks) {
+      w.checks += step.checks->passed + step.checks->failed;
+      w.check_failures += step.checks->failed;
+    }
+    if (step.poll) w.poll.merge(step.poll->latency.to_histogram());
+    if (step.group) w.group.merge(step.group->latency.to_histogram());
+    if (step.ws) w.ws.merge(ws_stats(*step.ws));
   }
   w.latency = all.to_histogram();
-  if (doc.contains("resources")) {
-    w.target = &doc["resources"]["target"];
-    w.host = &doc["resources"]["host"];
-  }
+  w.target = &r.target_process;
+  w.host = &r.host;
   return w;
 }
 
-nlohmann::json evaluate_thresholds(const std::vector<Threshold>& thresholds,
-                                   const Observations& observed, bool* passed) {
-  nlohmann::json out = nlohmann::json::array();
+std::vector<ThresholdVerdict> evaluate_thresholds(const std::vector<Threshold>& thresholds,
+                                                  const Observations& observed, bool* passed) {
+  std::vector<ThresholdVerdict> out;
   *passed = true;
   for (const auto& t : thresholds) {
     const auto it = observed.find(t.metric);
     const bool ok = it != observed.end() && t.passes(it->second);
     if (!ok) *passed = false;
-    out.push_back(
-        {{"expression", t.expression},
-         {"metric", t.metric},
-         {"unit", metric_unit(t.metric)},
-         {"observed", it != observed.end() ? nlohmann::json(it->second) : nlohmann::json(nullptr)},
-         {"limit", t.limit},
-         {"passed", ok}});
+    out.push_back({t.expression, t.metric, metric_unit(t.metric),
+                   it != observed.end() ? std::optional<double>(it->second) : std::nullopt, t.limit,
+                   ok});
   }
   return out;
 }

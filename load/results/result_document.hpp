@@ -1,6 +1,7 @@
-// The result document (schema "neuroperf-load/1", docs/load-results-schema.md): pieces shared by
-// the runner and `neuroperf merge`, and threshold verdicts computed from a document, so that a
-// merged document is judged exactly as one run would be.
+// The result document's typed model is load_result.hpp; this is what the runner and
+// `neuroperf merge` compute on it: a step's result from its stats, threshold verdicts computed
+// from a result (so that a merged result is judged exactly as one run would be), the shape check
+// of a document read from disk, and merging shards.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,22 +9,19 @@
 #include <vector>
 
 #include "engine/common/latency_histogram.hpp"
+#include "load/results/load_result.hpp"
 #include "load/results/request_stats.hpp"
 #include "load/results/ws_stats.hpp"
 #include "load/scenario/threshold.hpp"
 
 namespace neuro::load {
 
-inline constexpr const char* kResultSchema = "neuroperf-load/1";
-
-// {"p50", "p90", "p95", "p99", "p99.9", "max"} in milliseconds.
-nlohmann::json percentiles_json(const common::LatencyHistogram& h);
-
+// A step's result from what the run counted; `duration_s` gives its rates.
+StepResult step_result(const std::string& name, const StepStats& stats, double duration_s,
+                       bool open_model);
+// The same as the document's JSON (tests build documents from it).
 nlohmann::json step_json(const std::string& name, const StepStats& stats, double duration_s,
                          bool open_model);
-// A step's "checks" {passed, failed} and "poll" (null, or its histogram and percentiles).
-nlohmann::json checks_json(std::int64_t checks, std::int64_t failures);
-nlohmann::json poll_json(const common::LatencyHistogram& poll);
 
 // The metrics of one window (a run or a stress stage).
 struct Window {
@@ -32,31 +30,36 @@ struct Window {
   double duration_s = 0;
   common::LatencyHistogram latency;
   std::int64_t checks = 0, check_failures = 0;
-  common::LatencyHistogram poll;           // polling steps' total times
-  common::LatencyHistogram group;          // groups' total times
-  WsStats ws;                              // ws: steps' messages
-  const nlohmann::json* target = nullptr;  // resources.target samples, may be null
-  const nlohmann::json* host = nullptr;    // resources.host samples, may be null
-  double t_from_s = 0, t_to_s = 1e300;     // which resource samples belong to it
+  common::LatencyHistogram poll;                      // polling steps' total times
+  common::LatencyHistogram group;                     // groups' total times
+  WsStats ws;                                         // ws: steps' messages
+  const std::vector<TargetSample>* target = nullptr;  // resources.target samples, may be null
+  const std::vector<HostSample>* host = nullptr;      // resources.host samples, may be null
+  double t_from_s = 0, t_to_s = 1e300;                // which resource samples belong to it
 };
 Observations observe(const Window& w);
-// Adds the checks and poll of a document step (as step_json wrote them) to `w`.
-void add_step_flow(Window& w, const nlohmann::json& step, const std::string& where);
 
-// The window of a whole document: totals, every step's latency, all resource samples.
-Window document_window(const nlohmann::json& doc);
+// The window of a whole result: totals, every step's latency and flows, all resource samples.
+Window result_window(const LoadResult& result);
 
-// One entry per threshold ({expression, metric, unit, observed, limit, passed}); *passed is
-// false when any fails (a metric that was not observed fails).
-nlohmann::json evaluate_thresholds(const std::vector<Threshold>& thresholds,
-                                   const Observations& observed, bool* passed);
+// One verdict per threshold; *passed is false when any fails (a metric that was not observed
+// fails).
+std::vector<ThresholdVerdict> evaluate_thresholds(const std::vector<Threshold>& thresholds,
+                                                  const Observations& observed, bool* passed);
 
 // Checks the parts of a document that merge and reports read; throws InvalidArgument naming
 // `origin` and the JSON path of the first problem.
 void validate_document(const nlohmann::json& doc, const std::string& origin);
 
-// Shards of one scenario -> one document: counts and histograms add exactly, series add by
-// second, thresholds are judged again on the merged data.
+// Shards of one scenario -> one result: counts and histograms add exactly, series add by
+// second, thresholds are judged again on the merged data. `origins` name the shards in errors.
+LoadResult merge_results(const std::vector<LoadResult>& shards,
+                         const std::vector<std::string>& origins);
+// Shard documents read for merge_results (validate_document, then parse_shard_result); errors
+// name the origin.
+std::vector<LoadResult> read_shards(const std::vector<nlohmann::json>& docs,
+                                    const std::vector<std::string>& origins);
+// read_shards, merge_results, to_json.
 nlohmann::json merge_documents(const std::vector<nlohmann::json>& docs,
                                const std::vector<std::string>& origins);
 

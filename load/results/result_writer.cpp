@@ -25,35 +25,42 @@ void write_with_series(std::ostream& out, const json& head, EachPoint each_point
 
 }  // namespace
 
-json series_point_json(std::int64_t t_s, std::int64_t dt_s, const IntervalStats& point,
-                       const SeriesAnnotation& annotation) {
-  json p = {{"t_s", t_s},
-            {"dt_s", dt_s},
-            {"requests", point.requests},
-            {"errors", point.errors},
-            {"users", annotation.users ? json(*annotation.users) : json(nullptr)},
-            {"rate", annotation.rate ? json(*annotation.rate) : json(nullptr)},
-            {"latency", point.latency.to_json()}};
-  // Only where iterations began, as the WebSocket counts below: a second without any reads as 0.
-  if (point.iterations) p["iterations"] = point.iterations;
-  // Only where ws: steps ran, so HTTP documents keep their shape.
-  if (point.ws_in || point.ws_out) {
-    p["ws_messages_in"] = point.ws_in;
-    p["ws_messages_out"] = point.ws_out;
-  }
+SeriesPoint series_point(std::int64_t t_s, std::int64_t dt_s, const IntervalStats& point,
+                         const SeriesAnnotation& annotation) {
+  SeriesPoint p;
+  p.t_s = t_s;
+  p.dt_s = dt_s;
+  p.requests = point.requests;
+  p.errors = point.errors;
+  p.users = annotation.users;
+  p.rate = annotation.rate;
+  p.latency = point.latency;
+  // Only where iterations began: a point without them reads as 0.
+  if (point.iterations) p.iterations = point.iterations;
+  p.ws_in = point.ws_in;
+  p.ws_out = point.ws_out;
   return p;
 }
 
-void for_each_series_point(const LoadRun& run, const std::function<void(const json&)>& each) {
+void for_each_series_point(const LoadRun& run,
+                           const std::function<void(const SeriesPoint&)>& each) {
   for (const auto& [t, point] : run.series.points()) {
     const auto a = run.annotations.find(t);
-    each(series_point_json(t, run.series.resolution_s(), point,
-                           a == run.annotations.end() ? SeriesAnnotation{} : a->second));
+    each(series_point(t, run.series.resolution_s(), point,
+                      a == run.annotations.end() ? SeriesAnnotation{} : a->second));
   }
 }
 
 void write_result(std::ostream& out, const LoadRun& run) {
-  write_with_series(out, run.document, [&](auto&& write) { for_each_series_point(run, write); });
+  write_with_series(out, to_json_without_series(run.result), [&](auto&& write) {
+    for_each_series_point(run, [&](const SeriesPoint& p) { write(to_json(p)); });
+  });
+}
+
+void write_result(std::ostream& out, const LoadResult& result) {
+  write_with_series(out, to_json_without_series(result), [&](auto&& write) {
+    for (const auto& p : result.series) write(to_json(p));
+  });
 }
 
 void write_result(std::ostream& out, json document) {

@@ -9,24 +9,27 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "load/results/load_result.hpp"
 #include "load/results/load_run.hpp"
 #include "load/results/request_stats.hpp"
 
 namespace neuro::load {
 
 // POINT of docs/load-results-schema.md: the requests that ended in [t_s, t_s + dt_s).
-nlohmann::json series_point_json(std::int64_t t_s, std::int64_t dt_s, const IntervalStats& point,
-                                 const SeriesAnnotation& annotation);
+SeriesPoint series_point(std::int64_t t_s, std::int64_t dt_s, const IntervalStats& point,
+                         const SeriesAnnotation& annotation);
 
-// Calls `each(point_json)` for every point of the run's series, in time order.
-void for_each_series_point(const LoadRun& run,
-                           const std::function<void(const nlohmann::json&)>& each);
+// Calls `each(point)` for every point of the run's series, in time order.
+void for_each_series_point(const LoadRun& run, const std::function<void(const SeriesPoint&)>& each);
 
-// The run's document with its series, each point made and written in turn.
+// The run's result with its series, each point made and written in turn.
 void write_result(std::ostream& out, const LoadRun& run);
 
-// A whole document (its "series" an array, as merge makes it), in the same layout. Taken by
-// value: callers move a large document in rather than hold two.
+// A whole result (its series held, as merge makes it), in the same layout.
+void write_result(std::ostream& out, const LoadResult& result);
+
+// Any document (its "series" an array), in the same layout. Taken by value: callers move a
+// large document in rather than hold two.
 void write_result(std::ostream& out, nlohmann::json document);
 
 }  // namespace neuro::load

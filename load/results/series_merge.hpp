@@ -4,15 +4,16 @@
 // same time add (counts, histograms bucket by bucket, users and rate as shares of the whole).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "load/results/load_result.hpp"
+
 namespace neuro::load {
 
-// The merged "series" array; throws InvalidArgument naming the origin and point of a bad one
-// (dt_s not a positive power of two, t_s not a multiple of it, a histogram of another layout).
-nlohmann::json merge_series(const std::vector<nlohmann::json>& docs,
-                            const std::vector<std::string>& origins);
+// The merged series; throws InvalidArgument naming the origin and point of a bad one (dt_s not
+// a positive power of two, t_s not a multiple of it, a histogram of another layout).
+std::vector<SeriesPoint> merge_series(const std::vector<LoadResult>& docs,
+                                      const std::vector<std::string>& origins);
 
 }  // namespace neuro::load

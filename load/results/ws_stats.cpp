@@ -1,7 +1,8 @@
 #include "load/results/ws_stats.hpp"
 
+#include <charconv>
+
 #include "engine/common/errors.hpp"
-#include "load/results/histogram_reader.hpp"
 #include "load/results/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -9,13 +10,6 @@ namespace {
 
 double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
 double per_s(std::int64_t n, double s) { return s > 0 ? static_cast<double>(n) / s : 0.0; }
-
-// The same keys as a step's percentiles_ms.
-nlohmann::json percentiles(const common::LatencyHistogram& h) {
-  return {{"p50", ms(h.percentile_ns(50))},     {"p90", ms(h.percentile_ns(90))},
-          {"p95", ms(h.percentile_ns(95))},     {"p99", ms(h.percentile_ns(99))},
-          {"p99.9", ms(h.percentile_ns(99.9))}, {"max", ms(h.max_ns())}};
-}
 
 }  // namespace
 
@@ -37,69 +31,58 @@ void WsStats::merge(const WsStats& o) {
   other_host = other_host || o.other_host;
 }
 
-nlohmann::json ws_json(const WsStats& ws, double duration_s) {
-  if (!ws.used) return nullptr;
-  nlohmann::json errors = nlohmann::json::object();
-  for (std::size_t i = 0; i < ws.errors.size(); ++i) errors[kWsErrorNames[i]] = ws.errors[i];
-  nlohmann::json codes = nlohmann::json::object();
-  for (const auto& [code, n] : ws.close_codes) codes[std::to_string(code)] = n;
-  return {{"sessions", ws.sessions},
-          {"messages_in", ws.messages_in},
-          {"messages_out", ws.messages_out},
-          {"bytes_in", ws.bytes_in},
-          {"bytes_out", ws.bytes_out},
-          {"messages_in_per_s", per_s(ws.messages_in, duration_s)},
-          {"messages_out_per_s", per_s(ws.messages_out, duration_s)},
-          {"bytes_in_per_s", per_s(ws.bytes_in, duration_s)},
-          {"bytes_out_per_s", per_s(ws.bytes_out, duration_s)},
-          {"measured", ws.measured},
-          {"seq_gaps", ws.seq_gaps},
-          {"seq_backwards", ws.seq_backwards},
-          {"pings_answered", ws.pings_answered},
-          {"close_codes", codes},
-          {"errors", errors},
-          {"connect", SparseHistogram::from(ws.connect).to_json()},
-          {"connect_percentiles_ms", percentiles(ws.connect)},
-          {"latency", SparseHistogram::from(ws.latency).to_json()},
-          {"latency_percentiles_ms", percentiles(ws.latency)},
-          {"latency_mean_ms", ws.latency.mean_ns() / 1e6},
-          {"latency_clock",
-           ws.other_host ? "another host: the clocks' offset is in the latency" : "one host"}};
+WsResult ws_result(const WsStats& ws, double duration_s) {
+  WsResult w;
+  w.sessions = ws.sessions;
+  w.messages_in = ws.messages_in;
+  w.messages_out = ws.messages_out;
+  w.bytes_in = ws.bytes_in;
+  w.bytes_out = ws.bytes_out;
+  w.messages_in_per_s = per_s(ws.messages_in, duration_s);
+  w.messages_out_per_s = per_s(ws.messages_out, duration_s);
+  w.bytes_in_per_s = per_s(ws.bytes_in, duration_s);
+  w.bytes_out_per_s = per_s(ws.bytes_out, duration_s);
+  w.measured = ws.measured;
+  w.seq_gaps = ws.seq_gaps;
+  w.seq_backwards = ws.seq_backwards;
+  w.pings_answered = ws.pings_answered;
+  for (const auto& [code, n] : ws.close_codes) w.close_codes[std::to_string(code)] = n;
+  for (std::size_t i = 0; i < ws.errors.size(); ++i) w.errors[kWsErrorNames[i]] = ws.errors[i];
+  w.connect = SparseHistogram::from(ws.connect);
+  w.latency = SparseHistogram::from(ws.latency);
+  w.latency_mean_ms = ws.latency.mean_ns() / 1e6;
+  w.clock = ws.other_host ? "another host: the clocks' offset is in the latency" : "one host";
+  return w;
 }
 
-WsStats ws_from_json(const nlohmann::json& j, const std::string& where) {
+WsStats ws_stats(const WsResult& w) {
   WsStats ws;
-  if (j.is_null()) return ws;
-  if (!j.is_object()) throw common::InvalidArgument(where + ": expected an object or null");
   ws.used = true;
-  auto count = [&](const char* key) {
-    const auto it = j.find(key);
-    if (it == j.end() || !it->is_number_integer()) {
-      throw common::InvalidArgument(where + "." + key + ": expected an integer");
+  ws.sessions = w.sessions;
+  ws.messages_in = w.messages_in;
+  ws.messages_out = w.messages_out;
+  ws.bytes_in = w.bytes_in;
+  ws.bytes_out = w.bytes_out;
+  ws.measured = w.measured;
+  ws.seq_gaps = w.seq_gaps;
+  ws.seq_backwards = w.seq_backwards;
+  ws.pings_answered = w.pings_answered;
+  for (const auto& [code, n] : w.close_codes) {
+    int number = 0;
+    const auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), number);
+    if (ec != std::errc() || end != code.data() + code.size()) {
+      throw common::InvalidArgument("ws.close_codes: '" + code + "' is not a close code");
     }
-    return it->get<std::int64_t>();
-  };
-  ws.sessions = count("sessions");
-  ws.messages_in = count("messages_in");
-  ws.messages_out = count("messages_out");
-  ws.bytes_in = count("bytes_in");
-  ws.bytes_out = count("bytes_out");
-  ws.measured = count("measured");
-  ws.seq_gaps = count("seq_gaps");
-  ws.seq_backwards = count("seq_backwards");
-  ws.pings_answered = count("pings_answered");
-  if (const auto c = j.find("close_codes"); c != j.end() && c->is_object()) {
-    for (const auto& [code, n] : c->items())
-      ws.close_codes[std::stoi(code)] += n.get<std::int64_t>();
+    ws.close_codes[number] += n;
   }
-  if (const auto e = j.find("errors"); e != j.end() && e->is_object()) {
-    for (std::size_t i = 0; i < kWsErrorNames.size(); ++i) {
-      ws.errors[i] = e->value(kWsErrorNames[i], std::int64_t{0});
+  for (std::size_t i = 0; i < kWsErrorNames.size(); ++i) {
+    if (const auto it = w.errors.find(kWsErrorNames[i]); it != w.errors.end()) {
+      ws.errors[i] = it->second;
     }
   }
-  ws.connect = read_histogram(j.at("connect"), where + ".connect").to_histogram();
-  ws.latency = read_histogram(j.at("latency"), where + ".latency").to_histogram();
-  ws.other_host = j.value("latency_clock", std::string("one host")) != "one host";
+  ws.connect = w.connect.to_histogram();
+  ws.latency = w.latency.to_histogram();
+  ws.other_host = w.clock != "one host";
   return ws;
 }
 

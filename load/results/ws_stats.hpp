@@ -11,6 +11,7 @@
 #include <string>
 
 #include "engine/common/latency_histogram.hpp"
+#include "load/results/load_result.hpp"
 #include "load/scenario/threshold.hpp"
 
 namespace neuro::load {
@@ -47,9 +48,10 @@ struct WsStats {
   void merge(const WsStats& o);
 };
 
-// The step's "ws" object (null when unused), and back; `where` names it in errors.
-nlohmann::json ws_json(const WsStats& ws, double duration_s);
-WsStats ws_from_json(const nlohmann::json& j, const std::string& where);
+// The step's "ws" result (rates per second of `duration_s`), and back to stats that merge: the
+// histograms go through LatencyHistogram, exact in buckets, min, max and percentiles.
+WsResult ws_result(const WsStats& ws, double duration_s);
+WsStats ws_stats(const WsResult& ws);
 // ws_p50 .. ws_max, ws_mean, ws_connect_p99, gaps, ws_errors, ws_msgs_in, ws_msgs_out (per
 // second of `duration_s`), added when a ws: step ran.
 void observe_ws(const WsStats& ws, double duration_s, Observations& o);

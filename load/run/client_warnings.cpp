@@ -8,9 +8,9 @@
 
 namespace neuro::load {
 
-nlohmann::json client_warnings(const Scenario& s, const RunOptions& o, const RunPlan& plan,
-                               const RunTotals& acc) {
-  nlohmann::json warnings = nlohmann::json::array();
+std::vector<std::string> client_warnings(const Scenario& s, const RunOptions& o,
+                                         const RunPlan& plan, const RunTotals& acc) {
+  std::vector<std::string> warnings;
   const std::int64_t requests = acc.requests();
   const double busy = acc.duration_s > 0 ? acc.cpu_s / (acc.duration_s * plan.threads) : 0.0;
   if (busy > 0.9) {

@@ -3,7 +3,8 @@
 // sends, libcurl without h2c reuse, a soak with no RSS trend to fit.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "load/run/plan.hpp"
 #include "load/run/run_options.hpp"
@@ -12,7 +13,7 @@
 
 namespace neuro::load {
 
-nlohmann::json client_warnings(const Scenario& scenario, const RunOptions& options,
-                               const RunPlan& plan, const RunTotals& totals);
+std::vector<std::string> client_warnings(const Scenario& scenario, const RunOptions& options,
+                                         const RunPlan& plan, const RunTotals& totals);
 
 }  // namespace neuro::load

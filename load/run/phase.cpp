@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cmath>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "load/engine/make_load_thread.hpp"
@@ -24,8 +23,8 @@ double process_cpu_s() {
 }
 
 // abort_on_fail: the first upper-bound threshold that the data so far breaks, or "".
-// `target` holds the target's samples so far, in the document's form (resources.target).
-std::string failing_threshold(const Scenario& s, const nlohmann::json& target,
+// `target` holds the target's samples so far.
+std::string failing_threshold(const Scenario& s, const std::vector<TargetSample>& target,
                               std::int64_t requests, std::int64_t errors, double elapsed_s,
                               const SparseHistogram& latency) {
   Window w;
@@ -88,7 +87,6 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     });
   }
   SparseHistogram cumulative;
-  nlohmann::json abort_target = nlohmann::json::array();  // for abort_on_fail, grown each second
   double last_sample_s = 0;
   const auto offset_s = static_cast<std::int64_t>(std::lround(plan.t_offset_s));
   IntervalStats last_second;  // what the progress line shows: the second before the tick
@@ -113,13 +111,6 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     sampler.sample(elapsed);
     last_sample_s = elapsed;
-    // Only the samples new since the last second: the check must not cost more every second.
-    for (std::size_t i = abort_target.size(); plan.abort_on_fail && i < sampler.target().size();
-         ++i) {
-      const TargetSample& t = sampler.target()[i];
-      abort_target.push_back(
-          {{"t_s", t.t_s}, {"cpu_percent", t.cpu_percent}, {"rss_bytes", t.rss_bytes}});
-    }
     drain(tick - 1);
     std::int64_t requests = 0, errors = 0, users = 0;
     for (auto& w : load_threads) {
@@ -147,7 +138,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     progress.update(line);
     if (plan.abort_on_fail && elapsed >= scenario.abort_grace_s && !result.aborted) {
       auto reason =
-          failing_threshold(scenario, abort_target, requests, errors, elapsed, cumulative);
+          failing_threshold(scenario, sampler.target(), requests, errors, elapsed, cumulative);
       if (!reason.empty()) {
         result.aborted = true;
         result.abort_reason =

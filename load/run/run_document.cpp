@@ -8,58 +8,45 @@
 
 namespace neuro::load {
 
-using nlohmann::json;
-
-json run_document(const Scenario& s, const RunOptions& o, const RunPlan& plan, const RunTotals& acc,
-                  const std::string& started_at) {
+LoadResult run_result(const Scenario& s, const RunOptions& o, const RunPlan& plan,
+                      const RunTotals& acc, const std::string& started_at) {
   const Executor& e = s.executor;
-  json doc;
-  doc["schema"] = kResultSchema;
-  doc["scenario"] = {{"name", s.name},
-                     {"file", s.file},
-                     {"executor", executor_name(e.kind)},
-                     {"config", s.config}};
-  doc["target"] = s.target;
-  doc["engine"] = {{"name", s.uses_libcurl() ? "libcurl" : "epoll"},
-                   {"http", s.http2 ? "2" : "1.1"},
-                   {"tls", s.target.rfind("https://", 0) == 0},
-                   {"tls_verify", s.tls_verify},
-                   {"responses_by_http_version", acc.responses_by_http_version}};
-  doc["started_at"] = started_at;
-  doc["duration_s"] = acc.duration_s;
-  doc["shard"] = {{"index", o.shard_index}, {"count", o.shard_count}};
-  doc["steps"] = json::array();
+  LoadResult r;
+  r.scenario_name = s.name;
+  r.scenario_file = s.file;
+  r.executor = executor_name(e.kind);
+  r.scenario_config = s.config;
+  r.target = s.target;
+  r.engine =
+      EngineInfo{s.uses_libcurl() ? "libcurl" : "epoll", s.http2 ? "2" : "1.1",
+                 s.target.rfind("https://", 0) == 0, s.tls_verify, acc.responses_by_http_version};
+  r.started_at = started_at;
+  r.duration_s = acc.duration_s;
+  r.shard_index = o.shard_index;
+  r.shard_count = o.shard_count;
+  Checks checks;
   for (std::size_t i = 0; i < acc.steps.size(); ++i) {
-    doc["steps"].push_back(
-        step_json(s.steps[i].name, acc.steps[i], acc.duration_s, e.open_model()));
+    r.steps.push_back(step_result(s.steps[i].name, acc.steps[i], acc.duration_s, e.open_model()));
+    checks.passed += acc.steps[i].checks - acc.steps[i].check_failures;
+    checks.failed += acc.steps[i].check_failures;
   }
   const std::int64_t requests = acc.requests();
-  std::int64_t checks = 0, check_failures = 0;
-  for (const auto& st : acc.steps) {
-    checks += st.checks;
-    check_failures += st.check_failures;
-  }
-  doc["totals"] = {
-      {"requests", requests},
-      {"errors", acc.errors()},
-      {"checks", checks_json(checks, check_failures)},
-      {"rps", acc.duration_s > 0 ? static_cast<double>(requests) / acc.duration_s : 0.0}};
-  doc["resources"] = {{"host", acc.host}, {"target", acc.target}};
-  doc["client"] = {
-      {"threads", plan.threads},
-      {"cpu_s", acc.cpu_s},
-      {"cpu_us_per_request", requests ? acc.cpu_s * 1e6 / static_cast<double>(requests) : 0.0},
-      {"warnings", json::array()}};
-  doc["open_model"] = e.open_model()
-                          ? json{{"late_sends", acc.late}, {"dropped_sends", acc.dropped}}
-                          : json(nullptr);
-  doc["stress"] = nullptr;
-  doc["soak"] = nullptr;
-  return doc;
+  r.total_requests = requests;
+  r.total_errors = acc.errors();
+  r.total_checks = checks;
+  r.total_rps = acc.duration_s > 0 ? static_cast<double>(requests) / acc.duration_s : 0.0;
+  r.host = acc.host;
+  r.target_process = acc.target;
+  r.client = ClientInfo{plan.threads,
+                        acc.cpu_s,
+                        requests ? acc.cpu_s * 1e6 / static_cast<double>(requests) : 0.0,
+                        {}};
+  if (e.open_model()) r.open_model = OpenModel{acc.late, acc.dropped};
+  return r;
 }
 
-json stage_json(const Scenario& s, const PhaseResult& r, const PhasePlan& plan, double rate,
-                const json& target) {
+StressStage stage_result(const Scenario& s, const PhaseResult& r, const PhasePlan& plan,
+                         double rate, const std::vector<TargetSample>& target) {
   StepStats all;
   for (const auto& st : r.steps) all.merge(st);
   Window w;
@@ -75,23 +62,18 @@ json stage_json(const Scenario& s, const PhaseResult& r, const PhasePlan& plan, 
   w.target = &target;
   w.t_from_s = plan.t_offset_s;
   w.t_to_s = plan.t_offset_s + r.duration_s + 0.5;
-  const auto observed = observe(w);
-  bool passed = false;
-  const auto verdicts = evaluate_thresholds(s.thresholds, observed, &passed);
-  json failed = json::array();
-  for (const auto& v : verdicts) {
-    if (!v["passed"].get<bool>()) failed.push_back(v["expression"]);
+  StressStage stage;
+  stage.rate = rate;
+  stage.duration_s = r.duration_s;
+  stage.requests = w.requests;
+  stage.errors = w.errors;
+  stage.rps = w.duration_s > 0 ? static_cast<double>(w.requests) / w.duration_s : 0.0;
+  stage.latency = SparseHistogram::from(all.latency);
+  stage.observed = observe(w);
+  for (const auto& v : evaluate_thresholds(s.thresholds, *stage.observed, &stage.passed)) {
+    if (!v.passed) stage.failed.push_back(v.expression);
   }
-  return {{"rate", rate},
-          {"duration_s", r.duration_s},
-          {"requests", w.requests},
-          {"errors", w.errors},
-          {"rps", w.duration_s > 0 ? static_cast<double>(w.requests) / w.duration_s : 0.0},
-          {"latency", SparseHistogram::from(all.latency).to_json()},
-          {"percentiles_ms", percentiles_json(all.latency)},
-          {"observed", observed},
-          {"passed", passed},
-          {"failed", failed}};
+  return stage;
 }
 
 std::vector<TargetSample> soak_fit_samples(const RunTotals& acc) {
@@ -102,15 +84,15 @@ std::vector<TargetSample> soak_fit_samples(const RunTotals& acc) {
   return fit;
 }
 
-json soak_json(const Executor& e, const RunTotals& acc) {
-  if (e.kind != ExecutorKind::kSoak) return nullptr;
+std::optional<Soak> soak_result(const Executor& e, const RunTotals& acc) {
+  if (e.kind != ExecutorKind::kSoak) return std::nullopt;
   const auto fit = soak_fit_samples(acc);
   const double slope = rss_slope_bytes_per_s(fit);
   const double growth = slope * acc.duration_s;
-  return {{"rss_slope_bytes_per_s", fit.size() >= 2 ? json(slope) : json(nullptr)},
-          {"rss_growth_bytes", fit.size() >= 2 ? json(growth) : json(nullptr)},
-          {"leak_threshold_bytes", e.leak_threshold_bytes},
-          {"suspected_leak", fit.size() >= 2 && growth > e.leak_threshold_bytes}};
+  const bool trend = fit.size() >= 2;
+  return Soak{trend ? std::optional<double>(slope) : std::nullopt,
+              trend ? std::optional<double>(growth) : std::nullopt, e.leak_threshold_bytes,
+              trend && growth > e.leak_threshold_bytes};
 }
 
 std::map<std::int64_t, SeriesAnnotation> annotate(const SeriesStore& series,

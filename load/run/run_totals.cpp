@@ -5,32 +5,8 @@
 namespace neuro::load {
 namespace {
 
-using nlohmann::json;
-
-json host_json(const std::vector<HostSample>& samples, double offset) {
-  json out = json::array();
-  for (const auto& h : samples) {
-    out.push_back({{"t_s", static_cast<std::int64_t>(std::lround(offset + h.t_s))},
-                   {"cpu_percent", h.cpu_percent},
-                   {"mem_used_bytes", h.mem_used_bytes},
-                   {"net_rx_bytes_per_s", h.net_rx_bytes_per_s},
-                   {"net_tx_bytes_per_s", h.net_tx_bytes_per_s},
-                   {"disk_read_bytes_per_s", h.disk_read_bytes_per_s},
-                   {"disk_write_bytes_per_s", h.disk_write_bytes_per_s}});
-  }
-  return out;
-}
-
-json target_json(const std::vector<TargetSample>& samples, double offset) {
-  json out = json::array();
-  for (const auto& t : samples) {
-    out.push_back({{"t_s", static_cast<std::int64_t>(std::lround(offset + t.t_s))},
-                   {"cpu_percent", t.cpu_percent},
-                   {"rss_bytes", t.rss_bytes},
-                   {"processes", t.processes}});
-  }
-  return out;
-}
+// Sample times on the run's axis, in whole seconds.
+double on_axis(double offset, double t_s) { return static_cast<double>(std::lround(offset + t_s)); }
 
 }  // namespace
 
@@ -53,8 +29,14 @@ void add_phase(RunTotals& acc, const PhaseResult& r, const PhasePlan& plan) {
   for (const auto& [version, n] : r.responses_by_http_version) {
     acc.responses_by_http_version[version] += n;
   }
-  for (auto& h : host_json(r.host, plan.t_offset_s)) acc.host.push_back(h);
-  for (auto& t : target_json(r.target, plan.t_offset_s)) acc.target.push_back(t);
+  for (auto h : r.host) {
+    h.t_s = on_axis(plan.t_offset_s, h.t_s);
+    acc.host.push_back(h);
+  }
+  for (auto t : r.target) {
+    t.t_s = on_axis(plan.t_offset_s, t.t_s);
+    acc.target.push_back(t);
+  }
   for (auto t : r.target) {
     t.t_s += plan.t_offset_s;
     acc.target_samples.push_back(t);

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -18,9 +17,11 @@ struct RunTotals {
   std::vector<StepStats> steps;
   std::vector<PhasePlan> phases;  // as they ran, for the series' users and rate
   std::map<std::string, std::int64_t> responses_by_http_version;
-  nlohmann::json host = nlohmann::json::array();    // resources.host of the document
-  nlohmann::json target = nlohmann::json::array();  // resources.target of the document
-  std::vector<TargetSample> target_samples;         // the same, typed, for the soak fit
+  // resources.host and resources.target of the result: on the run's axis, in whole seconds as
+  // the document writes them (a stress stage's window picks its samples by those times).
+  std::vector<HostSample> host;
+  std::vector<TargetSample> target;
+  std::vector<TargetSample> target_samples;  // the same at their exact times, for the soak fit
   std::int64_t late = 0, dropped = 0;
   double duration_s = 0, cpu_s = 0;
   bool aborted = false, target_alive = true;

@@ -63,16 +63,16 @@ Prepared prepare(const Scenario& s) {
 }
 
 // Runs the planned phases in order on one time axis; a stress run stops after the first stage
-// that breaks a threshold. Returns the document's "stress" (null for other executors).
-json run_phases(const Scenario& s, const RunOptions& o, const Prepared& prepared,
-                const RunPlan& plan, Progress& progress, SeriesStore& series, RunTotals& totals) {
+// that breaks a threshold. Returns the result's "stress" (none for other executors).
+std::optional<Stress> run_phases(const Scenario& s, const RunOptions& o, const Prepared& prepared,
+                                 const RunPlan& plan, Progress& progress, SeriesStore& series,
+                                 RunTotals& totals) {
   if (!plan.stress) {
     const PhasePlan& phase = plan.phases.front();
     add_phase(totals, run_phase(s, prepared, phase, progress, series), phase);
-    return nullptr;
+    return std::nullopt;
   }
-  json stages = json::array();
-  json knee = nullptr;
+  Stress stress;
   double offset = 0;
   for (std::size_t i = 0; i < plan.phases.size(); ++i) {
     PhasePlan phase = plan.phases[i];
@@ -80,17 +80,17 @@ json run_phases(const Scenario& s, const RunOptions& o, const Prepared& prepared
     const double rate = plan.stage_rates[i];
     const PhaseResult r = run_phase(s, prepared, phase, progress, series);
     add_phase(totals, r, phase);
-    auto stage = stage_json(s, r, phase, rate / o.shard_count, totals.target);
-    const bool passed = stage["passed"].get<bool>();
-    progress.message("neuroperf load: stage " + std::to_string(stages.size()) + " at " +
+    StressStage stage = stage_result(s, r, phase, rate / o.shard_count, totals.target);
+    const bool passed = stage.passed;
+    progress.message("neuroperf load: stage " + std::to_string(stress.stages.size()) + " at " +
                      std::to_string(static_cast<long long>(rate)) + " req/s " +
                      (passed ? "held every threshold" : "broke a threshold"));
-    stages.push_back(std::move(stage));
+    stress.stages.push_back(std::move(stage));
     if (!passed) break;
-    knee = rate / o.shard_count;
+    stress.knee_rate = rate / o.shard_count;
     offset += r.duration_s;
   }
-  return {{"knee_rate", knee}, {"stages", stages}};
+  return stress;
 }
 
 }  // namespace
@@ -116,24 +116,22 @@ LoadRun execute_load(const Scenario& s, const RunOptions& o) {
   RunTotals totals;
   SeriesStore series(o.series_bucket_budget);
   const std::string started_at = utc_now();
-  json stress = run_phases(s, o, prepared, plan, progress, series, totals);
+  std::optional<Stress> stress = run_phases(s, o, prepared, plan, progress, series, totals);
   progress.finish();
 
-  json doc = run_document(s, o, plan, totals, started_at);
-  doc["client"]["warnings"] = client_warnings(s, o, plan, totals);
-  doc["stress"] = std::move(stress);
-  doc["soak"] = soak_json(s.executor, totals);
-  judge(doc, s, totals);
+  LoadResult result = run_result(s, o, plan, totals, started_at);
+  result.client->warnings = client_warnings(s, o, plan, totals);
+  result.stress = std::move(stress);
+  result.soak = soak_result(s.executor, totals);
+  judge(result, s, totals);
   auto annotations = annotate(series, totals.phases, totals.duration_s);
-  return LoadRun{std::move(doc), std::move(series), std::move(annotations)};
+  return LoadRun{std::move(result), std::move(series), std::move(annotations)};
 }
 
 json run_load(const Scenario& scenario, const RunOptions& options) {
   LoadRun run = execute_load(scenario, options);
-  json series = json::array();
-  for_each_series_point(run, [&](const json& point) { series.push_back(point); });
-  run.document["series"] = std::move(series);
-  return std::move(run.document);
+  for_each_series_point(run, [&](const SeriesPoint& p) { run.result.series.push_back(p); });
+  return to_json(run.result);
 }
 
 }  // namespace neuro::load

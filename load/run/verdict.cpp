@@ -4,15 +4,14 @@
 
 namespace neuro::load {
 
-void judge(nlohmann::json& doc, const Scenario& s, const RunTotals& acc) {
+void judge(LoadResult& r, const Scenario& s, const RunTotals& acc) {
   bool passed = true;
-  doc["thresholds"] = evaluate_thresholds(s.thresholds, observe(document_window(doc)), &passed);
-  if (!doc["stress"].is_null()) passed = !doc["stress"]["knee_rate"].is_null();
-  if (!doc["soak"].is_null() && doc["soak"]["suspected_leak"].get<bool>()) passed = false;
-  doc["aborted"] = acc.aborted;
-  doc["abort_reason"] =
-      acc.abort_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(acc.abort_reason);
-  doc["passed"] = passed && !acc.aborted;
+  r.thresholds = evaluate_thresholds(s.thresholds, observe(result_window(r)), &passed);
+  if (r.stress) passed = r.stress->knee_rate.has_value();
+  if (r.soak && r.soak->suspected_leak) passed = false;
+  r.aborted = acc.aborted;
+  r.abort_reason = acc.abort_reason;
+  r.passed = passed && !acc.aborted;
 }
 
 }  // namespace neuro::load

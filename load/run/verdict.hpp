@@ -3,14 +3,13 @@
 // suspected leak, and an aborted run fails.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include "load/results/load_result.hpp"
 #include "load/run/run_totals.hpp"
 #include "load/scenario/scenario.hpp"
 
 namespace neuro::load {
 
 // Sets the document's thresholds, aborted, abort_reason and passed; reads its stress and soak.
-void judge(nlohmann::json& document, const Scenario& scenario, const RunTotals& totals);
+void judge(LoadResult& result, const Scenario& scenario, const RunTotals& totals);
 
 }  // namespace neuro::load

@@ -96,69 +96,39 @@ void render(const json& doc, const std::string& html, const std::string& markdow
 // The report's view of a finished run without making its whole series JSON: the store is
 // coarsened to what a chart draws (result.json has the full series already), and each point is
 // handed over as the typed point it is (the runner's histograms are the report's type).
-load_report::LoadResult report_view(load::LoadRun& run) {
+load::LoadResult report_view(load::LoadRun& run) {
   run.series.coarsen_to(load_report::kMaxChartPoints);
-  std::vector<load_report::SeriesPoint> series;
-  series.reserve(run.series.points().size());
-  for (const auto& [t, point] : run.series.points()) {
-    load_report::SeriesPoint out;
-    out.t_s = t;
-    out.dt_s = run.series.resolution_s();
-    out.requests = point.requests;
-    out.errors = point.errors;
-    if (const auto a = run.annotations.find(t); a != run.annotations.end()) {
-      out.users = a->second.users;
-      out.rate = a->second.rate;
-    }
-    out.latency = point.latency;
-    // As the writer puts it in result.json: only where an iteration began.
-    if (point.iterations > 0) out.iterations = point.iterations;
-    out.ws_in = point.ws_in;
-    out.ws_out = point.ws_out;
-    series.push_back(std::move(out));
-  }
-  return load_report::parse_load_result(run.document, std::move(series));
+  load::LoadResult view = run.result;
+  view.series.reserve(run.series.points().size());
+  load::for_each_series_point(run, [&](const load::SeriesPoint& p) { view.series.push_back(p); });
+  return view;
 }
 
-// Whether anything judged the run (thresholds, a stress search, a soak's leak check); without
-// that a run "passes" by default, which must not read as a verdict.
-bool judged(const json& doc) {
-  return !doc["thresholds"].empty() || !doc["stress"].is_null() || !doc["soak"].is_null();
-}
-
-std::string verdict_line(const json& doc) {
+std::string verdict_line(const load::LoadResult& r) {
   std::ostringstream s;
-  const auto& totals = doc["totals"];
-  s << totals["requests"].get<std::int64_t>() << " requests, " << totals["errors"] << " errors, "
-    << static_cast<std::int64_t>(totals["rps"].get<double>()) << " req/s";
-  if (!doc["stress"].is_null()) {
-    s << ", knee "
-      << (doc["stress"]["knee_rate"].is_null() ? std::string("none")
-                                               : doc["stress"]["knee_rate"].dump())
+  s << r.total_requests << " requests, " << r.total_errors << " errors, "
+    << static_cast<std::int64_t>(r.total_rps) << " req/s";
+  if (r.stress) {
+    // As JSON writes the number (300.0), the way this line has always shown it.
+    s << ", knee " << (r.stress->knee_rate ? json(*r.stress->knee_rate).dump() : "none")
       << " req/s";
   }
-  s << " -> "
-    << (!doc["passed"].get<bool>() ? "FAIL"
-        : judged(doc)              ? "PASS"
-                                   : "not judged (no thresholds)");
+  s << " -> " << (!r.passed ? "FAIL" : r.judged() ? "PASS" : "not judged (no thresholds)");
   return s.str();
 }
 
-void print_failures(const json& doc) {
-  for (const auto& t : doc["thresholds"]) {
-    if (t["passed"].get<bool>()) continue;
-    std::cerr << "neuroperf load: threshold '" << t["expression"].get<std::string>()
-              << "' failed: observed "
-              << (t["observed"].is_null() ? std::string("nothing") : t["observed"].dump()) << " "
-              << t["unit"].get<std::string>() << "\n";
+void print_failures(const load::LoadResult& r) {
+  for (const auto& t : r.thresholds) {
+    if (t.passed) continue;
+    std::cerr << "neuroperf load: threshold '" << t.expression << "' failed: observed "
+              << (t.observed ? json(*t.observed).dump() : std::string("nothing")) << " " << t.unit
+              << "\n";
   }
-  for (const auto& w : doc["client"]["warnings"]) {
-    std::cerr << "neuroperf load: warning: " << w.get<std::string>() << "\n";
+  if (r.client) {
+    for (const auto& w : r.client->warnings) std::cerr << "neuroperf load: warning: " << w << "\n";
   }
-  const auto errors = doc["totals"]["errors"].get<std::int64_t>();
-  if (!judged(doc) && errors > 0) {
-    std::cerr << "neuroperf load: warning: " << errors << " of "
-              << doc["totals"]["requests"].get<std::int64_t>()
+  if (!r.judged() && r.total_errors > 0) {
+    std::cerr << "neuroperf load: warning: " << r.total_errors << " of " << r.total_requests
               << " requests failed, and no threshold judges them (add e.g. error_rate < 1%)\n";
   }
 }
@@ -211,25 +181,26 @@ int run_load(LoadArgs& a) {
     load_report::write_markdown_summary(view, md);
     write_file(dir / "summary.md", md.str());
   }
-  const json& doc = run.document;
-  print_failures(doc);
-  std::cerr << "neuroperf load: " << verdict_line(doc) << " (results in " << out_dir << ")\n";
-  return doc["passed"].get<bool>() ? 0 : common::to_int(ExitCode::kThresholdFailed);
+  print_failures(run.result);
+  std::cerr << "neuroperf load: " << verdict_line(run.result) << " (results in " << out_dir
+            << ")\n";
+  return run.result.passed ? 0 : common::to_int(ExitCode::kThresholdFailed);
 }
 
 int run_merge(const std::vector<std::string>& inputs, const std::string& out) {
   if (inputs.empty()) throw InvalidArgument("expected the shards' result JSON files");
   if (out.empty()) throw InvalidArgument("--out MERGED.json is required");
-  std::vector<json> docs;
-  docs.reserve(inputs.size());
-  for (const auto& path : inputs) docs.push_back(read_json(path));
-  json merged = load::merge_documents(docs, inputs);
+  std::vector<load::LoadResult> shards;
+  shards.reserve(inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    shards.push_back(std::move(load::read_shards({read_json(inputs[i])}, {inputs[i]}).front()));
+  }
+  const load::LoadResult merged = load::merge_results(shards, inputs);
+  shards.clear();
   const std::string verdict = verdict_line(merged);
-  const bool passed = merged["passed"].get<bool>();
-  docs.clear();
-  write_result_file(out, std::move(merged));
+  write_result_file(out, merged);
   std::cerr << "neuroperf merge: " << inputs.size() << " shards: " << verdict << "\n";
-  return passed ? 0 : common::to_int(ExitCode::kThresholdFailed);
+  return merged.passed ? 0 : common::to_int(ExitCode::kThresholdFailed);
 }
 
 int run_report(const std::string& input, const std::string& html, std::string markdown) {

@@ -176,7 +176,7 @@ LoadScenario read_load(const fs::path& root, const fs::path& result_file) {
     return s;
   }
   try {
-    s.result = load_report::parse_load_result(*doc);
+    s.result = load::parse_load_result(*doc);
   } catch (const common::Error& e) {
     s.problem = (s.dir / "result.json").string() + ": " + e.what();
   }

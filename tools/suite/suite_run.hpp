@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "load/report/load_result.hpp"
+#include "load/results/load_result.hpp"
 #include "tools/compare/benchmark_results.hpp"
 
 namespace neuro::suite {
@@ -67,7 +67,7 @@ struct Anchor {
 struct LoadScenario {
   std::filesystem::path dir;  // relative to the run folder
   std::optional<std::string> problem;
-  std::optional<load_report::LoadResult> result;
+  std::optional<load::LoadResult> result;
   bool has_report = false;  // DIR/report.html exists
 };
 
