@@ -10,9 +10,16 @@
 namespace neuro::load {
 namespace {
 
+namespace od = simdjson::ondemand;
+
+// The thread's latest answer: simdjson's On-Demand parser reads a padded copy of the body (the
+// padding lets its SIMD loads run past the end). On-Demand indexes the structure in one pass and
+// converts only the values a path reaches: a `check: {json: chunks, exists: true}` on a 700 KB
+// array of floats no longer parses 100,000 numbers it throws away.
 struct ThreadDocument {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
+  od::parser parser;
+  std::string padded;
+  od::document document;
   std::uint64_t generation = 0;
 };
 
@@ -21,32 +28,36 @@ ThreadDocument& thread_document() {
   return doc;
 }
 
-// The element at a dotted path: an object's member by key first, else an array's element by a
-// decimal index; nullopt when a step of the path is not there.
-std::optional<simdjson::dom::element> element_at(simdjson::dom::element node,
-                                                 const std::string& json_path) {
-  std::size_t from = 0;
-  while (from <= json_path.size()) {
-    const auto dot = json_path.find('.', from);
-    const std::string_view key = std::string_view(json_path).substr(
-        from, dot == std::string::npos ? std::string::npos : dot - from);
-    simdjson::dom::object object;
-    simdjson::dom::array array;
-    simdjson::dom::element next;
-    if (node.get(object) == simdjson::SUCCESS &&
-        object.at_key(key).get(next) == simdjson::SUCCESS) {
-      node = next;
-    } else if (node.get(array) == simdjson::SUCCESS && !key.empty() && key.size() < 10 &&
-               key.find_first_not_of("0123456789") == std::string_view::npos &&
-               array.at(std::stoul(std::string(key))).get(next) == simdjson::SUCCESS) {
-      node = next;
+// "data.items.0" as the JSON pointer "/data/items/0" ('~' and '/' escaped): an object's member
+// by key, an array's element by index, as the dotted path has always meant.
+std::string json_pointer(const std::string& json_path) {
+  std::string pointer;
+  pointer.reserve(json_path.size() + 8);
+  pointer += '/';
+  for (const char c : json_path) {
+    if (c == '.') {
+      pointer += '/';
+    } else if (c == '~') {
+      pointer += "~0";
+    } else if (c == '/') {
+      pointer += "~1";
     } else {
-      return std::nullopt;
+      pointer += c;
     }
-    if (dot == std::string::npos) break;
-    from = dot + 1;
   }
-  return node;
+  return pointer;
+}
+
+// Whether the body is one JSON value and nothing after it: the whole document is walked (brackets
+// balanced, strings closed, UTF-8 valid: what a truncated or non-JSON answer breaks) without
+// converting the numbers, which are checked where a path reads them.
+bool whole_document(od::document& document, std::string_view body) {
+  std::string_view raw;
+  if (document.raw_json().get(raw) != simdjson::SUCCESS) return false;
+  // raw_json ends where the walk stopped: at the end, or at a token after the value.
+  const auto end = static_cast<std::size_t>(raw.data() + raw.size() - body.data());
+  if (end >= body.size()) return true;
+  return body.find_first_not_of(" \t\r\n", end) == std::string_view::npos;
 }
 
 }  // namespace
@@ -54,34 +65,70 @@ std::optional<simdjson::dom::element> element_at(simdjson::dom::element node,
 JsonAnswer::JsonAnswer(std::string_view body) {
   ThreadDocument& doc = thread_document();
   generation_ = ++doc.generation;
-  valid_ = doc.parser.parse(body.data(), body.size()).get(doc.root) == simdjson::SUCCESS;
+  doc.padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  doc.padded.assign(body.data(), body.size());
+  const simdjson::padded_string_view view(doc.padded.data(), doc.padded.size(),
+                                          doc.padded.capacity());
+  valid_ = doc.parser.iterate(view).get(doc.document) == simdjson::SUCCESS &&
+           whole_document(doc.document, doc.padded);
 }
 
-// The element a path names in the answer made as `generation` on this thread, if it is there.
-std::optional<simdjson::dom::element> JsonAnswer::element(const std::string& json_path) const {
+// The text of the value a path names in this thread's latest answer, if it is there. Strings
+// unquoted; others as their JSON text in the body (normalised by the caller).
+std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) const {
   if (!valid_) return std::nullopt;
-  const ThreadDocument& doc = thread_document();
+  ThreadDocument& doc = thread_document();
   if (doc.generation != generation_) {
     throw std::logic_error("JsonAnswer: read after another answer was parsed on this thread");
   }
-  return element_at(doc.root, json_path);
+  od::value value;
+  if (doc.document.at_pointer(json_pointer(json_path)).get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  od::json_type type;
+  if (value.type().get(type) != simdjson::SUCCESS) return std::nullopt;
+  Found found;
+  found.kind = type == od::json_type::string ? Found::kString
+               : type == od::json_type::null ? Found::kNull
+                                             : Found::kOther;
+  std::string_view text;
+  if (found.kind == Found::kString) {
+    if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+  } else if (simdjson::to_json_string(value).get(text) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  found.text = std::string(text);
+  return found;
+}
+
+bool JsonAnswer::exists(const std::string& json_path) const {
+  if (!valid_) return false;
+  ThreadDocument& doc = thread_document();
+  if (doc.generation != generation_) {
+    throw std::logic_error("JsonAnswer: read after another answer was parsed on this thread");
+  }
+  od::value value;
+  return doc.document.at_pointer(json_pointer(json_path)).get(value) == simdjson::SUCCESS;
 }
 
 std::optional<std::string> JsonAnswer::value_at(const std::string& json_path) const {
-  const auto node = element(json_path);
-  if (!node) return std::nullopt;
-  if (node->is_string()) return std::string(std::string_view(*node));
-  if (node->is_null()) return std::string();
+  auto found = find(json_path);
+  if (!found) return std::nullopt;
+  if (found->kind == Found::kString) return std::move(found->text);
+  if (found->kind == Found::kNull) return std::string();
   // Numbers, booleans, objects and arrays in nlohmann's compact form (shortest round-trip
-  // numbers, sorted keys), as captures and `equals:` have always compared them.
-  return nlohmann::json::parse(simdjson::minify(*node)).dump();
+  // numbers, sorted keys), as captures and `equals:` have always compared them; the value is
+  // parsed whole here, so a malformed one reads as absent.
+  auto parsed = nlohmann::json::parse(found->text, nullptr, false);
+  if (parsed.is_discarded()) return std::nullopt;
+  return parsed.dump();
 }
 
 bool JsonAnswer::holds(const JsonCondition& c) const {
   using Op = JsonCondition::Op;
   // `exists` never needs the value as text: `check: {json: chunks, exists: true}` on a 1 MB
   // answer would otherwise print the whole array (30 ms) to throw it away.
-  if (c.op == Op::kExists) return element(c.json_path).has_value();
+  if (c.op == Op::kExists) return exists(c.json_path);
   const auto value = value_at(c.json_path);
   if (!value) return c.op == Op::kNotEquals;
   switch (c.op) {

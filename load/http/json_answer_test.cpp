@@ -82,6 +82,41 @@ TEST(JsonAnswer, LargeBodyReadToItsLastElement) {
   EXPECT_EQ(at(body, "chunks.20000.i"), std::nullopt);
 }
 
+TEST(JsonAnswer, StructureCheckedWholeValuesWhereRead) {
+  // One value and nothing after it; brackets closed; strings closed. Each is refused whole, so
+  // even a member before the damage does not exist.
+  for (const std::string body : {R"({"a": 1} x)", R"({"a": 1}{"b": 2})", R"({"a": [1, {"b": 2}})",
+                                 R"({"a": 1, "b": "open)", R"({"a": 1]})"}) {
+    const JsonAnswer answer(body);
+    EXPECT_FALSE(answer.holds(condition("a", JsonCondition::Op::kExists, ""))) << body;
+    EXPECT_EQ(answer.value_at("a"), std::nullopt) << body;
+  }
+  // A value is parsed where a path reads it: a malformed number reads as absent, its neighbour
+  // as itself.
+  EXPECT_EQ(at(R"({"a": 1.2.3, "b": 2})", "a"), std::nullopt);
+  EXPECT_EQ(at(R"({"a": 1.2.3, "b": 2})", "b"), "2");
+  // Trailing whitespace is not content.
+  EXPECT_EQ(at("{\"a\": 1}\n  ", "a"), "1");
+}
+
+TEST(JsonAnswer, KeysWithSlashOrTildeAreKeys) {
+  const std::string body = R"({"a/b": 1, "c~d": {"e": 2}, "~1": 3})";
+  EXPECT_EQ(at(body, "a/b"), "1");
+  EXPECT_EQ(at(body, "c~d.e"), "2");
+  EXPECT_EQ(at(body, "~1"), "3");
+  EXPECT_EQ(at(body, "a"), std::nullopt);
+}
+
+TEST(JsonAnswer, ReadsInAnyOrderAndAgain) {
+  const JsonAnswer answer(R"({"x": {"y": [1, 2]}, "a": "first", "z": null})");
+  EXPECT_EQ(answer.value_at("z"), "");
+  EXPECT_EQ(answer.value_at("a"), "first");
+  EXPECT_EQ(answer.value_at("x.y.1"), "2");
+  EXPECT_EQ(answer.value_at("a"), "first");
+  EXPECT_TRUE(answer.holds(condition("x.y", JsonCondition::Op::kExists, "")));
+  EXPECT_EQ(answer.value_at("x"), R"({"y":[1,2]})");
+}
+
 TEST(JsonAnswer, AnOlderAnswerIsNotReadAfterANewOne) {
   const JsonAnswer first(R"({"a": 1})");
   EXPECT_EQ(first.value_at("a"), "1");
