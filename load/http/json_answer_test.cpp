@@ -82,7 +82,7 @@ TEST(JsonAnswer, LargeBodyReadToItsLastElement) {
   EXPECT_EQ(at(body, "chunks.20000.i"), std::nullopt);
 }
 
-TEST(JsonAnswer, StructureCheckedWholeValuesWhereRead) {
+TEST(JsonAnswer, StructureWholeValuesWhereRead) {
   // One value and nothing after it; brackets closed; strings closed. Each is refused whole, so
   // even a member before the damage does not exist.
   for (const std::string body : {R"({"a": 1} x)", R"({"a": 1}{"b": 2})", R"({"a": [1, {"b": 2}})",

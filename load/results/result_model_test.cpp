@@ -34,7 +34,7 @@ std::string written(const LoadResult& r) {
 
 class RoundTrip : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(RoundTrip, DocumentComesBackUnchanged) {
+TEST_P(RoundTrip, Unchanged) {
   const std::string text = fixture_text(GetParam());
   const json doc = json::parse(text);
   const LoadResult r = parse_load_result(doc);
@@ -44,11 +44,14 @@ TEST_P(RoundTrip, DocumentComesBackUnchanged) {
   EXPECT_EQ(written(r), text);
 }
 
-INSTANTIATE_TEST_SUITE_P(Runner, RoundTrip,
+INSTANTIATE_TEST_SUITE_P(Fixture, RoundTrip,
                          ::testing::Values("flow.shard0.json", "flow.shard1.json",
                                            "flow.merged.json", "open.json", "stress.json"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
+                           // "flow.shard0.json" -> "flow_shard0": the file, within a
+                           // ctest line's 100 columns.
                            std::string name = info.param;
+                           name = name.substr(0, name.rfind(".json"));
                            for (char& c : name) {
                              if (c == '.') c = '_';
                            }
@@ -73,7 +76,7 @@ TEST(TypedMerge, ShardsMergeAsTheyDidBefore) {
 
 // The verdict a merge writes is the one a single run's judge would write on the same data:
 // judged again from the struct, thresholds in the scenario's order.
-TEST(TypedMerge, ThresholdsAreJudgedOnTheMergedStructs) {
+TEST(TypedMerge, ThresholdsJudgedOnMergedStructs) {
   const LoadResult merged = parse_load_result(json::parse(fixture_text("flow.merged.json")));
   ASSERT_EQ(merged.thresholds.size(), 5u);
   bool passed = true;
