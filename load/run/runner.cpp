@@ -29,6 +29,10 @@ std::string utc_now() {
 }
 
 Prepared prepare(const Scenario& s) {
+  // The file's `http: 2` is refused while parsing; --http2 comes after it.
+  if (s.http2 && s.uses_websocket()) {
+    throw common::InvalidArgument(std::string("--http2: ") + kWsOverHttp2);
+  }
   Prepared p;
   p.target = resolve_target(s.target);
   check_reachable(p.target, s.target, std::min(s.timeout_s, 5.0));

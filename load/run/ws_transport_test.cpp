@@ -3,18 +3,27 @@
 // payload, every client frame is masked, fragmented messages are measured once, sequence gaps
 // and repeats are counted, an early close keeps its code and is an error, a masked server frame
 // and an oversize message are refused with 1002 and 1009, a missing subprotocol fails the
-// handshake.
+// handshake: each over ws:// and over wss:// (the server's TLS on the same script). TLS alone:
+// an untrusted certificate or another name is a `tls` error (accepted with tls_verify: false), a
+// server that never answers the TLS handshake is a timeout, HTTP steps beside wss:// sessions go
+// over TLS too.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <thread>
 
 #include "load/run/runner.hpp"
 #include "load/scenario/scenario.hpp"
+#include "load/testing/tls_identity.hpp"
 #include "load/ws/frame.hpp"
 #include "load/ws/handshake.hpp"
 
@@ -23,17 +32,32 @@ namespace {
 
 using nlohmann::json;
 
-// One accepted connection: its handshake done, frames in and out.
+// One accepted connection, over TLS when `ssl` is set: its handshake done, frames in and out.
 class Peer {
  public:
-  explicit Peer(int fd) : fd_(fd) {}
-  ~Peer() { ::close(fd_); }
-  // Reads the upgrade request and answers 101 (with `subprotocol` when not empty).
-  std::string handshake(const std::string& subprotocol = "") {
+  Peer(int fd, SSL* ssl) : fd_(fd), ssl_(ssl) {}
+  ~Peer() {
+    if (ssl_) {
+      SSL_shutdown(ssl_);
+      SSL_free(ssl_);
+    }
+    ::close(fd_);
+  }
+  // The request head (through its blank line), read a byte at a time.
+  std::string read_head() {
     std::string head;
     char c;
-    while (head.find("\r\n\r\n") == std::string::npos && ::recv(fd_, &c, 1, 0) == 1) head += c;
+    while (head.find("\r\n\r\n") == std::string::npos && read(&c, 1) == 1) head += c;
+    return head;
+  }
+  // Reads the upgrade request and answers 101 (with `subprotocol` when not empty).
+  std::string handshake(const std::string& subprotocol = "") {
+    const std::string head = read_head();
     const auto at = head.find("Sec-WebSocket-Key: ");
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "no upgrade request: " << head;
+      return head;
+    }
     const std::string key = head.substr(at + 19, 24);
     std::string answer =
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -44,8 +68,9 @@ class Peer {
     return head;
   }
   void send_raw(const std::string& bytes) {
-    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(bytes.size()));
+    const ssize_t n = ssl_ ? SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size()))
+                           : ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    ASSERT_EQ(n, static_cast<ssize_t>(bytes.size()));
   }
   void send(ws::Opcode op, const std::string& payload, bool fin = true) {
     std::string f;
@@ -63,7 +88,7 @@ class Peer {
         return m;
       }
       char buf[4096];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      const ssize_t n = read(buf, sizeof buf);
       if (n <= 0) return std::nullopt;
       const auto e = reader_.feed(buf, static_cast<std::size_t>(n), [&](const ws::Message& m) {
         queue_.push_back(m);
@@ -76,33 +101,67 @@ class Peer {
     }
   }
   ws::ReadError error() const { return error_; }
+  // Until the client closes the connection (a server that stalls).
+  void wait_for_eof() {
+    char buf[4096];
+    while (::recv(fd_, buf, sizeof buf, 0) > 0) {
+    }
+  }
 
  private:
+  ssize_t read(char* data, std::size_t size) {
+    return ssl_ ? SSL_read(ssl_, data, static_cast<int>(size)) : ::recv(fd_, data, size, 0);
+  }
+
   int fd_;
+  SSL* ssl_;
   ws::FrameReader reader_{1 << 20, /*expect_masked=*/true};
   std::vector<ws::Message> queue_;
   std::vector<std::string> payloads_;
   ws::ReadError error_ = ws::ReadError::kNone;
 };
 
-// Accepts `connections` connections in turn and runs `script` on each.
+// Accepts the runner's reachability probe (a connection closed unused), then `sessions`
+// connections in turn, running `script` on each; with `tls`, over TLS (a connection whose TLS
+// handshake fails is counted in tls_failures() and not scripted).
 class ScriptedServer {
  public:
-  ScriptedServer(int connections, std::function<void(Peer&)> script) {
+  ScriptedServer(int sessions, std::function<void(Peer&)> script,
+                 const testing::TlsIdentity* tls = nullptr, const char* address = "127.0.0.1")
+      : tls_(tls), address_(address) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::inet_pton(AF_INET, address, &a.sin_addr);
     ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
     ::listen(listen_fd_, 16);
     socklen_t len = sizeof a;
     ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
     port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this, connections, script] {
-      for (int i = 0; i < connections; ++i) {
+    thread_ = std::thread([this, sessions, script] {
+      // SSL_write to a client that went away raises SIGPIPE: blocked, it is a failed write.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+      const int probe = ::accept(listen_fd_, nullptr, nullptr);
+      if (probe < 0) return;
+      ::close(probe);
+      for (int i = 0; i < sessions; ++i) {
         const int fd = ::accept(listen_fd_, nullptr, nullptr);
         if (fd < 0) return;
-        Peer peer(fd);
+        SSL* ssl = nullptr;
+        if (tls_) {
+          ssl = SSL_new(tls_->context());
+          SSL_set_fd(ssl, fd);
+          if (SSL_accept(ssl) != 1) {
+            ++tls_failures_;
+            SSL_free(ssl);
+            ::close(fd);
+            continue;
+          }
+        }
+        Peer peer(fd, ssl);
         script(peer);
       }
     });
@@ -112,61 +171,99 @@ class ScriptedServer {
     thread_.join();
     ::close(listen_fd_);
   }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // `scheme` "https" against a plain server: a TLS client meeting a server that never answers.
+  std::string url(const char* scheme = nullptr) const {
+    const std::string s = scheme ? scheme : tls_ ? "https" : "http";
+    return s + "://" + address_ + ":" + std::to_string(port_);
+  }
+  int tls_failures() const { return tls_failures_; }
 
  private:
+  const testing::TlsIdentity* tls_;
+  std::string address_;
   int listen_fd_ = -1;
   int port_ = 0;
+  std::atomic<int> tls_failures_{0};
   std::thread thread_;
 };
 
-json run(const std::string& ws_fields, const ScriptedServer& server, double duration_s = 5) {
-  const std::string yaml = "name: scripted\nsteps:\n  - ws:\n" + ws_fields +
-                           "executor: {type: constant-users, users: 1, iterations: 1, duration: " +
-                           std::to_string(duration_s) + "s}\n";
+// The steps' results of one user's one iteration; `top`: scenario lines before `steps:`
+// (tls_verify, ca_file, timeout), `steps`: the steps before the ws: one.
+json run_steps(const std::string& ws_fields, const std::string& url, const std::string& top = "",
+               const std::string& steps = "") {
+  const std::string yaml = "name: scripted\n" + top + "steps:\n" + steps + "  - ws:\n" + ws_fields +
+                           "executor: {type: constant-users, users: 1, iterations: 1, duration: "
+                           "5s}\n";
   RunOptions options;
   options.quiet = true;
   options.threads = 1;
-  // No auth step: the runner's reachability check opens (and closes) one connection first.
-  return run_load(parse_scenario(yaml, "scripted.yaml", server.url()), options)["steps"][0];
+  return run_load(parse_scenario(yaml, "scripted.yaml", url), options)["steps"];
 }
 
-// The runner checks the target answers with a plain connection before the run.
-void skip_probe(Peer&) {}
+// The ws: step's result when it is the only step.
+json run(const std::string& ws_fields, const std::string& url, const std::string& top = "") {
+  return run_steps(ws_fields, url, top)[0];
+}
 
-TEST(WsTransport, PingsFragmentsGapsAndMasking) {
+std::int64_t error_total(const json& step) {
+  std::int64_t n = 0;
+  for (const auto& [kind, count] : step["errors"].items()) n += count.get<std::int64_t>();
+  return n;
+}
+
+// Each test over ws:// (false) and wss:// (true): the same script behind the server's TLS, the
+// client verifying its certificate (trusted through ca_file, checked against 127.0.0.1).
+class WsTransport : public ::testing::TestWithParam<bool> {
+ protected:
+  const testing::TlsIdentity* tls() const { return GetParam() ? &identity_ : nullptr; }
+  json run_ws(const std::string& ws_fields, const ScriptedServer& server) const {
+    return run(ws_fields, server.url(),
+               GetParam() ? "ca_file: " + identity_.cert_file() + "\n" : std::string());
+  }
+
+ private:
+  testing::TlsIdentity identity_{/*offer_http2=*/false};
+};
+
+INSTANTIATE_TEST_SUITE_P(PlainAndTls, WsTransport, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Wss" : "Ws";
+                         });
+
+TEST_P(WsTransport, PingsFragmentsGapsAndMasking) {
   std::string pong, client_close;
   bool all_masked = true;
-  int counter = 0;
-  ScriptedServer server(2, [&](Peer& p) {
-    if (counter++ == 0) return skip_probe(p);
-    p.handshake();
-    p.send(ws::Opcode::kPing, "abc");
-    std::string payload;
-    auto m = p.next(&payload);
-    if (m && m->opcode == ws::Opcode::kPong) pong = payload;
-    // seq 0 in three fragments with a ping between them, then 1, 2, 5 (two missing), 4 (back).
-    p.send(ws::Opcode::kText, R"({"seq":0,)", false);
-    p.send(ws::Opcode::kContinuation, R"("timestamp":1.0,)", false);
-    p.send(ws::Opcode::kPing, "");
-    p.send(ws::Opcode::kContinuation, R"("x":1})", true);
-    for (int seq : {1, 2, 5, 4}) {
-      p.send(ws::Opcode::kText, R"({"seq":)" + std::to_string(seq) + "}");
-    }
-    // Reads until the client's close (a pong comes first), answers it.
-    while ((m = p.next(&payload))) {
-      if (m->opcode == ws::Opcode::kClose) {
-        client_close = std::to_string(m->close_code);
-        p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
-        break;
-      }
-    }
-    all_masked = p.error() == ws::ReadError::kNone;
-  });
-  const auto step = run(R"(      path: /x
+  ScriptedServer server(
+      1,
+      [&](Peer& p) {
+        p.handshake();
+        p.send(ws::Opcode::kPing, "abc");
+        std::string payload;
+        auto m = p.next(&payload);
+        if (m && m->opcode == ws::Opcode::kPong) pong = payload;
+        // seq 0 in three fragments with a ping between them, then 1, 2, 5 (two missing), 4 (back).
+        p.send(ws::Opcode::kText, R"({"seq":0,)", false);
+        p.send(ws::Opcode::kContinuation, R"("timestamp":1.0,)", false);
+        p.send(ws::Opcode::kPing, "");
+        p.send(ws::Opcode::kContinuation, R"("x":1})", true);
+        for (int seq : {1, 2, 5, 4}) {
+          p.send(ws::Opcode::kText, R"({"seq":)" + std::to_string(seq) + "}");
+        }
+        // Reads until the client's close (a pong comes first), answers it.
+        while ((m = p.next(&payload))) {
+          if (m->opcode == ws::Opcode::kClose) {
+            client_close = std::to_string(m->close_code);
+            p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
+            break;
+          }
+        }
+        all_masked = p.error() == ws::ReadError::kNone;
+      },
+      tls());
+  const auto step = run_ws(R"(      path: /x
       receive: {duration: 500ms, seq_field: seq}
 )",
-                        server);
+                           server);
   const auto& ws = step["ws"];
   EXPECT_EQ(pong, "abc");
   EXPECT_TRUE(all_masked);
@@ -176,70 +273,184 @@ TEST(WsTransport, PingsFragmentsGapsAndMasking) {
   EXPECT_EQ(ws["seq_gaps"], 2);
   EXPECT_EQ(ws["seq_backwards"], 1);
   EXPECT_EQ(ws["close_codes"], json({{"1000", 1}}));
+  EXPECT_EQ(ws["sessions"], 1);
   EXPECT_EQ(step["errors"]["read"], 0);
+  EXPECT_EQ(step["errors"]["tls"], 0);
 }
 
-TEST(WsTransport, EarlyCloseKeepsItsCodeAndIsAnError) {
-  int counter = 0;
+TEST_P(WsTransport, EarlyCloseKeepsItsCodeAndIsAnError) {
   std::string echoed;
-  ScriptedServer server(2, [&](Peer& p) {
-    if (counter++ == 0) return;
-    p.handshake();
-    p.send(ws::Opcode::kClose, std::string("\x03\xf3", 2) + "overloaded");  // 1011
-    std::string payload;
-    if (auto m = p.next(&payload); m && m->opcode == ws::Opcode::kClose) {
-      echoed = std::to_string(m->close_code);
-    }
-  });
-  const auto step = run("      path: /x\n      receive: {duration: 2s}\n", server);
+  ScriptedServer server(
+      1,
+      [&](Peer& p) {
+        p.handshake();
+        p.send(ws::Opcode::kClose, std::string("\x03\xf3", 2) + "overloaded");  // 1011
+        std::string payload;
+        if (auto m = p.next(&payload); m && m->opcode == ws::Opcode::kClose) {
+          echoed = std::to_string(m->close_code);
+        }
+      },
+      tls());
+  const auto step = run_ws("      path: /x\n      receive: {duration: 2s}\n", server);
   EXPECT_EQ(step["ws"]["close_codes"], json({{"1011", 1}}));
   EXPECT_EQ(step["ws"]["errors"]["closed"], 1);
   EXPECT_EQ(step["errors"]["read"], 1);
   EXPECT_EQ(echoed, "1011");
 }
 
-TEST(WsTransport, RefusesMaskedFramesAndBigMessages) {
+TEST_P(WsTransport, RefusesMaskedFramesAndBigMessages) {
   for (const bool oversize : {false, true}) {
-    int counter = 0;
     std::string code;
-    ScriptedServer server(2, [&](Peer& p) {
-      if (counter++ == 0) return;
-      p.handshake();
-      std::string f;
-      if (oversize) {
-        ws::append_frame(f, ws::Opcode::kBinary, std::string(300, 'x'), true, std::nullopt);
-      } else {
-        ws::append_frame(f, ws::Opcode::kText, "hi", true, 0x11223344);
-      }
-      p.send_raw(f);
-      std::string payload;
-      if (auto m = p.next(&payload); m && m->opcode == ws::Opcode::kClose) {
-        code = std::to_string(m->close_code);
-      }
-    });
+    ScriptedServer server(
+        1,
+        [&](Peer& p) {
+          p.handshake();
+          std::string f;
+          if (oversize) {
+            ws::append_frame(f, ws::Opcode::kBinary, std::string(300, 'x'), true, std::nullopt);
+          } else {
+            ws::append_frame(f, ws::Opcode::kText, "hi", true, 0x11223344);
+          }
+          p.send_raw(f);
+          std::string payload;
+          if (auto m = p.next(&payload); m && m->opcode == ws::Opcode::kClose) {
+            code = std::to_string(m->close_code);
+          }
+        },
+        tls());
     const auto step =
-        run("      path: /x\n      max_message: 200B\n      receive: {duration: 2s}\n", server);
+        run_ws("      path: /x\n      max_message: 200B\n      receive: {duration: 2s}\n", server);
     EXPECT_EQ(code, oversize ? "1009" : "1002");
     EXPECT_EQ(step["ws"]["errors"][oversize ? "too_big" : "protocol"], 1);
     EXPECT_EQ(step["errors"]["read"], 1);
   }
 }
 
-TEST(WsTransport, MissingSubprotocolFailsTheHandshake) {
-  int counter = 0;
+TEST_P(WsTransport, MissingSubprotocolFailsTheHandshake) {
   std::string asked;
-  ScriptedServer server(2, [&](Peer& p) {
-    if (counter++ == 0) return;
-    const auto head = p.handshake();
-    const auto at = head.find("Sec-WebSocket-Protocol: ");
-    if (at != std::string::npos) asked = head.substr(at + 24, head.find("\r\n", at) - at - 24);
-  });
+  ScriptedServer server(
+      1,
+      [&](Peer& p) {
+        const auto head = p.handshake();
+        const auto at = head.find("Sec-WebSocket-Protocol: ");
+        if (at != std::string::npos) asked = head.substr(at + 24, head.find("\r\n", at) - at - 24);
+      },
+      tls());
   const auto step =
-      run("      path: /x\n      subprotocol: eeg.v1\n      receive: {duration: 1s}\n", server);
+      run_ws("      path: /x\n      subprotocol: eeg.v1\n      receive: {duration: 1s}\n", server);
   EXPECT_EQ(asked, "eeg.v1");
   EXPECT_EQ(step["ws"]["errors"]["handshake"], 1);
   EXPECT_EQ(step["ws"]["sessions"], 0);
   EXPECT_EQ(step["errors"]["status_unexpected"], 1);
+}
+
+// More than a turn's 2 MiB in a burst, in messages that span many TLS records: each arrives
+// whole, in order, and the session still closes cleanly.
+TEST_P(WsTransport, BurstsLongerThanATurnArriveWhole) {
+  std::string client_close;
+  ScriptedServer server(
+      1,
+      [&](Peer& p) {
+        p.handshake();
+        std::string burst;
+        for (int seq = 0; seq < 300; ++seq) {
+          std::string payload = R"({"seq":)" + std::to_string(seq) + ",\"pad\":\"";
+          payload.append(seq == 150 ? 1 << 20 : 10'000, 'x');
+          ws::append_frame(burst, ws::Opcode::kText, payload + "\"}", true, std::nullopt);
+        }
+        p.send_raw(burst);
+        std::string payload;
+        while (auto m = p.next(&payload)) {
+          if (m->opcode == ws::Opcode::kClose) {
+            client_close = std::to_string(m->close_code);
+            p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
+            return;
+          }
+        }
+      },
+      tls());
+  const auto step =
+      run_ws("      path: /x\n      receive: {duration: 1s, seq_field: seq}\n", server);
+  EXPECT_EQ(step["ws"]["messages_in"], 300) << step.dump();
+  EXPECT_EQ(step["ws"]["seq_gaps"], 0);
+  EXPECT_EQ(step["ws"]["seq_backwards"], 0);
+  EXPECT_EQ(step["ws"]["close_codes"], json({{"1000", 1}}));
+  EXPECT_EQ(client_close, "1000");
+  EXPECT_EQ(error_total(step), 0);
+}
+
+// A session that sends one message and closes when the client does.
+void one_message(Peer& p) {
+  p.handshake();
+  p.send(ws::Opcode::kText, R"({"seq":0})");
+  std::string payload;
+  while (auto m = p.next(&payload)) {
+    if (m->opcode == ws::Opcode::kClose) {
+      p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
+      return;
+    }
+  }
+}
+
+constexpr const char* kShortReceive = "      path: /x\n      receive: {duration: 200ms}\n";
+
+// tls_verify is on by default: a certificate nothing vouches for fails the TLS handshake, as it
+// fails libcurl's over https://; tls_verify: false (--insecure) takes it.
+TEST(WsTransportTls, UntrustedCertificateIsATlsErrorUnlessVerifyIsOff) {
+  testing::TlsIdentity identity(false);
+  for (const bool verify : {true, false}) {
+    ScriptedServer server(1, one_message, &identity);
+    const auto step = run(kShortReceive, server.url(), verify ? "" : "tls_verify: false\n");
+    EXPECT_EQ(step["errors"]["tls"], verify ? 1 : 0) << step.dump();
+    EXPECT_EQ(step["errors"]["connect"], 0);
+    EXPECT_EQ(step["ws"]["sessions"], verify ? 0 : 1);
+    EXPECT_EQ(step["ws"]["messages_in"], verify ? 0 : 1);
+    EXPECT_EQ(server.tls_failures(), verify ? 1 : 0);
+  }
+}
+
+// The certificate is trusted (ca_file) but names 127.0.0.1: reached as 127.0.0.2, it is
+// another host's.
+TEST(WsTransportTls, CertificateForAnotherAddressIsATlsError) {
+  testing::TlsIdentity identity(false);
+  ScriptedServer server(1, one_message, &identity, "127.0.0.2");
+  const auto step = run(kShortReceive, server.url(), "ca_file: " + identity.cert_file() + "\n");
+  EXPECT_EQ(step["errors"]["tls"], 1) << step.dump();
+  EXPECT_EQ(step["ws"]["sessions"], 0);
+  EXPECT_EQ(server.tls_failures(), 1);
+}
+
+// A server that accepts the connection and never answers the ClientHello: the session's
+// timeout, as for a stalled upgrade (the TLS handshake is part of connecting).
+TEST(WsTransportTls, StalledTlsHandshakeIsATimeout) {
+  ScriptedServer server(1, [](Peer& p) { p.wait_for_eof(); });
+  const auto step = run(kShortReceive, server.url("https"), "timeout: 1s\n");
+  EXPECT_EQ(step["errors"]["timeout"], 1) << step.dump();
+  EXPECT_EQ(step["errors"]["tls"], 0);
+  EXPECT_EQ(step["ws"]["sessions"], 0);
+}
+
+// HTTP steps of a wss:// scenario go to the same TLS server (libcurl, nested in the loop), not
+// in plain text to its port.
+TEST(WsTransportTls, HttpStepsBesideWssSessionsUseTls) {
+  testing::TlsIdentity identity(false);
+  std::string request;
+  int connection = 0;
+  ScriptedServer server(
+      2,
+      [&](Peer& p) {
+        if (connection++ == 1) return one_message(p);
+        request = p.read_head();
+        p.send_raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+      },
+      &identity);
+  const std::string top = "ca_file: " + identity.cert_file() + "\n";
+  const std::string health = "  - {name: health, path: /health}\n";
+  const auto steps = run_steps(kShortReceive, server.url(), top, health);
+  EXPECT_EQ(request.rfind("GET /health HTTP/1.1\r\n", 0), 0u) << request;
+  EXPECT_EQ(error_total(steps[0]), 0) << steps.dump();
+  EXPECT_EQ(error_total(steps[1]), 0) << steps.dump();
+  EXPECT_EQ(steps[1]["ws"]["messages_in"], 1);
 }
 
 }  // namespace

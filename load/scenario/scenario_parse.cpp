@@ -338,10 +338,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     problems.add(root["executor"], "thresholds",
                  "a stress executor needs thresholds: they decide where the knee is");
   }
-  if (s.uses_websocket() && s.uses_libcurl() && root["steps"]) {
-    problems.add(root["steps"], "steps",
-                 "ws: steps speak plain HTTP/1.1 upgrades (ws://); wss:// and http: 2 are not "
-                 "supported yet");
+  if (s.uses_websocket() && s.http2 && root["steps"]) {
+    problems.add(root["http"] ? root["http"] : root["steps"], "http", kWsOverHttp2);
   }
   problems.throw_if_any();
   return s;

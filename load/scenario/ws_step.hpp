@@ -14,6 +14,12 @@
 
 namespace neuro::load {
 
+// Why a scenario with ws: steps cannot ask for HTTP/2 (in the file or with --http2).
+inline constexpr const char* kWsOverHttp2 =
+    "ws: steps open WebSocket sessions with HTTP/1.1 upgrades (ws://, or wss:// on an https:// "
+    "target); WebSocket over HTTP/2 (RFC 8441) is another protocol and not supported: drop "
+    "http: 2 (--http2) or move the ws: steps to a scenario of their own";
+
 // Synthetic EEG sent packet by packet: packet k of a device carries
 // floor((k+1) * rate * every) - floor(k * rate * every) samples per channel, so the rate is exact.
 struct WsEeg {

@@ -129,8 +129,13 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
   step.method = "GET";
   if (!ws["path"] || !ws["path"].IsScalar() || ws["path"].Scalar().empty() ||
       ws["path"].Scalar()[0] != '/') {
+    const std::string path = ws["path"] && ws["path"].IsScalar() ? ws["path"].Scalar() : "";
+    // A URL here would name a second host: the sessions go to the target, as HTTP steps do.
+    const bool url = path.rfind("ws://", 0) == 0 || path.rfind("wss://", 0) == 0;
     problems.add(ws["path"] ? ws["path"] : ws, at + ".path",
-                 "expected a path starting with '/' (the query may carry ?token=${token})");
+                 url ? "expected a path starting with '/': the scheme and host are the "
+                       "target's (an https:// target makes the sessions wss://)"
+                     : "expected a path starting with '/' (the query may carry ?token=${token})");
   } else {
     step.path = ws["path"].Scalar();
   }

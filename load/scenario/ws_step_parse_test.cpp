@@ -115,12 +115,32 @@ thresholds: ['gaps = 0', 'ws_p99 < 5']
   }
 }
 
-TEST(WsStepParse, WssIsRefusedForNow) {
-  const auto m = problems_of(R"(target: https://127.0.0.1:1
+// wss:// is the target's scheme, as https:// is for HTTP steps; HTTP/2 stays refused.
+TEST(WsStepParse, HttpsTargetsAreWssAndHttp2IsRefused) {
+  const auto s = parse_scenario(R"(target: https://127.0.0.1:1
+tls_verify: false
+steps:
+  - {name: login, path: /health}
+  - ws: {path: /ws, receive: {duration: 1s}}
+executor: {type: constant-users, users: 1, duration: 1s}
+)",
+                                "w.yaml");
+  EXPECT_TRUE(s.uses_websocket());
+  EXPECT_FALSE(s.tls_verify);
+  const auto h2 = problems_of(R"(target: https://127.0.0.1:1
+http: "2"
 steps: [{ws: {path: /ws, receive: {duration: 1s}}}]
 executor: {type: constant-users, users: 1, duration: 1s}
 )");
-  EXPECT_NE(m.find("wss:// and http: 2 are not supported yet"), std::string::npos) << m;
+  EXPECT_NE(h2.find(std::string("w.yaml:2: http: ") + kWsOverHttp2), std::string::npos) << h2;
+  const auto m = problems_of(R"(target: http://127.0.0.1:1
+steps: [{ws: {path: 'wss://other:443/ws', receive: {duration: 1s}}}]
+executor: {type: constant-users, users: 1, duration: 1s}
+)");
+  EXPECT_NE(m.find("steps[0].ws.path: expected a path starting with '/': the scheme and host are "
+                   "the target's (an https:// target makes the sessions wss://)"),
+            std::string::npos)
+      << m;
 }
 
 }  // namespace

@@ -42,6 +42,8 @@ class CurlTransport final : public Transport {
   std::int64_t open_connections() const override { return connections_open_; }
   std::int64_t open_connections_peak() const override { return connections_peak_; }
   std::map<std::string, std::int64_t> responses_by_http_version(std::int64_t) const override;
+  // Its epoll set, for a transport that nests it in its own (ws_transport.hpp over https://).
+  int epoll_fd() const { return epoll_fd_; }
 
  private:
   struct Handle {

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "load/engine/curl/curl_transport.hpp"
 #include "load/engine/user_driver.hpp"
 #include "load/http/json_answer.hpp"
 #include "load/ws/handshake.hpp"
@@ -78,6 +79,7 @@ std::string epoch_text(std::int64_t epoch_ns) {
 
 WsTransport::~WsTransport() {
   for (auto& s : sessions_) {
+    tls_close(s.tls);
     if (s.fd >= 0) ::close(s.fd);
   }
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
@@ -92,6 +94,7 @@ void WsTransport::begin(UserDriver& driver, std::size_t slots) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   slots_.resize(slots);
   other_host_ = !loopback(config_->address);
+  if (config_->target.tls) tls_ = std::make_unique<WsTlsContext>(config_->transport);
   bool plain_steps = false;
   for (const auto& step : config_->scenario->steps) {
     plain_steps = plain_steps || !step.ws;
@@ -104,12 +107,23 @@ void WsTransport::begin(UserDriver& driver, std::size_t slots) {
     packets_.push_back(std::move(per_profile));
   }
   if (plain_steps) {
-    http_ = std::make_unique<EpollTransport>();
-    http_->begin(driver, slots);
+    // The HTTP steps go where they would go without ws: steps: https:// is libcurl's.
+    int http_epoll_fd = -1;
+    if (config_->target.tls || config_->transport.http2) {
+      auto curl = std::make_unique<CurlTransport>();
+      curl->begin(driver, slots);
+      http_epoll_fd = curl->epoll_fd();
+      http_ = std::move(curl);
+    } else {
+      auto epoll = std::make_unique<EpollTransport>();
+      epoll->begin(driver, slots);
+      http_epoll_fd = epoll->epoll_fd();
+      http_ = std::move(epoll);
+    }
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u32 = kHttpTag;
-    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, http_->epoll_fd(), &ev);
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, http_epoll_fd, &ev);
   }
 }
 
@@ -208,9 +222,17 @@ void WsTransport::open_session(std::uint32_t slot, std::uint32_t device, std::in
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s.fd, &ev) != 0) {
     return finish(s, ErrorKind::kConnect, now);
   }
+  // wss://: TLS on this socket; the upgrade request waits in `out` for its handshake.
+  if (tls_ && !tls_->open(s.tls, s.fd, config_->target.host)) {
+    return finish(s, ErrorKind::kTls, now);
+  }
   const int rc =
       ::connect(s.fd, reinterpret_cast<const sockaddr*>(&config_->address), config_->address_size);
   if (rc == 0) {
+    if (s.tls.ssl) {
+      s.state = State::kTls;
+      return on_tls(s, now);
+    }
     s.state = State::kHandshake;
     flush(s, now);
   } else if (errno != EINPROGRESS) {
@@ -227,7 +249,9 @@ void WsTransport::arm(Session& s, std::int64_t at_ns) {
 
 void WsTransport::flush(Session& s, std::int64_t now) {
   while (s.out_at < s.out.size()) {
-    const ssize_t n = ::send(s.fd, s.out.data() + s.out_at, s.out.size() - s.out_at, MSG_NOSIGNAL);
+    const ssize_t n =
+        s.tls.ssl ? tls_send(s.tls, s.out.data() + s.out_at, s.out.size() - s.out_at)
+                  : ::send(s.fd, s.out.data() + s.out_at, s.out.size() - s.out_at, MSG_NOSIGNAL);
     if (n > 0) {
       s.out_at += static_cast<std::size_t>(n);
       continue;
@@ -261,12 +285,36 @@ void WsTransport::on_event(Session& s, std::uint32_t events, std::int64_t now) {
     ::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0) return finish(s, ErrorKind::kConnect, now);
     if (!(events & EPOLLOUT)) return;
+    if (s.tls.ssl) {
+      s.state = State::kTls;
+      return on_tls(s, now);
+    }
     s.state = State::kHandshake;
   }
-  if (events & EPOLLOUT && s.out_at < s.out.size()) flush(s, now);
-  if (s.state != State::kFree && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
-    on_readable(s, now);
+  if (s.state == State::kTls) return on_tls(s, now);
+  constexpr std::uint32_t kReadable = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
+  // TLS may turn a direction around: a write waiting for the peer's bytes, a read (a key
+  // update's answer) for room to write. Plain sessions never set these.
+  const bool writable = events & EPOLLOUT || (s.tls.write_wants_read && events & kReadable);
+  const bool readable = events & kReadable || (s.tls.read_wants_write && events & EPOLLOUT);
+  if (writable && s.out_at < s.out.size()) flush(s, now);
+  if (s.state != State::kFree && readable) on_readable(s, now);
+}
+
+void WsTransport::on_tls(Session& s, std::int64_t now) {
+  switch (tls_handshake(s.tls)) {
+    case TlsProgress::kWaiting:  // any event on the socket tries again
+      return;
+    case TlsProgress::kFailed:  // refused certificate, no TLS on the port, a reset
+      return finish(s, ErrorKind::kTls, now);
+    case TlsProgress::kDone:
+      break;
   }
+  s.state = State::kHandshake;
+  const std::uint32_t index = index_of(s);
+  flush(s, now);
+  // Read-ahead may already hold the server's first bytes, and their edge is spent.
+  if (sessions_[index].state != State::kFree) on_readable(s, now);
 }
 
 void WsTransport::on_readable(Session& s, std::int64_t now) {
@@ -277,7 +325,16 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
       s.more_to_read = true;
       return;
     }
-    const ssize_t n = ::recv(s.fd, read_buffer_.data(), read_buffer_.size(), 0);
+    // A plain recv that fills less than the buffer has drained the socket; TLS reads records
+    // until the socket would block (what it holds decrypted must not wait for an edge).
+    bool drained;
+    ssize_t n;
+    if (s.tls.ssl) {
+      n = tls_recv(s.tls, read_buffer_.data(), read_buffer_.size(), drained);
+    } else {
+      n = ::recv(s.fd, read_buffer_.data(), read_buffer_.size(), 0);
+      drained = n < static_cast<ssize_t>(read_buffer_.size());
+    }
     if (n < 0 && would_block(errno)) return;
     if (n < 0 && errno == EINTR) continue;
     if (s.refused) {
@@ -310,7 +367,7 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
       const auto r = ws::read_handshake_response(std::string_view(s.head).substr(key_bytes), key,
                                                  ws_step(s).subprotocol);
       if (r.state == ws::HandshakeResult::State::kNeedMore) {
-        if (got < read_buffer_.size()) return;
+        if (drained) return;
         continue;
       }
       if (r.state == ws::HandshakeResult::State::kRejected) {
@@ -344,7 +401,7 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
       if (s.state != State::kFree) arm(s, s.deadline_ns);
       continue;
     }
-    if (got < read_buffer_.size()) return;
+    if (drained) return;
   }
 }
 
@@ -538,6 +595,7 @@ void WsTransport::on_timer(Session& s, std::int64_t now) {
     case State::kFree:
       return;
     case State::kConnecting:
+    case State::kTls:
     case State::kHandshake:
       return finish(s, ErrorKind::kTimeout, now);
     case State::kOpen: {
@@ -562,6 +620,7 @@ void WsTransport::on_timer(Session& s, std::int64_t now) {
 
 void WsTransport::finish(Session& s, std::optional<ErrorKind> error, std::int64_t now, int status) {
   if (s.state == State::kFree) return;
+  tls_close(s.tls);  // close_notify when the session is intact
   if (s.fd >= 0) {
     ::close(s.fd);
     s.fd = -1;

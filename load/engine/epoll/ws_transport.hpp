@@ -3,8 +3,9 @@
 // schedule, receiving until its duration or condition, then the close handshake) and is one
 // "request" of the user model that ends when the last session closes. No session blocks the
 // thread: thousands share it, each a small state (its buffers are freed while it is idle).
-// Plain HTTP steps of the same scenario go to an EpollTransport whose epoll set is nested in
-// this one.
+// An https:// target makes the sessions wss:// (ws_tls.hpp: TLS on the same sockets, its
+// handshake one more state). Plain HTTP steps of the same scenario go to an EpollTransport (a
+// CurlTransport over https://) whose epoll set is nested in this one.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 
 #include "load/engine/epoll/epoll_transport.hpp"
 #include "load/engine/epoll/ws_packets.hpp"
+#include "load/engine/epoll/ws_tls.hpp"
 #include "load/engine/event_wait.hpp"
 #include "load/engine/transport.hpp"
 #include "load/results/request_stats.hpp"
@@ -49,9 +51,11 @@ class WsTransport final : public Transport {
   }
 
  private:
-  enum class State { kFree, kConnecting, kHandshake, kOpen, kDraining, kClosing };
+  // kTls: the TLS handshake of a wss:// session, between the TCP connect and the upgrade.
+  enum class State { kFree, kConnecting, kTls, kHandshake, kOpen, kDraining, kClosing };
   struct Session {
     int fd = -1;
+    TlsLink tls;  // wss:// only
     State state = State::kFree;
     std::uint32_t slot = 0;
     std::uint32_t device = 0;
@@ -86,6 +90,7 @@ class WsTransport final : public Transport {
   void open_session(std::uint32_t slot, std::uint32_t device, std::int64_t now);
   void on_event(Session& s, std::uint32_t events, std::int64_t now);
   void on_readable(Session& s, std::int64_t now);
+  void on_tls(Session& s, std::int64_t now);
   void on_open(Session& s, std::int64_t now);
   void on_message(Session& s, const ws::Message& m, std::int64_t now, std::int64_t epoch_ns);
   void measure(Session& s, std::string_view payload, bool text, std::int64_t now,
@@ -105,7 +110,9 @@ class WsTransport final : public Transport {
 
   UserDriver* driver_ = nullptr;
   const LoadThreadConfig* config_ = nullptr;
-  std::unique_ptr<EpollTransport> http_;  // plain HTTP steps, when the scenario has some
+  // Plain HTTP steps, when the scenario has some: EpollTransport, or CurlTransport for TLS.
+  std::unique_ptr<Transport> http_;
+  std::unique_ptr<WsTlsContext> tls_;  // an https:// target: every session is wss://
   // Per step, one per eeg entry (profile) of the step.
   std::vector<std::vector<std::unique_ptr<WsPackets>>> packets_;
   std::vector<Session> sessions_;
