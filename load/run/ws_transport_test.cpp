@@ -453,5 +453,24 @@ TEST(WsTransportTls, HttpStepsBesideWssSessionsUseTls) {
   EXPECT_EQ(steps[1]["ws"]["messages_in"], 1);
 }
 
+// --http2 is applied after parsing (which refuses `http: 2` beside ws: steps): the run refuses
+// it before connecting.
+TEST(WsTransportOptions, Http2IsRefused) {
+  Scenario s = parse_scenario(
+      "steps: [{ws: {path: /x, receive: {duration: 1s}}}]\n"
+      "executor: {type: constant-users, users: 1, iterations: 1, duration: 1s}\n",
+      "h2.yaml", "http://127.0.0.1:1");
+  s.http2 = true;
+  RunOptions options;
+  options.quiet = true;
+  try {
+    run_load(s, options);
+    ADD_FAILURE() << "ran";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("WebSocket over HTTP/2 (RFC 8441)"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace neuro::load
