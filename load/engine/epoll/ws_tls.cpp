@@ -164,6 +164,9 @@ ssize_t tls_recv(TlsLink& link, char* data, std::size_t size, bool& drained) {
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
       link.read_wants_write = e == SSL_ERROR_WANT_WRITE;
       drained = true;
+      // The read that found the socket empty set up a record buffer (17 KB) that
+      // SSL_MODE_RELEASE_BUFFERS keeps: an idle session holds none (a no-op with bytes pending).
+      SSL_free_buffers(link.ssl);
       if (got > 0) return static_cast<ssize_t>(got);
       errno = EAGAIN;
       return -1;
