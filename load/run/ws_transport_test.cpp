@@ -225,12 +225,12 @@ class WsTransport : public ::testing::TestWithParam<bool> {
   testing::TlsIdentity identity_{/*offer_http2=*/false};
 };
 
-INSTANTIATE_TEST_SUITE_P(PlainAndTls, WsTransport, ::testing::Bool(),
+INSTANTIATE_TEST_SUITE_P(Tls, WsTransport, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& info) {
                            return info.param ? "Wss" : "Ws";
                          });
 
-TEST_P(WsTransport, PingsFragmentsGapsAndMasking) {
+TEST_P(WsTransport, PingsFragmentsGapsMasking) {
   std::string pong, client_close;
   bool all_masked = true;
   ScriptedServer server(
@@ -278,7 +278,7 @@ TEST_P(WsTransport, PingsFragmentsGapsAndMasking) {
   EXPECT_EQ(step["errors"]["tls"], 0);
 }
 
-TEST_P(WsTransport, EarlyCloseKeepsItsCodeAndIsAnError) {
+TEST_P(WsTransport, EarlyCloseKeepsItsCode) {
   std::string echoed;
   ScriptedServer server(
       1,
@@ -298,7 +298,7 @@ TEST_P(WsTransport, EarlyCloseKeepsItsCodeAndIsAnError) {
   EXPECT_EQ(echoed, "1011");
 }
 
-TEST_P(WsTransport, RefusesMaskedFramesAndBigMessages) {
+TEST_P(WsTransport, RefusesMaskedAndBig) {
   for (const bool oversize : {false, true}) {
     std::string code;
     ScriptedServer server(
@@ -326,7 +326,7 @@ TEST_P(WsTransport, RefusesMaskedFramesAndBigMessages) {
   }
 }
 
-TEST_P(WsTransport, MissingSubprotocolFailsTheHandshake) {
+TEST_P(WsTransport, MissingSubprotocolFails) {
   std::string asked;
   ScriptedServer server(
       1,
@@ -346,7 +346,7 @@ TEST_P(WsTransport, MissingSubprotocolFailsTheHandshake) {
 
 // More than a turn's 2 MiB in a burst, in messages that span many TLS records: each arrives
 // whole, in order, and the session still closes cleanly.
-TEST_P(WsTransport, BurstsLongerThanATurnArriveWhole) {
+TEST_P(WsTransport, LongBurstsArriveWhole) {
   std::string client_close;
   ScriptedServer server(
       1,
@@ -396,7 +396,7 @@ constexpr const char* kShortReceive = "      path: /x\n      receive: {duration:
 
 // tls_verify is on by default: a certificate nothing vouches for fails the TLS handshake, as it
 // fails libcurl's over https://; tls_verify: false (--insecure) takes it.
-TEST(WsTransportTls, UntrustedCertificateIsATlsErrorUnlessVerifyIsOff) {
+TEST(WsTransportTls, UntrustedCertUnlessVerifyOff) {
   testing::TlsIdentity identity(false);
   for (const bool verify : {true, false}) {
     ScriptedServer server(1, one_message, &identity);
@@ -411,7 +411,7 @@ TEST(WsTransportTls, UntrustedCertificateIsATlsErrorUnlessVerifyIsOff) {
 
 // The certificate is trusted (ca_file) but names 127.0.0.1: reached as 127.0.0.2, it is
 // another host's.
-TEST(WsTransportTls, CertificateForAnotherAddressIsATlsError) {
+TEST(WsTransportTls, CertForAnotherAddressIsTls) {
   testing::TlsIdentity identity(false);
   ScriptedServer server(1, one_message, &identity, "127.0.0.2");
   const auto step = run(kShortReceive, server.url(), "ca_file: " + identity.cert_file() + "\n");

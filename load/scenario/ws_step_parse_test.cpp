@@ -116,7 +116,7 @@ thresholds: ['gaps = 0', 'ws_p99 < 5']
 }
 
 // wss:// is the target's scheme, as https:// is for HTTP steps; HTTP/2 stays refused.
-TEST(WsStepParse, HttpsTargetsAreWssAndHttp2IsRefused) {
+TEST(WsStepParse, HttpsIsWssHttp2Refused) {
   const auto s = parse_scenario(R"(target: https://127.0.0.1:1
 tls_verify: false
 steps:
