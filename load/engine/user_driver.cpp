@@ -128,7 +128,7 @@ std::optional<ErrorKind> UserDriver::read_answer(Slot& s, int status, const std:
     kind = ErrorKind::kStatusUnexpected;
   }
   if (!step.needs_body()) return kind;
-  const JsonAnswer answer(body);
+  const JsonAnswer answer(body, body.capacity() - body.size());  // in place: the parser's room
   if (flow.poll) {
     const bool held = !kind && answer.holds(flow.poll->until);
     const std::int64_t elapsed = now - s.poll_start_ns;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "load/http/response_parser.hpp"
 #include "load/scenario/units.hpp"
 
 namespace neuro::load {
@@ -62,15 +63,27 @@ bool whole_document(od::document& document, std::string_view body) {
 
 }  // namespace
 
-JsonAnswer::JsonAnswer(std::string_view body) {
+static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING);
+
+JsonAnswer::JsonAnswer(std::string_view body, std::size_t room_after) {
+  if (room_after >= simdjson::SIMDJSON_PADDING) {
+    read(body.data(), body.size(), body.size() + room_after);
+    return;
+  }
   ThreadDocument& doc = thread_document();
-  generation_ = ++doc.generation;
   doc.padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
   doc.padded.assign(body.data(), body.size());
-  const simdjson::padded_string_view view(doc.padded.data(), doc.padded.size(),
-                                          doc.padded.capacity());
+  read(doc.padded.data(), doc.padded.size(), doc.padded.capacity());
+}
+
+// On-Demand reads the bytes lazily, as paths are looked up: they stay where they are until the
+// next answer on this thread.
+void JsonAnswer::read(const char* data, std::size_t size, std::size_t capacity) {
+  ThreadDocument& doc = thread_document();
+  generation_ = ++doc.generation;
+  const simdjson::padded_string_view view(data, size, capacity);
   valid_ = doc.parser.iterate(view).get(doc.document) == simdjson::SUCCESS &&
-           whole_document(doc.document, doc.padded);
+           whole_document(doc.document, std::string_view(data, size));
 }
 
 // The text of the value a path names in this thread's latest answer, if it is there. Strings

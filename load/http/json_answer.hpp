@@ -19,7 +19,10 @@ namespace neuro::load {
 // throws std::logic_error.
 class JsonAnswer {
  public:
-  explicit JsonAnswer(std::string_view body);
+  // `room_after`: bytes readable past the body's end (a std::string's capacity - size, which
+  // ResponseParser reserves); with enough for the parser's padding the body is read in place and
+  // must stay unchanged while the answer is read, else a padded copy is read.
+  explicit JsonAnswer(std::string_view body, std::size_t room_after = 0);
   // The value at a dotted path ("data.items.0.id") as text: strings unquoted, null as "", other
   // values as compact JSON (objects with sorted keys); nullopt when the body is not JSON or the
   // path is absent.
@@ -36,6 +39,7 @@ class JsonAnswer {
   };
   std::optional<Found> find(const std::string& json_path) const;
   bool exists(const std::string& json_path) const;
+  void read(const char* data, std::size_t size, std::size_t capacity);
   bool valid_ = false;
   std::uint64_t generation_ = 0;  // which parse of this thread's parser it is
 };

@@ -117,6 +117,17 @@ TEST(JsonAnswer, ReadsInAnyOrderAndAgain) {
   EXPECT_EQ(answer.value_at("x"), R"({"y":[1,2]})");
 }
 
+TEST(JsonAnswer, InPlaceWithRoomForThePadding) {
+  std::string body = R"({"id": "in place", "n": [1, 2]})";
+  body.reserve(body.size() + 64);
+  const JsonAnswer answer(body, body.capacity() - body.size());
+  EXPECT_EQ(answer.value_at("id"), "in place");
+  EXPECT_EQ(answer.value_at("n.1"), "2");
+  // Too little room: read from a padded copy, the same values.
+  const std::string tight = R"({"id": "copied"})";
+  EXPECT_EQ(JsonAnswer(tight, 3).value_at("id"), "copied");
+}
+
 TEST(JsonAnswer, AnOlderAnswerIsNotReadAfterANewOne) {
   const JsonAnswer first(R"({"a": 1})");
   EXPECT_EQ(first.value_at("a"), "1");

@@ -47,6 +47,14 @@ void ResponseParser::reset(bool head_request, std::string* body_sink) noexcept {
   if (body_sink_) body_sink_->clear();
 }
 
+void ResponseParser::reserve_body() {
+  // A length the server states is not trusted past kMaxBodyReserve: the sink still grows to a
+  // larger body as it arrives.
+  if (content_length_ <= kMaxBodyReserve) {
+    body_sink_->reserve(static_cast<std::size_t>(content_length_) + kBodyPadding);
+  }
+}
+
 void ResponseParser::append_body(const char* data, std::size_t n) {
   if (body_sink_) body_sink_->append(data, n);
 }
@@ -158,6 +166,7 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t size, 
   if (size > 0) started_ = true;
   while (i < size && state_ != State::kDone) {
     if (state_ == State::kBody || state_ == State::kChunkData) {
+      if (state_ == State::kBody && body_sink_ && body_sink_->empty()) reserve_body();
       const auto n = static_cast<std::size_t>(
           std::min<std::int64_t>(remaining_, static_cast<std::int64_t>(size - i)));
       append_body(data + i, n);

@@ -9,6 +9,13 @@
 
 namespace neuro::load {
 
+// Bytes a body sink has room for past a body of stated length: readers that load whole SIMD
+// words (simdjson reads up to 64 bytes past the end) then read the body in place, without a
+// padded copy (JsonAnswer).
+inline constexpr std::size_t kBodyPadding = 64;
+// The most a stated Content-Length reserves ahead of the bytes.
+inline constexpr std::int64_t kMaxBodyReserve = std::int64_t{64} << 20;
+
 class ResponseParser {
  public:
   enum class Status { kIncomplete, kComplete, kError };
@@ -47,6 +54,7 @@ class ResponseParser {
   bool status_line() noexcept;
   void header_line() noexcept;
   bool end_of_headers() noexcept;
+  void reserve_body();
   void append_body(const char* data, std::size_t n);
 
   static constexpr std::size_t kLineCapacity = 256;

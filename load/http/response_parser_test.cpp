@@ -58,6 +58,28 @@ TEST(ResponseParser, ContentLengthAtEverySplit) {
   }
 }
 
+// A stated length reserves the body and the readers' padding past it (JsonAnswer then reads in
+// place); a length past the bound reserves nothing ahead, and the body still arrives.
+TEST(ResponseParser, StatedLengthReservesThePadding) {
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n" + std::string(3000, 'x');
+  ResponseParser p;
+  std::string body;
+  p.reset(false, &body);
+  std::size_t used = 0;
+  ASSERT_EQ(p.feed(wire.data(), wire.size(), &used), Status::kComplete);
+  EXPECT_EQ(body.size(), 3000u);
+  EXPECT_GE(body.capacity(), 3000 + kBodyPadding);
+
+  const std::string huge =
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kMaxBodyReserve + 1) + "\r\n\r\nabc";
+  std::string sink;
+  p.reset(false, &sink);
+  EXPECT_EQ(p.feed(huge.data(), huge.size(), &used), Status::kIncomplete);
+  EXPECT_EQ(sink, "abc");
+  EXPECT_LT(sink.capacity(), std::size_t{1} << 20);
+}
+
 TEST(ResponseParser, ChunkedAtEverySplit) {
   const std::string wire =
       "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n5;ext=1\r\nhello\r\n"
