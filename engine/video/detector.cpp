@@ -10,6 +10,7 @@
 #endif
 
 #include "engine/common/errors.hpp"
+#include "engine/video/pixel_median.hpp"
 
 namespace neuro::video {
 
@@ -96,16 +97,13 @@ void MotionDetector::learn_background() {
   const std::size_t pixels = small_.size();
   const std::size_t frames = warmup_frame_.size();
   const std::size_t stride = static_cast<std::size_t>(options_.warmup_stride);
-  std::vector<std::uint8_t> samples((frames + stride - 1) / stride);
-  const std::size_t n = samples.size();
-  // Transposing a tile of pixels first would be friendlier to the cache; this runs once per
-  // video, on about 30 samples per pixel, and costs a few tens of milliseconds at 720p.
+  std::vector<const std::uint8_t*> samples;
+  for (std::size_t k = 0; k * stride < frames; ++k) {
+    samples.push_back(warmup_.data() + k * stride * pixels);
+  }
+  pixel_median(samples.data(), samples.size(), pixels, background_.data());
   for (std::size_t p = 0; p < pixels; ++p) {
-    for (std::size_t k = 0; k < n; ++k) samples[k] = warmup_[k * stride * pixels + p];
-    auto mid = samples.begin() + static_cast<std::ptrdiff_t>(n / 2);
-    std::nth_element(samples.begin(), mid, samples.end());
-    background_[p] = *mid;
-    background_fixed_[p] = static_cast<std::uint16_t>(*mid << 4);
+    background_fixed_[p] = static_cast<std::uint16_t>(background_[p] << 4);
   }
 }
 
