@@ -12,13 +12,12 @@
 
 namespace neuro::video {
 
-void pixel_median(const std::uint8_t* const* planes, std::size_t count, std::size_t pixels,
-                  std::uint8_t* out) {
-  if (count == 0) return;
-  if (count > kMaxPlanes) {
-    throw common::InvalidArgument("pixel_median: " + std::to_string(count) + " planes, at most " +
-                                  std::to_string(kMaxPlanes));
-  }
+namespace {
+
+// Counter: a type that holds `count` (8-bit counters give twice the SIMD lanes of 16-bit ones).
+template <typename Counter>
+void median_blocks(const std::uint8_t* const* planes, std::size_t count, std::size_t pixels,
+                   std::uint8_t* out) {
   constexpr std::size_t kBlock = 64;
   const std::size_t rank = count / 2;
   for (std::size_t from = 0; from < pixels; from += kBlock) {
@@ -26,11 +25,11 @@ void pixel_median(const std::uint8_t* const* planes, std::size_t count, std::siz
     std::uint8_t median[kBlock] = {};
     for (int bit = 7; bit >= 0; --bit) {
       const auto add = static_cast<std::uint8_t>(1u << bit);
-      std::uint16_t below[kBlock] = {};
+      Counter below[kBlock] = {};
       for (std::size_t k = 0; k < count; ++k) {
         const std::uint8_t* plane = planes[k] + from;
         for (std::size_t j = 0; j < n; ++j) {
-          below[j] = static_cast<std::uint16_t>(below[j] + (plane[j] < (median[j] | add)));
+          below[j] = static_cast<Counter>(below[j] + (plane[j] < (median[j] | add)));
         }
       }
       for (std::size_t j = 0; j < n; ++j) {
@@ -38,6 +37,22 @@ void pixel_median(const std::uint8_t* const* planes, std::size_t count, std::siz
       }
     }
     std::copy(median, median + n, out + from);
+  }
+}
+
+}  // namespace
+
+void pixel_median(const std::uint8_t* const* planes, std::size_t count, std::size_t pixels,
+                  std::uint8_t* out) {
+  if (count == 0) return;
+  if (count > kMaxPlanes) {
+    throw common::InvalidArgument("pixel_median: " + std::to_string(count) + " planes, at most " +
+                                  std::to_string(kMaxPlanes));
+  }
+  if (count <= 255) {
+    median_blocks<std::uint8_t>(planes, count, pixels, out);
+  } else {
+    median_blocks<std::uint16_t>(planes, count, pixels, out);
   }
 }
 

@@ -6,7 +6,8 @@
 
 namespace neuro::video {
 
-// Counts of samples below a candidate are 16-bit (twice the SIMD lanes of 32-bit ones).
+// Counts of samples below a candidate are 8-bit up to 255 planes, 16-bit past (never 32-bit,
+// which would quarter the SIMD lanes).
 inline constexpr std::size_t kMaxPlanes = 65535;
 
 // out[p] = the element of rank count / 2 (0-based, the lower median for even counts) among
