@@ -7,6 +7,7 @@
 #include "engine/common/errors.hpp"
 #include "engine/dsp/filter_design.hpp"
 #include "engine/dsp/zero_phase.hpp"
+#include "engine/server/ws/data_message.hpp"
 
 namespace neuro::server::ws {
 
@@ -25,6 +26,15 @@ DeviceSession::DeviceSession(std::shared_ptr<ServiceState> state, boost::beast::
 
 void DeviceSession::on_text(std::string_view text) {
   try {
+    // A registered device's packets first try the fast reader; anything it leaves (other
+    // types, problems) goes through the full parser, whose errors name the problem.
+    if (device_) {
+      if (auto packet =
+              parse_data_message(text, device_->filter.channels(), device_->info.sample_rate_hz)) {
+        on_packet(std::move(*packet));
+        return;
+      }
+    }
     const auto message = parse_client_message(text);
     if (message.type == "data") {
       on_data(message.body);
@@ -87,7 +97,11 @@ void DeviceSession::on_register(const nlohmann::json& body) {
 void DeviceSession::on_data(const nlohmann::json& body) {
   if (!device_) throw InvalidArgument("send 'register' before 'data'");
   auto& d = *device_;
-  auto packet = parse_data(body, d.filter.channels(), d.info.sample_rate_hz);
+  on_packet(parse_data(body, d.filter.channels(), d.info.sample_rate_hz));
+}
+
+void DeviceSession::on_packet(DataPacket packet) {
+  auto& d = *device_;
   if (packet.device_id != d.info.device_id) {
     throw InvalidArgument("data for device '" + packet.device_id + "' on the connection of '" +
                           d.info.device_id + "'");
