@@ -37,7 +37,7 @@ void append_json_array(std::string& out, std::span<const float> values) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i != 0) *p++ = ',';
     if (!std::isfinite(values[i])) {
-      std::memcpy(p, "null", 4);
+      std::memcpy(p, "null", 4);  // NOLINT(bugprone-not-null-terminated-result): JSON, no NUL
       p += 4;
       continue;
     }

@@ -33,7 +33,7 @@ TEST_P(Decode, DecodesWhatTheGeneratorWrote) {
   EXPECT_DOUBLE_EQ(decoder.info().fps, 30.0);
   EXPECT_EQ(decoder.info().frame_count, spec.scene.frames);
 
-  std::vector<std::uint8_t> y(1280 * 720), u(y.size() / 4), v(y.size() / 4);
+  std::vector<std::uint8_t> y(std::size_t{1280} * 720), u(y.size() / 4), v(y.size() / 4);
   FrameView frame;
   std::int64_t count = 0;
   double worst_mean_error = 0;

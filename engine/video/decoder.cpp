@@ -106,7 +106,9 @@ bool Decoder::next(FrameView& out) {
       out.pts_us =
           ts != AV_NOPTS_VALUE
               ? av_rescale_q(ts, time_base_, AVRational{1, 1'000'000})
-              : (info_.fps > 0 ? static_cast<std::int64_t>(decoded_ * 1e6 / info_.fps) : 0);
+              : (info_.fps > 0
+                     ? static_cast<std::int64_t>(static_cast<double>(decoded_) * 1e6 / info_.fps)
+                     : 0);
       out.frame = frame_.get();
       ++decoded_;
       return true;

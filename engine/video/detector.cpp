@@ -36,7 +36,7 @@ MotionDetector::MotionDetector(int width, int height, DetectorOptions options)
 void MotionDetector::downscale_row(const std::uint8_t* a, const std::uint8_t* b,
                                    std::uint8_t* o) const noexcept {
   {
-    int x = 0;
+    std::ptrdiff_t x = 0;  // pointer offsets (2 * x) computed in the pointer's width
 #if defined(__AVX2__)
     // 32 output pixels per step: pair sums by maddubs (x1 weights), rows added, rounded /4.
     const __m256i ones = _mm256_set1_epi8(1);
@@ -142,7 +142,7 @@ void MotionDetector::classify(const std::uint8_t* small, std::size_t offset,
     const __m256i fg = _mm256_cmpeq_epi8(_mm256_max_epu8(diff, above), diff);  // diff > threshold
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(mask + i), _mm256_and_si256(fg, one));
     __m256i out[2];
-    for (int h = 0; h < 2; ++h) {
+    for (std::size_t h = 0; h < 2; ++h) {
       const __m256i s16 = _mm256_cvtepu8_epi16(h == 0 ? _mm256_castsi256_si128(sv)
                                                       : _mm256_extracti128_si256(sv, 1));
       const __m256i fg16 = _mm256_cvtepi8_epi16(h == 0 ? _mm256_castsi256_si128(fg)

@@ -31,7 +31,7 @@ TEST(MotionDetector, FindsAMovingSquareExactly) {
   std::vector<DetectionEvent> events;
   for (int i = 0; i < 20; ++i) {
     const auto luma = square_frame(10 + 14 * i, 60, 30);
-    FrameView frame{luma.data(), 320, 320, 240, i, i * 1000, nullptr};
+    FrameView frame{luma.data(), 320, 320, 240, i, std::int64_t{i} * 1000, nullptr};
     detector.push(frame, events);
     if (i < 8) {
       EXPECT_TRUE(events.empty()) << "still learning the background at frame " << i;
@@ -55,7 +55,8 @@ TEST(MotionDetector, DetectsColumnsPastTheLastVector) {
   std::vector<DetectionEvent> events;
   for (int i = 0; i < 8; ++i) {
     const auto luma = square_frame(318 - 40 * i, 100, 30, 358);
-    detector.push(FrameView{luma.data(), 358, 358, 240, i, i * 1000, nullptr}, events);
+    detector.push(FrameView{luma.data(), 358, 358, 240, i, std::int64_t{i} * 1000, nullptr},
+                  events);
   }
   ASSERT_EQ(events.size(), 8u);
   EXPECT_EQ(events[0].box, (Box{318, 100, 30, 30}));  // wholly in the scalar tail
@@ -70,7 +71,8 @@ TEST(MotionDetector, AShortVideoIsDetectedAtTheEnd) {
   std::vector<DetectionEvent> events;
   for (int i = 0; i < 6; ++i) {
     const auto luma = square_frame(20 + 30 * i, 100, 30);
-    detector.push(FrameView{luma.data(), 320, 320, 240, i, i * 1000, nullptr}, events);
+    detector.push(FrameView{luma.data(), 320, 320, 240, i, std::int64_t{i} * 1000, nullptr},
+                  events);
   }
   EXPECT_TRUE(events.empty());
   detector.finish(events);
@@ -80,7 +82,7 @@ TEST(MotionDetector, AShortVideoIsDetectedAtTheEnd) {
 
 TEST(MotionDetector, RejectsAFrameOfAnotherSize) {
   MotionDetector detector(320, 240);
-  std::vector<std::uint8_t> luma(64 * 64, 0);
+  std::vector<std::uint8_t> luma(std::size_t{64} * 64, 0);
   std::vector<DetectionEvent> events;
   EXPECT_THROW(detector.push(FrameView{luma.data(), 64, 64, 64, 0, 0, nullptr}, events),
                common::InvalidArgument);

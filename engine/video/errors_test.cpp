@@ -69,7 +69,8 @@ TEST_F(VideoTest, TruncatedFile) {
   const std::string bytes = read_all(path);
   for (double keep : {0.5, 0.9, 0.99}) {
     const std::string cut = dir_.file("cut.mp4");
-    write_all(cut, bytes.substr(0, static_cast<std::size_t>(bytes.size() * keep)));
+    write_all(cut,
+              bytes.substr(0, static_cast<std::size_t>(static_cast<double>(bytes.size()) * keep)));
     expect_one_line_naming(session_error(cut), cut, "");
   }
 }

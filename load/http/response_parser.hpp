@@ -36,7 +36,7 @@ class ResponseParser {
 
   // A status line plus headers longer than this is a malformed response (wrk's parser stops at
   // the same 80 KiB): a hostile or broken server cannot make a connection buffer without end.
-  static constexpr std::size_t kMaxHeaderBytes = 80 * 1024;
+  static constexpr std::size_t kMaxHeaderBytes = 80 << 10;
 
  private:
   enum class State {

@@ -1,5 +1,6 @@
 // Test tool: renders a result document to HTML and markdown files, for the headless-browser test
 // (users run `neuroperf report`). Usage: load_report_render RESULT.json OUT.html OUT.md
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -35,6 +36,11 @@ int main(int argc, char** argv) {
   } catch (const neuro::common::Error& e) {
     std::cerr << argv[1] << ": " << e.what() << "\n";
     return to_int(e.code());
+  } catch (const std::exception& e) {
+    // The reader turns a malformed document into common::Error; anything else (out of memory,
+    // a stream failure) is still said, not left to std::terminate.
+    std::cerr << argv[1] << ": " << e.what() << "\n";
+    return to_int(ExitCode::kBadInput);
   }
   return 0;
 }

@@ -25,8 +25,9 @@ void draw_axes(const Chart& chart, const Scale& s, std::string& out) {
   for (int k = 0; k <= 4; ++k) {
     const double v = s.y_top * k / 4.0;
     const std::string y = px(s.y(v));
-    out += "<line class=\"grid\" x1=\"" + px(g.left) + "\" y1=\"" + y + "\" x2=\"" +
-           px(g.left + g.plot_width()) + "\" y2=\"" + y + "\"/>";
+    out.append("<line class=\"grid\" x1=\"").append(px(g.left)).append("\" y1=\"").append(y);
+    out.append("\" x2=\"").append(px(g.left + g.plot_width())).append("\" y2=\"").append(y);
+    out.append("\"/>");
     out += "<text class=\"tick\" x=\"" + px(g.left - 6) + "\" y=\"" + px(s.y(v) + 4) +
            "\" text-anchor=\"end\">" + compact(v) + "</text>";
   }

@@ -104,7 +104,9 @@ json shard_doc(int index, int count, const std::vector<std::int64_t>& samples,
   doc["duration_s"] = 10.0;
   doc["shard"] = {{"index", index}, {"count", count}};
   doc["steps"] = json::array({step_json("get", s, 10.0, true)});
-  doc["totals"] = {{"requests", s.requests}, {"errors", errors_5xx}, {"rps", s.requests / 10.0}};
+  doc["totals"] = {{"requests", s.requests},
+                   {"errors", errors_5xx},
+                   {"rps", static_cast<double>(s.requests) / 10.0}};
   doc["series"] = json::array({{{"t_s", 0},
                                 {"requests", s.requests},
                                 {"errors", errors_5xx},

@@ -175,7 +175,9 @@ void validate_document(const nlohmann::json& doc, const std::string& origin) {
       fail(at + ".requests: expected an integer");
     }
     if (!s.contains("errors") || !s["errors"].is_object()) fail(at + ".errors: expected an object");
-    read_histogram(s.value("latency", nlohmann::json()), origin + ": " + at + ".latency");
+    std::string latency_at = origin;
+    latency_at.append(": ").append(at).append(".latency");
+    read_histogram(s.value("latency", nlohmann::json()), latency_at);
   }
   if (!doc["series"].is_array()) fail("$.series: expected an array");
   if (!doc["totals"].is_object()) fail("$.totals: expected an object");

@@ -20,6 +20,7 @@ using common::LatencyHistogram;
 std::vector<std::int64_t> second_samples(std::mt19937_64& rng, int n) {
   std::lognormal_distribution<double> ms(0.0, 0.8);
   std::vector<std::int64_t> out;
+  out.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) out.push_back(static_cast<std::int64_t>(ms(rng) * 1e6) + 1000);
   return out;
 }

@@ -35,7 +35,7 @@ TEST(Choose, WeightedMixWithinBinomialTolerance) {
   TestServer server;
   const auto doc = run(kMix, server);
   const auto& steps = doc["steps"];
-  const std::int64_t n = 4 * 500;
+  const std::int64_t n = std::int64_t{4} * 500;
   // Each branch's count is Binomial(n, p): 4.5 standard deviations leave a false failure at
   // about 7e-6 per branch; the seed makes the run repeatable besides.
   const std::map<int, double> share = {{0, 0.4}, {1, 0.3}, {2, 0.2}, {4, 0.1}};

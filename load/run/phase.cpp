@@ -80,6 +80,7 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   std::atomic<bool> stop{false};
   std::atomic<int> running{plan.threads};
   std::vector<std::thread> threads;
+  threads.reserve(load_threads.size());
   for (auto& w : load_threads) {
     threads.emplace_back([&stop, &running, load = w.get()] {
       load->run(stop);

@@ -13,6 +13,7 @@ namespace {
 
 TEST(Resources, SlopeOfALineIsItsSlope) {
   std::vector<TargetSample> samples;
+  samples.reserve(60);
   for (int t = 0; t < 60; ++t) {
     // 1 MiB/s plus a zero-mean wiggle that least squares must ignore.
     samples.push_back(

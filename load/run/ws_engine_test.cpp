@@ -68,12 +68,13 @@ TEST(WsEngine, StreamDeliversAtTheProfileRate) {
   if (!url) GTEST_SKIP() << "NEUROPERF_TARGET_URL is not set";
   for (const std::string format : {"json", "binary"}) {
     SCOPED_TRACE(format);
-    const auto doc = run("name: ws-stream\n" + kAuth + R"(steps:
+    const auto doc = run("name: ws-stream\n" + kAuth +
+                             (R"(steps:
   - name: stream
     ws:
       path: /ws/stream?token=${token}
       send: '{"type":"subscribe","profile":"openbci_cyton","channels":["neural_data"],"format":")" +
-                             format + R"("}'
+                              format + R"("}'
       receive:
         duration: 2s
         latency_from: timestamp
@@ -81,7 +82,7 @@ TEST(WsEngine, StreamDeliversAtTheProfileRate) {
         match: {json: type, equals: neural_data}
 executor: {type: constant-users, users: 4, iterations: 1, duration: 10s}
 thresholds: ['gaps == 0', 'ws_errors == 0']
-)",
+)"),
                          url);
     const auto& step = doc["steps"][0];
     const auto& ws = step["ws"];

@@ -55,7 +55,9 @@ void read_multipart(const YAML::Node& node, const std::string& where, Reader& re
       for (const auto& item : f) {
         const std::string name = item.first.Scalar();
         if (!item.second.IsScalar()) {
-          read.problems.add(item.second, where + ".fields." + name, "expected a string");
+          std::string field = where;
+          field.append(".fields.").append(name);
+          read.problems.add(item.second, field, "expected a string");
           continue;
         }
         fields += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" +
@@ -89,9 +91,10 @@ void read_multipart(const YAML::Node& node, const std::string& where, Reader& re
         if (bytes.find(kBoundary) != std::string::npos) {
           read.problems.add(part, at, "the file holds the multipart boundary");
         }
-        files += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" +
-                 part["name"].Scalar() + "\"; filename=\"" + filename +
-                 "\"\r\nContent-Type: " + type + "\r\n\r\n" + bytes + "\r\n";
+        files.append("--").append(kBoundary).append("\r\nContent-Disposition: form-data; name=\"");
+        files.append(part["name"].Scalar()).append("\"; filename=\"").append(filename);
+        files.append("\"\r\nContent-Type: ").append(type).append("\r\n\r\n");
+        files.append(bytes).append("\r\n");
       }
     }
   }

@@ -81,6 +81,7 @@ struct Executor {
   bool open_model() const { return kind != ExecutorKind::kConstantUsers; }
 };
 
+// NOLINTNEXTLINE(bugprone-exception-escape): json's noexcept move reads as throwing to tidy 14
 struct Scenario {
   std::string name;
   std::string file;

@@ -185,7 +185,9 @@ Step read_step(const YAML::Node& node, const std::string& where, Reader& read,
                where + "." + body_field);
   }
   for (const auto& [name, value] : step.headers) {
-    check_refs(value, node["headers"][name], where + ".headers." + name);
+    std::string field = where;
+    field.append(".headers.").append(name);
+    check_refs(value, node["headers"][name], field);
   }
   if (const auto c = node["capture"]) {
     if (!c.IsMap()) {

@@ -97,6 +97,7 @@ thresholds:
   } catch (const common::InvalidArgument& e) {
     const std::string m = e.what();
     for (const char* expected : {
+             // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one message, wrapped
              "bad.yaml:1: target: expected http://HOST[:PORT] or https://HOST[:PORT], got "
              "'ftp://x'",
              "bad.yaml:3: steps[0].path: expected a path starting with '/'",

@@ -5,7 +5,7 @@
 
 namespace neuro::load {
 
-RateCurve::RateCurve(double start_rate, std::vector<RateStage> stages) {
+RateCurve::RateCurve(double start_rate, const std::vector<RateStage>& stages) {
   double t = 0, n = 0, rate = start_rate;
   for (const auto& s : stages) {
     if (s.duration_s > 0) {

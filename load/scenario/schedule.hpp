@@ -16,7 +16,7 @@ namespace neuro::load {
 class RateCurve {
  public:
   RateCurve() = default;
-  RateCurve(double start_rate, std::vector<RateStage> stages);
+  RateCurve(double start_rate, const std::vector<RateStage>& stages);
   double duration_s() const { return duration_s_; }
   double rate_at(double t_s) const;
   double peak_rate() const;

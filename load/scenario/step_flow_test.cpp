@@ -97,6 +97,7 @@ steps:
                   {
                       "bad.yaml:4: steps[0].expect: expected an HTTP status 100..599, got '700'",
                       "bad.yaml:6: steps[1].expect: expected a status (201) or a list of them",
+                      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one message, wrapped
                       "bad.yaml:8: steps[2].check: expected exactly one of equals, not_equals, "
                       "exists, lt, gt",
                       "bad.yaml:10: steps[3].check[0].lt: expected a number, got 'many'",
@@ -176,6 +177,7 @@ steps:
                   {
                       "bad.yaml:5: steps[0].multipart: expected at least one field or file",
                       "bad.yaml:9: steps[1].multipart.fields.a: expected a string",
+                      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one message, wrapped
                       "bad.yaml:10: steps[1].multipart.files[0].name: missing: the form field's "
                       "name",
                       "bad.yaml:15: steps[2].multipart.files[0].path: give either synthetic_eeg "
@@ -209,6 +211,7 @@ auth:
   capture: {token: access_token}
 )") + kExecutor,
                   {
+                      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one message, wrapped
                       "bad.yaml:3: steps[0].path: ${uuid + 1}: arithmetic needs an integer "
                       "(user, iteration)",
                       "bad.yaml:4: steps[1].path: ${user % 0}: expected NAME OP INTEGER",

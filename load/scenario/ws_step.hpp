@@ -58,7 +58,7 @@ struct WsStep {
   std::vector<std::string> on_close;
   std::optional<JsonCondition> close_until;
   double close_wait_s = 5;
-  std::size_t max_message_bytes = 16 * 1024 * 1024;
+  std::size_t max_message_bytes = 16 << 20;
 
   std::size_t eeg_for(std::int64_t user, std::uint32_t device) const {
     return eeg.empty() ? 0 : static_cast<std::size_t>(user + device) % eeg.size();

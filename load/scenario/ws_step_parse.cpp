@@ -254,7 +254,9 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
   };
   if (ws["path"]) check_refs(step.path, ws["path"], at + ".path", false);
   for (const auto& [name, value] : step.headers) {
-    check_refs(value, ws["headers"][name], at + ".headers." + name, false);
+    std::string field = at;
+    field.append(".headers.").append(name);
+    check_refs(value, ws["headers"][name], field, false);
   }
   for (const auto& m : w.on_open) check_refs(m, ws["send"], at + ".send", false);
   for (const auto& m : w.on_close) check_refs(m, ws["close"], at + ".close.send", false);

@@ -63,9 +63,14 @@ inline void check_fields(const YAML::Node& node, const std::string& where,
     const std::string key = item.first.Scalar();
     if (!known.count(key)) {
       std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      problems.add(item.first, where.empty() ? key : where + "." + key,
-                   "unknown field (expected one of: " + list + ")");
+      for (const auto& k : known) {
+        if (!list.empty()) list += ", ";
+        list += k;
+      }
+      std::string field = where;
+      if (!field.empty()) field += '.';
+      field += key;
+      problems.add(item.first, field, "unknown field (expected one of: " + list + ")");
     }
   }
 }

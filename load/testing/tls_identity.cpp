@@ -59,7 +59,7 @@ TlsIdentity::TlsIdentity(bool offer_http2) : offer_http2_(offer_http2) {
   X509_set_version(c, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(c), 1);
   X509_gmtime_adj(X509_getm_notBefore(c), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(c), 24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(c), 24L * 3600);
   X509_set_pubkey(c, key.get());
   X509_NAME* name = X509_get_subject_name(c);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
@@ -76,7 +76,7 @@ TlsIdentity::TlsIdentity(bool offer_http2) : offer_http2_(offer_http2) {
   cert_file_ = path;
   FILE* file = ::fdopen(fd, "w");
   check(file != nullptr && PEM_write_X509(file, c) == 1, "writing the certificate");
-  std::fclose(file);
+  std::fclose(file);  // NOLINT(cppcoreguidelines-owning-memory): the FILE fdopen gave above
 
   context_ = SSL_CTX_new(TLS_server_method());
   check(context_ != nullptr, "SSL_CTX_new");

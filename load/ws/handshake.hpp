@@ -40,6 +40,6 @@ struct HandshakeResult {
 // subprotocol (or none, when none was asked). Heads over `max_head_bytes` are rejected.
 HandshakeResult read_handshake_response(std::string_view data, std::string_view key,
                                         std::string_view subprotocol,
-                                        std::size_t max_head_bytes = 16 * 1024);
+                                        std::size_t max_head_bytes = 16 << 10);
 
 }  // namespace neuro::load::ws

@@ -185,6 +185,7 @@ History read_history(const std::vector<fs::path>& dirs, const HistoryOptions& op
     return report::declared_before(positions[a], positions[b]);
   });
   std::vector<Series> sorted;
+  sorted.reserve(order.size());
   for (const std::size_t i : order) sorted.push_back(std::move(history.series[i]));
   history.series = std::move(sorted);
   return history;

@@ -218,8 +218,10 @@ SuiteRun read_suite_run(const fs::path& dir) {
   for (auto& [name, exe] : executables) {
     const fs::path file = dir / (name + ".json");
     if (!fs::exists(file)) {
-      exe.problem = name + ".json is missing: the executable failed before writing results (see " +
-                    name + ".txt)";
+      std::string problem = name;
+      problem.append(".json is missing: the executable failed before writing results (see ");
+      problem.append(name).append(".txt)");
+      exe.problem = std::move(problem);
     } else {
       try {
         const auto set = compare::group_results(report::read_benchmark_file(file));

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kTimeoutScanNs = 50 * kMs;
-constexpr std::size_t kReadBuffer = 64 * 1024;
+constexpr std::size_t kReadBuffer = 64 << 10;
 constexpr std::size_t kEventsPerWait = 512;
 
 bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
