@@ -133,12 +133,14 @@ class ScriptedServer {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     ::inet_pton(AF_INET, address, &a.sin_addr);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(listen_fd_, 16);
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listen_fd_, 16) != 0) {
+      ADD_FAILURE() << "scripted server: cannot listen on " << address;
+    }
     socklen_t len = sizeof a;
     ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
     port_ = ntohs(a.sin_port);
-    thread_ = std::thread([this, sessions, script] {
+    thread_ = std::thread([this, sessions, script = std::move(script)] {
       // SSL_write to a client that went away raises SIGPIPE: blocked, it is a failed write.
       sigset_t pipe;
       sigemptyset(&pipe);

@@ -23,7 +23,7 @@ namespace neuro::load {
 namespace {
 
 constexpr std::uint32_t kHttpTag = 0xFFFFFFFFu;  // the nested HTTP transport's epoll set
-constexpr std::size_t kReadBuffer = 256 * 1024;
+constexpr std::size_t kReadBuffer = std::size_t{256} << 10;
 constexpr std::size_t kEventsPerWait = 1024;
 constexpr std::int64_t kCloseWaitNs = 2'000'000'000;  // for the server's close frame
 constexpr int kReadsPerTurn = 8;                      // 2 MiB per session, then the others
