@@ -29,6 +29,7 @@ std::vector<std::uint8_t> nth_element_medians(const std::vector<std::vector<std:
 std::vector<std::uint8_t> medians(const std::vector<std::vector<std::uint8_t>>& planes,
                                   std::size_t pixels) {
   std::vector<const std::uint8_t*> pointers;
+  pointers.reserve(planes.size());
   for (const auto& plane : planes) pointers.push_back(plane.data());
   std::vector<std::uint8_t> out(pixels, 0xAB);
   pixel_median(pointers.data(), pointers.size(), pixels, out.data());

@@ -52,7 +52,7 @@ class Peer {
   }
   // Reads the upgrade request and answers 101 (with `subprotocol` when not empty).
   std::string handshake(const std::string& subprotocol = "") {
-    const std::string head = read_head();
+    std::string head = read_head();
     const auto at = head.find("Sec-WebSocket-Key: ");
     if (at == std::string::npos) {
       ADD_FAILURE() << "no upgrade request: " << head;

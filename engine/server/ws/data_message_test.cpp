@@ -37,6 +37,7 @@ void expect_same(const DataPacket& a, const DataPacket& b, const std::string& te
 
 TEST(DataMessage, ReadsWhatTheFullParserReads) {
   const std::vector<std::string> valid = {
+      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one message, wrapped
       R"({"type":"data","device_id":"d1","timestamp":1733500000.123456,"packet_id":7,)"
       R"("data":[[1.5,-2,3e-3],[0,1e30,-0.0]]})",
       R"({"data":[[1,2],[3,4]],"type":"data","device_id":"x","packet_id":"p-9"})",

@@ -31,7 +31,7 @@ void DeviceSession::on_text(std::string_view text) {
     if (device_) {
       if (auto packet =
               parse_data_message(text, device_->filter.channels(), device_->info.sample_rate_hz)) {
-        on_packet(std::move(*packet));
+        on_packet(*packet);
         return;
       }
     }
@@ -100,7 +100,7 @@ void DeviceSession::on_data(const nlohmann::json& body) {
   on_packet(parse_data(body, d.filter.channels(), d.info.sample_rate_hz));
 }
 
-void DeviceSession::on_packet(DataPacket packet) {
+void DeviceSession::on_packet(const DataPacket& packet) {
   auto& d = *device_;
   if (packet.device_id != d.info.device_id) {
     throw InvalidArgument("data for device '" + packet.device_id + "' on the connection of '" +

@@ -52,7 +52,7 @@ class DeviceSession : public WsSession {
 
   void on_register(const nlohmann::json& body);
   void on_data(const nlohmann::json& body);
-  void on_packet(DataPacket packet);  // a parsed packet of the registered device
+  void on_packet(const DataPacket& packet);  // a parsed packet of the registered device
   void on_unregister(const nlohmann::json& body);
   void flush(bool final, bool reply);
   void arm_flush();

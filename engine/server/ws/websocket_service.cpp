@@ -45,10 +45,9 @@ void WebSocketService::accept(beast::tcp_stream stream,
     return;
   }
   const auto executor = session->executor();
-  boost::asio::dispatch(executor,
-                        [session = std::move(session), upgrade = std::move(upgrade)]() mutable {
-                          session->start(std::move(upgrade));
-                        });
+  boost::asio::dispatch(executor, [session = std::move(session), upgrade = std::move(upgrade)] {
+    session->start(upgrade);
+  });
 }
 
 std::vector<LiveDevice> WebSocketService::live_devices() const {

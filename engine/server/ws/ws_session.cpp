@@ -40,7 +40,7 @@ WsSession::~WsSession() {
   state_->sessions_changed.notify_all();
 }
 
-void WsSession::start(beast::http::request<beast::http::empty_body> upgrade) {
+void WsSession::start(const beast::http::request<beast::http::empty_body>& upgrade) {
   beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts take over
   websocket::stream_base::timeout timeout{};
   timeout.handshake_timeout = kHandshakeTimeout;

@@ -28,7 +28,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   WsSession& operator=(const WsSession&) = delete;
 
   // Answers the upgrade; at shutdown the handshake is completed and then closed with 1001.
-  void start(boost::beast::http::request<boost::beast::http::empty_body> upgrade);
+  void start(const boost::beast::http::request<boost::beast::http::empty_body>& upgrade);
 
   // Thread-safe: after the queued messages, close with `code` (sends nothing new meanwhile).
   void request_close(boost::beast::websocket::close_code code);
