@@ -17,8 +17,11 @@ LoadResult run_result(const Scenario& s, const RunOptions& o, const RunPlan& pla
   r.executor = executor_name(e.kind);
   r.scenario_config = s.config;
   r.target = s.target;
+  // A scenario with ws: steps runs on the epoll WebSocket transport (with OpenSSL on an https://
+  // target), whatever carries its HTTP steps.
+  const bool on_libcurl = s.uses_libcurl() && !s.uses_websocket();
   r.engine =
-      EngineInfo{s.uses_libcurl() ? "libcurl" : "epoll", s.http2 ? "2" : "1.1",
+      EngineInfo{on_libcurl ? "libcurl" : "epoll", s.http2 ? "2" : "1.1",
                  s.target.rfind("https://", 0) == 0, s.tls_verify, acc.responses_by_http_version};
   r.started_at = started_at;
   r.duration_s = acc.duration_s;

@@ -169,16 +169,26 @@ class ScriptedServer {
     });
   }
   ~ScriptedServer() {
+    join();
+    ::close(listen_fd_);
+  }
+  // Stops accepting and waits for the sessions' script to end.
+  void join() {
+    if (!thread_.joinable()) return;
     ::shutdown(listen_fd_, SHUT_RDWR);
     thread_.join();
-    ::close(listen_fd_);
   }
   // `scheme` "https" against a plain server: a TLS client meeting a server that never answers.
   std::string url(const char* scheme = nullptr) const {
     const std::string s = scheme ? scheme : tls_ ? "https" : "http";
     return s + "://" + address_ + ":" + std::to_string(port_);
   }
-  int tls_failures() const { return tls_failures_; }
+  // After the run: the server's side of a failed handshake may still be ending when the client
+  // has counted it, so this waits for the server first.
+  int tls_failures() {
+    join();
+    return tls_failures_;
+  }
 
  private:
   const testing::TlsIdentity* tls_;
@@ -191,15 +201,20 @@ class ScriptedServer {
 
 // The steps' results of one user's one iteration; `top`: scenario lines before `steps:`
 // (tls_verify, ca_file, timeout), `steps`: the steps before the ws: one.
-json run_steps(const std::string& ws_fields, const std::string& url, const std::string& top = "",
-               const std::string& steps = "") {
+json run_scripted(const std::string& ws_fields, const std::string& url, const std::string& top = "",
+                  const std::string& steps = "") {
   const std::string yaml = "name: scripted\n" + top + "steps:\n" + steps + "  - ws:\n" + ws_fields +
                            "executor: {type: constant-users, users: 1, iterations: 1, duration: "
                            "5s}\n";
   RunOptions options;
   options.quiet = true;
   options.threads = 1;
-  return run_load(parse_scenario(yaml, "scripted.yaml", url), options)["steps"];
+  return run_load(parse_scenario(yaml, "scripted.yaml", url), options);
+}
+
+json run_steps(const std::string& ws_fields, const std::string& url, const std::string& top = "",
+               const std::string& steps = "") {
+  return run_scripted(ws_fields, url, top, steps)["steps"];
 }
 
 // The ws: step's result when it is the only step.
@@ -218,9 +233,12 @@ std::int64_t error_total(const json& step) {
 class WsTransport : public ::testing::TestWithParam<bool> {
  protected:
   const testing::TlsIdentity* tls() const { return GetParam() ? &identity_ : nullptr; }
-  json run_ws(const std::string& ws_fields, const ScriptedServer& server) const {
-    return run(ws_fields, server.url(),
-               GetParam() ? "ca_file: " + identity_.cert_file() + "\n" : std::string());
+  // The run, then the server's script to its end, so what the script saw is complete.
+  json run_ws(const std::string& ws_fields, ScriptedServer& server) const {
+    json step = run(ws_fields, server.url(),
+                    GetParam() ? "ca_file: " + identity_.cert_file() + "\n" : std::string());
+    server.join();
+    return step;
   }
 
  private:
@@ -448,8 +466,13 @@ TEST(WsTransportTls, HttpStepsBesideWssSessionsUseTls) {
       &identity);
   const std::string top = "ca_file: " + identity.cert_file() + "\n";
   const std::string health = "  - {name: health, path: /health}\n";
-  const auto steps = run_steps(kShortReceive, server.url(), top, health);
+  const json document = run_scripted(kShortReceive, server.url(), top, health);
+  server.join();  // `request` is the script's
+  const json& steps = document["steps"];
   EXPECT_EQ(request.rfind("GET /health HTTP/1.1\r\n", 0), 0u) << request;
+  // The sessions ran on the epoll WebSocket transport, whatever carried the HTTP step.
+  EXPECT_EQ(document["engine"]["name"], "epoll");
+  EXPECT_EQ(document["engine"]["tls"], true);
   EXPECT_EQ(error_total(steps[0]), 0) << steps.dump();
   EXPECT_EQ(error_total(steps[1]), 0) << steps.dump();
   EXPECT_EQ(steps[1]["ws"]["messages_in"], 1);

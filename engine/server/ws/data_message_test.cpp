@@ -55,7 +55,7 @@ TEST(DataMessage, ReadsWhatTheFullParserReads) {
   }
 }
 
-TEST(DataMessage, LeavesEverythingElseToTheFullParser) {
+TEST(DataMessage, LeavesTheRestToFullParser) {
   const std::vector<std::string> left = {
       R"({"type":"register","device_id":"d","data":[[1],[2]]})",            // another type
       R"({"type":"data","device_id":"d","data":[[1],[2]],"type":"data"})",  // a key twice
