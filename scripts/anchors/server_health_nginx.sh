@@ -8,7 +8,9 @@
 # --perf FILE: `perf record -g` on the server during one extra run (report: perf report -i FILE).
 # Needs NEUROPERF_PG_URL and NEUROPERF_REDIS_URL (the server's /health reports their state).
 set -euo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+# lib.sh: neuro_on_exit, which nginx_return_200.sh registers its nginx's stop with.
+source "$(dirname "$0")/../lib.sh"
+root=$NEURO_ROOT
 server="$root/build/release/engine/server/neuroperf-server"
 runs=5
 seconds=5
@@ -41,7 +43,7 @@ cleanup() {
   psql "$NEUROPERF_PG_URL" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
-trap cleanup EXIT
+neuro_on_exit cleanup
 start_nginx_return_200 "$work" "$nginx_port" 1
 mkdir -p "$work/server"
 taskset -c 1 "$server" --listen "127.0.0.1:$server_port" --threads 1 --handler-threads 1 \
