@@ -92,6 +92,7 @@ TEST_F(RedisTest, PoolIsSharedByManyThreads) {
     }
   }
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kKeysPerThread; ++i) {

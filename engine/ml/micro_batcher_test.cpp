@@ -28,6 +28,7 @@ struct Tagged {
 // a caller that received another's response, or a response from the wrong position, is caught.
 std::vector<Tagged> square_all(std::vector<Tagged>& requests) {
   std::vector<Tagged> out;
+  out.reserve(requests.size());
   for (const auto& r : requests) out.push_back({r.caller, r.value * r.value});
   return out;
 }
@@ -42,6 +43,7 @@ TEST(MicroBatcher, EveryCallerGetsItsOwnResult) {
                                          return square_all(requests);
                                        });
   std::vector<std::thread> callers;
+  callers.reserve(kCallers);
   std::vector<int> wrong(kCallers, 0);
   std::latch start(kCallers);
   for (int c = 0; c < kCallers; ++c) {
@@ -105,6 +107,7 @@ TEST(MicroBatcher, WaitsWhileACallerIsSubmitting) {
   Batcher batcher({.max_batch = 4, .max_wait = 1h}, square_all);
   Batcher::Caller caller(batcher);
   std::vector<std::future<Tagged>> futures;
+  futures.reserve(3);
   for (int i = 0; i < 3; ++i) futures.push_back(caller.submit({0, i}));
   EXPECT_EQ(futures[0].wait_for(50ms), std::future_status::timeout);
   futures.push_back(caller.submit({0, 3}));

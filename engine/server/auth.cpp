@@ -83,7 +83,8 @@ UserStore UserStore::load(const std::filesystem::path& path) {
       throw common::InvalidArgument(where + "expected NAME pbkdf2-sha256 ITERATIONS SALT HASH");
     }
     if (scheme != kScheme) {
-      throw common::InvalidArgument(where + ("unknown scheme '" + scheme + "'"));
+      throw common::InvalidArgument(std::string(where).append("unknown scheme '").append(scheme) +
+                                    "'");
     }
     PasswordHash h;
     try {
