@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/api_error.hpp"
 #include "engine/server/auth.hpp"
 #include "engine/server/handlers/common.hpp"
@@ -102,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     after_routing(*match.route, parser, request);
   } catch (const ApiError&) {
     // A 4xx answer: what hostile input must get.
-  } catch (const neuro::common::InvalidArgument&) {
+  } catch (const neuro::base::InvalidArgument&) {
     // Turned into 400 by the session.
   }
   return 0;

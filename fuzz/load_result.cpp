@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/results/result_document.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -18,12 +18,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     neuro::load::validate_document(doc, "result.json");
     (void)neuro::load::merge_documents({doc, doc}, {"a.json", "b.json"});
-  } catch (const neuro::common::InvalidArgument&) {
+  } catch (const neuro::base::InvalidArgument&) {
     // What a document that fails the schema must get (merge and report print it).
   }
   try {
     (void)neuro::load::parse_load_result(doc);
-  } catch (const neuro::common::InvalidArgument&) {
+  } catch (const neuro::base::InvalidArgument&) {
     // The same for the reports' typed model.
   }
   return 0;

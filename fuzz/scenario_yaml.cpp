@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/scenario/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto scenario = neuro::load::parse_scenario(text, "scenario.yaml");
     (void)neuro::load::planned_duration_s(scenario.executor);
-  } catch (const neuro::common::InvalidArgument&) {
+  } catch (const neuro::base::InvalidArgument&) {
     // The one-line-per-problem error a bad scenario must get.
   }
   return 0;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/compare/thresholds_config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto config = neuro::compare::parse_thresholds(text, "thresholds.yaml");
     (void)config;
-  } catch (const neuro::common::InvalidArgument&) {
+  } catch (const neuro::base::InvalidArgument&) {
     // The one-line error bad configuration must get.
   }
   return 0;

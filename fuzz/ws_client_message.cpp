@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/ws/data_message.hpp"
 #include "engine/server/ws/messages.hpp"
 
@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // An OpenBCI Cyton's shape, the commonest device of the documents' tests.
       (void)parse_data(message.body, 8, 250.0);
     }
-  } catch (const neuro::common::InvalidArgument&) {
+  } catch (const neuro::base::InvalidArgument&) {
     // Answered {"type":"error"} with the connection kept open.
   }
   return 0;

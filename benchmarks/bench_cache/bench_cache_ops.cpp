@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "benchmarks/bench_cache/cache_fixture.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/cache/commands.hpp"
 #include "engine/cache/value_codec.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::bench {
 namespace {
@@ -29,7 +29,7 @@ constexpr cache::ExpiryMs kWriteExpiryMs = 60'000;
 template <typename RoundTrip, typename Refill>
 void timed_loop(benchmark::State& state, std::size_t depth, double bytes_per_op,
                 RoundTrip round_trip, Refill refill) {
-  common::LatencyHistogram histogram;
+  base::LatencyHistogram histogram;
   std::size_t ops = 0;
   for (auto _ : state) {
     try {
@@ -46,10 +46,10 @@ void timed_loop(benchmark::State& state, std::size_t depth, double bytes_per_op,
         break;
       }
       ops += done;
-    } catch (const common::InvalidArgument& e) {
+    } catch (const base::InvalidArgument& e) {
       state.SkipWithError(e.what());
       break;
-    } catch (const common::Error& e) {
+    } catch (const base::Error& e) {
       state.SkipWithError((std::string("service unavailable: ") + e.what()).c_str());
       break;
     }
@@ -70,7 +70,7 @@ void BM_CacheGet(benchmark::State& state, ValueType type) {
   if (connection && state.thread_index() == 0) {
     try {
       ensure_stored(*connection, values);  // the other threads wait at the loop's start
-    } catch (const common::Error& e) {
+    } catch (const base::Error& e) {
       state.SkipWithError((std::string("service unavailable: ") + e.what()).c_str());
     }
   }
@@ -207,7 +207,7 @@ void BM_CacheDelete(benchmark::State& state, ValueType type) {
   if (connection && !connection->broken() && next < own_count) {
     try {
       cache::multi_remove(*connection, std::span(keys).subspan(next), kMaxDepth);
-    } catch (const common::Error&) {
+    } catch (const base::Error&) {
       // Leftovers expire within a minute anyway.
     }
   }

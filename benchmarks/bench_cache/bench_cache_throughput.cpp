@@ -12,9 +12,9 @@
 #include "benchmarks/bench_cache/cache_fixture.hpp"
 #include "benchmarks/common/fixed_iterations.hpp"
 #include "benchmarks/common/latency_counters.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/cache/multiplexer.hpp"
 #include "engine/cache/redis_url.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::bench {
 namespace {
@@ -38,9 +38,9 @@ void BM_CacheMultiplexed(benchmark::State& state, bool write) {
     }
     if (!write) ensure_stored(connections.front(), values);
     multiplexer.emplace(std::move(connections));
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     state.SkipWithError(e.what());
-  } catch (const common::Error& e) {
+  } catch (const base::Error& e) {
     state.SkipWithError((std::string("service unavailable: ") + e.what()).c_str());
   }
   // Commands formatted once, as redis-benchmark does. SET writes keys of its own so that the
@@ -58,7 +58,7 @@ void BM_CacheMultiplexed(benchmark::State& state, bool write) {
   const auto check = [&](const cache::Reply& reply, std::size_t) {
     return write ? reply.is_status() : reply.is_string();
   };
-  common::LatencyHistogram latency;
+  base::LatencyHistogram latency;
   std::size_t ops = 0;
   std::size_t failed = 0;
   for (auto _ : state) {
@@ -68,7 +68,7 @@ void BM_CacheMultiplexed(benchmark::State& state, bool write) {
       ops += result.completed;
       failed += result.failed;
       latency.merge(result.window_latency);
-    } catch (const common::Error& e) {
+    } catch (const base::Error& e) {
       state.SkipWithError((std::string("service unavailable: ") + e.what()).c_str());
       break;
     }

@@ -7,10 +7,10 @@
 
 #include "benchmarks/common/fixed_iterations.hpp"
 #include "benchmarks/common/latency_counters.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/cache/commands.hpp"
 #include "engine/cache/redis_url.hpp"
 #include "engine/cache/value_codec.hpp"
-#include "engine/common/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 
 namespace neuro::bench {
@@ -116,9 +116,9 @@ std::optional<cache::Connection> connect_or_skip(benchmark::State& state) {
   try {
     return cache::Connection::open(cache::redis_url_from_env(),
                                    {.connect_timeout_ms = 2000, .command_timeout_ms = 10000});
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     state.SkipWithError(e.what());
-  } catch (const common::Error& e) {
+  } catch (const base::Error& e) {
     state.SkipWithError((std::string("service unavailable: ") + e.what()).c_str());
   }
   return std::nullopt;
@@ -137,12 +137,12 @@ void ensure_stored(cache::Connection& connection, const ValueSet& values) {
   cache::multi_set(connection, items, kStoredExpiryMs, kMaxDepth);
 }
 
-void publish_latency(benchmark::State& state, const common::LatencyHistogram& histogram) {
+void publish_latency(benchmark::State& state, const base::LatencyHistogram& histogram) {
   // Shared by the threads of one benchmark run only: runs never overlap, and thread 0 resets it
   // after every other thread has merged (they merge after their timed loop, before joining).
   static std::mutex mutex;
   static std::condition_variable merged_all;
-  static common::LatencyHistogram merged;
+  static base::LatencyHistogram merged;
   static int contributions = 0;
   std::unique_lock lock(mutex);
   merged.merge(histogram);

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/latency_histogram.hpp"
 #include "engine/cache/connection.hpp"
-#include "engine/common/latency_histogram.hpp"
 #include "engine/common/signal_block.hpp"
 
 namespace neuro::bench {
@@ -48,13 +48,13 @@ std::optional<cache::Connection> connect_or_skip(benchmark::State& state);
 
 // Stores value_set(type) with a 10-minute expiry unless its keys are there for at least 5 more
 // minutes, so GET benchmarks find their keys and nothing outlives the run for long. Throws
-// common::Error.
+// base::Error.
 void ensure_stored(cache::Connection& connection, const ValueSet& values);
 
 // Per-thread latency histograms merged into one; thread 0 publishes latency_p50_ms, _p95_ms,
 // _p99_ms and _max_ms once every thread has contributed (other threads publish none, so the
 // counters Google Benchmark sums over threads stay those of the merged histogram).
-void publish_latency(benchmark::State& state, const common::LatencyHistogram& histogram);
+void publish_latency(benchmark::State& state, const base::LatencyHistogram& histogram);
 
 // Common settings: client threads (1 and 30 unless given), manual time (our clock measures
 // each pipeline round trip; setup and refills are outside it), microseconds, depth argument.

@@ -9,7 +9,7 @@
 
 #include "benchmarks/bench_db/db_env.hpp"
 #include "benchmarks/common/latency_counters.hpp"
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "engine/store/queries.hpp"
 
 namespace neuro::bench {
@@ -30,7 +30,7 @@ void BM_Query(benchmark::State& state, const Query& query) {
     skip_with(state, e);
     return;
   }
-  common::LatencyHistogram histogram;
+  base::LatencyHistogram histogram;
   std::size_t rows = 0;
   int session = 0;
   for (auto _ : state) {

@@ -11,7 +11,7 @@
 
 #include "benchmarks/bench_db/db_env.hpp"
 #include "benchmarks/common/latency_counters.hpp"
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "engine/store/volume.hpp"
 
 namespace neuro::bench {
@@ -37,7 +37,7 @@ void BM_Volume(benchmark::State& state, const VolumeQuery& query) {
     }
     connections.push_back(std::move(connection));
   }
-  std::vector<common::LatencyHistogram> histograms(static_cast<std::size_t>(workers));
+  std::vector<base::LatencyHistogram> histograms(static_cast<std::size_t>(workers));
   std::vector<std::size_t> rows(static_cast<std::size_t>(workers), 0);
   std::vector<std::string> errors(static_cast<std::size_t>(workers));
   std::int64_t round = 0;
@@ -66,7 +66,7 @@ void BM_Volume(benchmark::State& state, const VolumeQuery& query) {
       }
     }
   }
-  common::LatencyHistogram merged;
+  base::LatencyHistogram merged;
   std::size_t total_rows = 0;
   for (std::size_t i = 0; i < histograms.size(); ++i) {
     merged.merge(histograms[i]);

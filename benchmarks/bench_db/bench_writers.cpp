@@ -14,7 +14,7 @@
 
 #include "benchmarks/bench_db/db_env.hpp"
 #include "benchmarks/common/latency_counters.hpp"
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/store/schema.hpp"
 #include "engine/store/writers.hpp"
@@ -32,7 +32,7 @@ std::size_t batch_timestamps() { return smoke_mode() ? 100 : 1000; }
 struct WriterSetup {
   std::vector<std::unique_ptr<store::Connection>> connections;
   std::vector<common::SignalBlock> blocks;
-  std::vector<common::LatencyHistogram> histograms;
+  std::vector<base::LatencyHistogram> histograms;
   std::vector<std::string> errors;
 };
 
@@ -92,7 +92,7 @@ void run_writers(benchmark::State& state, WriterSetup& setup, Step step) {
       }
     }
   }
-  common::LatencyHistogram merged;
+  base::LatencyHistogram merged;
   for (const auto& h : setup.histograms) merged.merge(h);
   set_latency_counters(state, merged, "batch");
 }

@@ -27,8 +27,8 @@ bool smoke_mode() {
 }
 
 void skip_with(benchmark::State& state, const std::exception& error) {
-  const auto* store_error = dynamic_cast<const common::Error*>(&error);
-  if (store_error != nullptr && store_error->code() == common::ExitCode::kUnreachable) {
+  const auto* store_error = dynamic_cast<const base::Error*>(&error);
+  if (store_error != nullptr && store_error->code() == base::ExitCode::kUnreachable) {
     {
       std::lock_guard lock(down_mutex);
       down_reason = error.what();

@@ -82,7 +82,7 @@ void BM_Inference(benchmark::State& state, const char* model) {
   auto client = client_or_skip(state);
   if (!client) return;
   const auto block = common::make_synthetic_eeg(8, 250.0, 1.0, 7);
-  std::string body(8 * 250 * sizeof(float), '\0');
+  std::string body(std::size_t{8} * 250 * sizeof(float), '\0');
   auto* out = reinterpret_cast<float*>(body.data());
   for (std::size_t ch = 0; ch < 8; ++ch)
     for (std::size_t i = 0; i < 250; ++i) *out++ = block.at(ch, i);

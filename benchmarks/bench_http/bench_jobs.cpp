@@ -40,8 +40,9 @@ nlohmann::json wait_completed(HttpClient& client, const std::string& target,
       throw std::runtime_error("GET " + target + ": failed: " + j.value("error", std::string()));
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("GET " + target + ": still '" + status + "' after " +
-                               std::to_string(limit.count()) + " s");
+      throw std::runtime_error(
+          std::string("GET ").append(target).append(": still '").append(status) + "' after " +
+          std::to_string(limit.count()) + " s");
     }
     std::this_thread::sleep_for(poll);
   }

@@ -45,7 +45,7 @@ nlohmann::json read_type(WsClient& ws, const std::string& type, std::chrono::mil
 void BM_WsPushLatency(benchmark::State& state, const char* profile) {
   auto client = client_or_skip(state);
   if (!client) return;
-  common::LatencyHistogram histogram;
+  base::LatencyHistogram histogram;
   double measured = 0.0;
   std::int64_t gaps = 0;
   try {

@@ -7,14 +7,14 @@ namespace neuro::bench::http_bench {
 TargetUrl parse_target(const std::string& url) {
   const std::string scheme = "http://";
   if (url.rfind(scheme, 0) != 0) {
-    throw common::InvalidArgument("NEUROPERF_TARGET_URL '" + url +
-                                  "': expected http://HOST[:PORT] (no TLS in bench_http)");
+    throw base::InvalidArgument("NEUROPERF_TARGET_URL '" + url +
+                                "': expected http://HOST[:PORT] (no TLS in bench_http)");
   }
   std::string rest = url.substr(scheme.size());
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
   if (rest.empty() || rest.find('/') != std::string::npos) {
-    throw common::InvalidArgument("NEUROPERF_TARGET_URL '" + url +
-                                  "': expected http://HOST[:PORT] without a path");
+    throw base::InvalidArgument("NEUROPERF_TARGET_URL '" + url +
+                                "': expected http://HOST[:PORT] without a path");
   }
   TargetUrl t;
   t.url = scheme + rest;
@@ -23,7 +23,7 @@ TargetUrl parse_target(const std::string& url) {
   t.port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
   if (t.host.empty() || t.port.empty() ||
       t.port.find_first_not_of("0123456789") != std::string::npos) {
-    throw common::InvalidArgument("NEUROPERF_TARGET_URL '" + url + "': bad host or port");
+    throw base::InvalidArgument("NEUROPERF_TARGET_URL '" + url + "': bad host or port");
   }
   return t;
 }

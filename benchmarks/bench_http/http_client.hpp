@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::bench::http_bench {
 
@@ -27,17 +27,17 @@ struct TargetUrl {
   std::string port;
 };
 
-// NEUROPERF_TARGET_URL, else http://127.0.0.1:8000. Throws common::InvalidArgument for a URL
+// NEUROPERF_TARGET_URL, else http://127.0.0.1:8000. Throws base::InvalidArgument for a URL
 // that is not http://HOST[:PORT] (https needs TLS, which this client does not speak).
 TargetUrl target_from_env();
 TargetUrl parse_target(const std::string& url);
 
 // Thrown when the target cannot be reached (refused, timed out, connection lost): the
 // benchmarks turn it into "service unavailable".
-class Unreachable : public common::Error {
+class Unreachable : public base::Error {
  public:
   explicit Unreachable(const std::string& message)
-      : common::Error(common::ExitCode::kUnreachable, message) {}
+      : base::Error(base::ExitCode::kUnreachable, message) {}
 };
 
 struct Response {

@@ -75,7 +75,7 @@ std::string bench_session_id(HttpClient& client) {
   return sessions.at(0).at("id").get<std::string>();
 }
 
-void publish(benchmark::State& state, const common::LatencyHistogram& histogram, double ops,
+void publish(benchmark::State& state, const base::LatencyHistogram& histogram, double ops,
              double seconds) {
   state.counters["ops_per_second"] = seconds > 0.0 ? ops / seconds : 0.0;
   set_latency_counters(state, histogram, "latency");

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "benchmarks/bench_http/http_client.hpp"
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 
 namespace neuro::bench::http_bench {
 
@@ -44,7 +44,7 @@ std::string bench_session_id(HttpClient& client);
 template <typename Op>
 void timed_loop(benchmark::State& state, Op op, bool warm_up = true);
 
-void publish(benchmark::State& state, const common::LatencyHistogram& histogram, double ops,
+void publish(benchmark::State& state, const base::LatencyHistogram& histogram, double ops,
              double seconds);
 
 template <typename Op>
@@ -58,7 +58,7 @@ void timed_loop(benchmark::State& state, Op op, bool warm_up) {
       return;
     }
   }
-  common::LatencyHistogram histogram;
+  base::LatencyHistogram histogram;
   double measured_s = 0.0;
   double ops = 0.0;
   for (auto _ : state) {

@@ -35,7 +35,7 @@ void BM_Concurrent(benchmark::State& state, const std::string& name) {
     batcher = std::make_unique<ml::BatchedModel>(
         model, ml::MicroBatcherOptions{.max_batch = 64, .max_wait = std::chrono::milliseconds(2)});
   }
-  std::vector<common::LatencyHistogram> latency(static_cast<std::size_t>(callers));
+  std::vector<base::LatencyHistogram> latency(static_cast<std::size_t>(callers));
   for (auto _ : state) {
     std::latch start(callers + 1);
     std::vector<std::thread> threads;
@@ -57,7 +57,7 @@ void BM_Concurrent(benchmark::State& state, const std::string& name) {
     for (auto& t : threads) t.join();
     state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
   }
-  common::LatencyHistogram merged;
+  base::LatencyHistogram merged;
   for (const auto& h : latency) merged.merge(h);
   set_inference_counters(state, static_cast<double>(state.iterations()) * callers * per_caller,
                          merged);

@@ -19,7 +19,7 @@ void BM_Model(benchmark::State& state, const std::string& name) {
   ml::set_threads(static_cast<int>(state.range(1)));
   const auto input = model_input(model, batch);
   model.warm_up({batch});
-  common::LatencyHistogram latency;
+  base::LatencyHistogram latency;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
     auto out = model.predict(input);

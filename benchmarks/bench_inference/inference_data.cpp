@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "benchmarks/common/latency_counters.hpp"
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/ml/decoders.hpp"
 #include "engine/ml/eegnet_fast.hpp"
@@ -49,7 +49,7 @@ const ml::Model& model_named(const std::string& name) {
   if (name == "movement_decoder_fast") return m.fast;
   if (name == "emotion_classifier") return m.emotion;
   if (name == "torchscript" && m.user) return *m.user;
-  throw common::InvalidArgument("bench_inference: no model '" + name + "'");
+  throw base::InvalidArgument("bench_inference: no model '" + name + "'");
 }
 
 at::Tensor model_input(const ml::Model& model, std::int64_t batch, std::uint64_t seed) {
@@ -75,7 +75,7 @@ bool smoke() {
 }
 
 void set_inference_counters(benchmark::State& state, double examples,
-                            const common::LatencyHistogram& latency) {
+                            const base::LatencyHistogram& latency) {
   state.counters["samples_per_second"] = benchmark::Counter(examples, benchmark::Counter::kIsRate);
   set_latency_counters(state, latency, "latency");
 }

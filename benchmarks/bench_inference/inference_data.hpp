@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "engine/ml/model.hpp"
 
 namespace neuro::bench {
@@ -26,6 +26,6 @@ bool smoke();
 
 // samples_per_second (examples per wall-clock second) and latency_p50/p95/p99/max_ms.
 void set_inference_counters(benchmark::State& state, double examples,
-                            const common::LatencyHistogram& latency);
+                            const base::LatencyHistogram& latency);
 
 }  // namespace neuro::bench

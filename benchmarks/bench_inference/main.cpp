@@ -13,7 +13,7 @@
 #include <string>
 
 #include "benchmarks/bench_inference/inference_data.hpp"
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/ml/decoders.hpp"
 #include "engine/ml/model.hpp"
 
@@ -51,13 +51,13 @@ int main(int argc, char** argv) {
     if (with_user) (void)bench::model_named("torchscript");  // load now: a bad file is exit 2
     bench::register_model_benchmarks(with_user);
     bench::register_concurrent_benchmarks();
-  } catch (const common::Error& e) {
+  } catch (const base::Error& e) {
     std::cerr << "bench_inference: " << e.what() << '\n';
-    return common::to_int(e.code());
+    return base::to_int(e.code());
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    return common::to_int(common::ExitCode::kBadInput);
+    return base::to_int(base::ExitCode::kBadInput);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

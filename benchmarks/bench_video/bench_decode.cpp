@@ -18,7 +18,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void BM_Decode(benchmark::State& state, std::string encoder, int seconds, int threads) {
+void BM_Decode(benchmark::State& state, const std::string& encoder, int seconds, int threads) {
   if (!video::has_encoder(encoder)) {
     state.SkipWithError(("this libavcodec has no " + encoder + " encoder").c_str());
     return;
@@ -26,7 +26,7 @@ void BM_Decode(benchmark::State& state, std::string encoder, int seconds, int th
   const std::string path = cached_video(seconds, encoder);
   std::int64_t frames = 0;
   double fps = 30.0;
-  common::LatencyHistogram latency;
+  base::LatencyHistogram latency;
   const double cpu_before = process_cpu_seconds();
   for (auto _ : state) {
     video::Decoder decoder(path, video::DecoderOptions{threads});
@@ -86,7 +86,7 @@ void BM_Detect(benchmark::State& state, int seconds) {
         held.luma[k].data(), held.width, held.width, held.height, index++, 0, nullptr};
   };
   for (std::size_t k = 0; k < 30; ++k) detector.push(view(k), events);
-  common::LatencyHistogram latency;
+  base::LatencyHistogram latency;
   std::int64_t frames = 0;
   std::size_t k = 0;
   for (auto _ : state) {

@@ -18,7 +18,7 @@ namespace neuro::bench {
 namespace {
 
 void BM_Sessions(benchmark::State& state, std::vector<std::string> paths, int sessions) {
-  common::LatencyHistogram latency;
+  base::LatencyHistogram latency;
   double total_frames = 0, wall_s = 0, cpu_s = 0;
   double worst_rtf = 1e300, sum_rtf = 0;
   std::int64_t runs = 0, succeeded = 0;
@@ -31,6 +31,7 @@ void BM_Sessions(benchmark::State& state, std::vector<std::string> paths, int se
     const auto start = std::chrono::steady_clock::now();
     {
       std::vector<std::jthread> threads;
+      threads.reserve(static_cast<std::size_t>(sessions));
       for (int i = 0; i < sessions; ++i) {
         threads.emplace_back([&, i] {
           try {
@@ -86,6 +87,7 @@ void register_session_benchmarks(const std::vector<int>& seconds) {
     benchmark::RegisterBenchmark(name.c_str(),
                                  [seconds, sessions](benchmark::State& state) {
                                    std::vector<std::string> files;
+                                   files.reserve(seconds.size());
                                    for (int s : seconds) files.push_back(cached_video(s, "mpeg4"));
                                    BM_Sessions(state, files, sessions);
                                  })

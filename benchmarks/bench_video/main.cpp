@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "benchmarks/bench_video/video_cache.hpp"
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/video/av_handles.hpp"
 
 namespace neuro::bench {
@@ -34,13 +34,13 @@ int main(int argc, char** argv) {
     }
     bench::register_decode_benchmarks(*std::min_element(seconds.begin(), seconds.end()));
     bench::register_session_benchmarks(seconds);
-  } catch (const common::Error& e) {
+  } catch (const base::Error& e) {
     std::cerr << "bench_video: " << e.what() << '\n';
-    return common::to_int(e.code());
+    return base::to_int(e.code());
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    return common::to_int(common::ExitCode::kBadInput);
+    return base::to_int(base::ExitCode::kBadInput);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

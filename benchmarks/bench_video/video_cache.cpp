@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/video/generator.hpp"
 #include "engine/video/ground_truth.hpp"
 
@@ -32,12 +32,12 @@ std::vector<int> video_seconds() {
     char* end = nullptr;
     const long s = std::strtol(item.c_str(), &end, 10);
     if (end == item.c_str() || *end != 0 || s < 1 || s > 3600) {
-      throw common::InvalidArgument("NEUROPERF_VIDEO_SECONDS: '" + item +
-                                    "' is not a duration of 1..3600 seconds");
+      throw base::InvalidArgument("NEUROPERF_VIDEO_SECONDS: '" + item +
+                                  "' is not a duration of 1..3600 seconds");
     }
     out.push_back(static_cast<int>(s));
   }
-  if (out.empty()) throw common::InvalidArgument("NEUROPERF_VIDEO_SECONDS: empty list");
+  if (out.empty()) throw base::InvalidArgument("NEUROPERF_VIDEO_SECONDS: empty list");
   return out;
 }
 
@@ -62,7 +62,7 @@ std::string cached_video(int seconds, const std::string& encoder) {
   }
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw common::Error(common::ExitCode::kBadInput, dir.string() + ": " + ec.message());
+  if (ec) throw base::Error(base::ExitCode::kBadInput, dir.string() + ": " + ec.message());
   video::GeneratorSpec spec;
   spec.scene.frames = seconds * spec.scene.fps;
   spec.scene.seed = static_cast<std::uint64_t>(seconds);

@@ -13,7 +13,7 @@ std::vector<int> video_seconds();
 std::string video_cache_dir();
 
 // Path of the cached video of that length and encoder, generated (with its ground truth
-// beside it) when missing. Throws common::Error when it cannot be made.
+// beside it) when missing. Throws base::Error when it cannot be made.
 std::string cached_video(int seconds, const std::string& encoder);
 
 }  // namespace neuro::bench

@@ -8,11 +8,11 @@
 
 #include <string>
 
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 
 namespace neuro::bench {
 
-inline void set_latency_counters(benchmark::State& state, const common::LatencyHistogram& histogram,
+inline void set_latency_counters(benchmark::State& state, const base::LatencyHistogram& histogram,
                                  const std::string& prefix) {
   constexpr double kNsPerMs = 1e6;
   const auto ms = [&](double p) {

@@ -5,13 +5,13 @@
 #include <exception>
 #include <optional>
 
+#include "engine/base/errors.hpp"
 #include "engine/cache/value_codec.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 
 void check_expiry(ExpiryMs expiry_ms, std::string_view key) {
   if (expiry_ms < 0) {
@@ -38,9 +38,9 @@ void append_set(Connection& connection, std::string_view key, std::string_view v
                              std::string_view expected) {
   const std::string what = std::string(verb) + " " + std::string(key);
   throw_if_error(reply, connection, what);
-  throw common::Error(common::ExitCode::kBadInput,
-                      connection.url().display() + ": " + what + ": expected " +
-                          std::string(expected) + " reply, got " + std::string(reply.type_name()));
+  throw base::Error(base::ExitCode::kBadInput, connection.url().display() + ": " + what +
+                                                   ": expected " + std::string(expected) +
+                                                   " reply, got " + std::string(reply.type_name()));
 }
 
 // Messages are built only on failure: these run once per key in pipelines.

@@ -18,7 +18,7 @@
 
 namespace neuro::cache {
 
-// 0 means no expiry; negative values throw common::InvalidArgument.
+// 0 means no expiry; negative values throw base::InvalidArgument.
 using ExpiryMs = std::int64_t;
 
 // Raw bytes (strings are bytes: any content, embedded NULs included).
@@ -28,12 +28,12 @@ std::optional<std::string> get_string(Connection& connection, std::string_view k
 
 void set_json(Connection& connection, std::string_view key, const nlohmann::json& value,
               ExpiryMs expiry_ms = 0);
-// Throws common::InvalidArgument naming the key when the stored value is not JSON.
+// Throws base::InvalidArgument naming the key when the stored value is not JSON.
 std::optional<nlohmann::json> get_json(Connection& connection, std::string_view key);
 
 void set_chunk(Connection& connection, std::string_view key, const common::SignalBlock& block,
                ExpiryMs expiry_ms = 0);
-// Throws common::InvalidArgument naming the key when the stored value is not a whole chunk.
+// Throws base::InvalidArgument naming the key when the stored value is not a whole chunk.
 std::optional<common::SignalBlock> get_chunk(Connection& connection, std::string_view key);
 
 // DEL; true when the key existed.
@@ -51,7 +51,7 @@ struct KeyValue {
 // Pipelined: `depth` commands are sent together, then their replies read, until all are done
 // (depth 1 is one round trip per key). Results come back in the order of `keys`. Every reply of
 // a window is read before an error reply is thrown, so the connection stays usable.
-// depth == 0 throws common::InvalidArgument.
+// depth == 0 throws base::InvalidArgument.
 std::vector<std::optional<std::string>> multi_get(Connection& connection,
                                                   std::span<const std::string> keys,
                                                   std::size_t depth);

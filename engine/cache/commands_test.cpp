@@ -13,17 +13,17 @@
 #include <random>
 #include <thread>
 
+#include "engine/base/errors.hpp"
 #include "engine/cache/test_support.hpp"
 #include "engine/cache/value_codec.hpp"
-#include "engine/common/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::Error;
-using common::ExitCode;
-using common::InvalidArgument;
+using base::Error;
+using base::ExitCode;
+using base::InvalidArgument;
 using common::SignalBlock;
 using testing::RedisTest;
 

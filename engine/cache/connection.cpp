@@ -7,13 +7,13 @@
 #include <mutex>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::Error;
-using common::ExitCode;
+using base::Error;
+using base::ExitCode;
 
 timeval to_timeval(int ms) {
   return timeval{.tv_sec = ms / 1000, .tv_usec = static_cast<suseconds_t>(ms % 1000) * 1000};
@@ -79,8 +79,8 @@ Connection Connection::open(const RedisUrl& url, const ConnectionOptions& option
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { std::signal(SIGPIPE, SIG_IGN); });
   if (options.connect_timeout_ms <= 0 || options.command_timeout_ms <= 0) {
-    throw common::InvalidArgument("redis connection options for " + url.display() +
-                                  ": connect_timeout_ms and command_timeout_ms must be > 0");
+    throw base::InvalidArgument("redis connection options for " + url.display() +
+                                ": connect_timeout_ms and command_timeout_ms must be > 0");
   }
   std::unique_ptr<redisContext, Free> context(
       redisConnectWithTimeout(url.host.c_str(), url.port, to_timeval(options.connect_timeout_ms)));
@@ -203,8 +203,8 @@ Reply Connection::command(std::initializer_list<std::string_view> args) {
 
 void throw_if_error(const Reply& reply, const Connection& connection, std::string_view what) {
   if (!reply.is_error()) return;
-  throw common::Error(
-      common::ExitCode::kBadInput,
+  throw base::Error(
+      base::ExitCode::kBadInput,
       connection.url().display() + ": " + std::string(what) + ": " + std::string(reply.text()));
 }
 

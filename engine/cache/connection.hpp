@@ -1,6 +1,6 @@
 // One blocking connection to Redis (hiredis): the redisContext and every reply live in RAII
 // owners; connect and command timeouts bound every wait; an I/O failure or timeout becomes a
-// common::Error with ExitCode::kUnreachable naming the URL, and marks the connection broken.
+// base::Error with ExitCode::kUnreachable naming the URL, and marks the connection broken.
 // Commands can be queued (append) and their replies read later, in order: that is pipelining.
 #pragma once
 
@@ -50,16 +50,16 @@ class Reply {
 
 class Connection {
  public:
-  // Connects, then AUTH and SELECT when the URL asks for them. Throws common::Error
+  // Connects, then AUTH and SELECT when the URL asks for them. Throws base::Error
   // (kUnreachable) naming the URL when the server cannot be reached or refuses the credentials
-  // or database, common::InvalidArgument for non-positive timeouts.
+  // or database, base::InvalidArgument for non-positive timeouts.
   static Connection open(const RedisUrl& url, const ConnectionOptions& options = {});
 
   Connection(Connection&&) noexcept;
   Connection& operator=(Connection&&) noexcept;
   ~Connection();
 
-  // Sends one command, waits for its reply. An error reply throws common::Error (kBadInput)
+  // Sends one command, waits for its reply. An error reply throws base::Error (kBadInput)
   // naming the command and key; an I/O failure throws as described above.
   Reply command(std::initializer_list<std::string_view> args);
 
@@ -99,7 +99,7 @@ class Connection {
 // One command in RESP form ("*<n>\r\n" then "$<len>\r\n<arg>\r\n" per argument).
 std::string format_command(std::initializer_list<std::string_view> args);
 
-// Throws common::Error (kBadInput) when `reply` is an error reply: "<url>: <what>: <error>".
+// Throws base::Error (kBadInput) when `reply` is an error reply: "<url>: <what>: <error>".
 void throw_if_error(const Reply& reply, const Connection& connection, std::string_view what);
 
 }  // namespace neuro::cache

@@ -7,15 +7,15 @@
 #include <chrono>
 #include <string>
 
+#include "engine/base/errors.hpp"
 #include "engine/cache/commands.hpp"
 #include "engine/cache/test_support.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::Error;
-using common::ExitCode;
+using base::Error;
+using base::ExitCode;
 using testing::LocalSocket;
 using testing::RedisTest;
 
@@ -48,7 +48,7 @@ TEST(RedisConnection, ClosedPortFailsFast) {
     FAIL() << "connected to a closed port";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ExitCode::kUnreachable);
-    EXPECT_EQ(common::to_int(e.code()), 3);
+    EXPECT_EQ(base::to_int(e.code()), 3);
     const std::string message = e.what();
     EXPECT_NE(message.find(url.display() + ": cannot connect: "), std::string::npos) << message;
     EXPECT_EQ(message.find('\n'), std::string::npos);
@@ -74,7 +74,7 @@ TEST(RedisConnection, HungServerTimesOut) {
 
 TEST(RedisConnection, RejectsZeroTimeouts) {
   EXPECT_THROW(Connection::open(redis_url_from_env(), {.connect_timeout_ms = 0}),
-               common::InvalidArgument);
+               base::InvalidArgument);
 }
 
 TEST_F(RedisTest, ErrorReplyThrowsBadInput) {

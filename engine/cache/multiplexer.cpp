@@ -9,7 +9,7 @@
 #include <chrono>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::cache {
 namespace {
@@ -28,11 +28,11 @@ struct Window {
 
 Multiplexer::Multiplexer(std::vector<Connection> connections)
     : connections_(std::move(connections)) {
-  if (connections_.empty()) throw common::InvalidArgument("multiplexer: no connections");
+  if (connections_.empty()) throw base::InvalidArgument("multiplexer: no connections");
   for (auto& connection : connections_) {
     if (connection.broken() || connection.pending() != 0) {
-      throw common::InvalidArgument("multiplexer: connection to " + connection.url().display() +
-                                    " is broken or has replies pending");
+      throw base::InvalidArgument("multiplexer: connection to " + connection.url().display() +
+                                  " is broken or has replies pending");
     }
     // hiredis keeps the socket blocking (with timeouts) for redisGetReply; the event loop
     // needs EAGAIN instead (a full send buffer must not block the thread), which
@@ -40,8 +40,8 @@ Multiplexer::Multiplexer(std::vector<Connection> connections)
     redisContext* context = connection.context_.get();
     const int flags = ::fcntl(context->fd, F_GETFL);
     if (flags < 0 || ::fcntl(context->fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-      throw common::Error(common::ExitCode::kUnreachable,
-                          connection.url().display() + ": cannot make the socket non-blocking");
+      throw base::Error(base::ExitCode::kUnreachable,
+                        connection.url().display() + ": cannot make the socket non-blocking");
     }
     context->flags &= ~REDIS_BLOCK;
   }
@@ -49,7 +49,7 @@ Multiplexer::Multiplexer(std::vector<Connection> connections)
 
 Multiplexer::Result Multiplexer::run(std::size_t total_ops, std::size_t depth,
                                      const AppendFn& append, const CheckFn& check) {
-  if (depth == 0) throw common::InvalidArgument("multiplexer: depth must be >= 1");
+  if (depth == 0) throw base::InvalidArgument("multiplexer: depth must be >= 1");
   Result result;
   std::vector<Window> windows(connections_.size());
   std::vector<pollfd> fds(connections_.size());
@@ -62,8 +62,8 @@ Multiplexer::Result Multiplexer::run(std::size_t total_ops, std::size_t depth,
   const auto fail = [&](Connection& connection, const std::string& doing) {
     const std::string why =
         connection.context_->err != 0 ? connection.context_->errstr : "unexpected state";
-    throw common::Error(common::ExitCode::kUnreachable,
-                        connection.url().display() + ": " + doing + ": " + why);
+    throw base::Error(base::ExitCode::kUnreachable,
+                      connection.url().display() + ": " + doing + ": " + why);
   };
   const auto flush = [&](std::size_t c) {
     int done = 0;
@@ -97,10 +97,10 @@ Multiplexer::Result Multiplexer::run(std::size_t total_ops, std::size_t depth,
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) {
-      throw common::Error(common::ExitCode::kUnreachable,
-                          connections_.front().url().display() + ": no reply within " +
-                              std::to_string(timeout_ms) + " ms on any of " +
-                              std::to_string(connections_.size()) + " connections");
+      throw base::Error(base::ExitCode::kUnreachable,
+                        connections_.front().url().display() + ": no reply within " +
+                            std::to_string(timeout_ms) + " ms on any of " +
+                            std::to_string(connections_.size()) + " connections");
     }
     for (std::size_t c = 0; c < connections_.size(); ++c) {
       if (fds[c].revents == 0) continue;

@@ -9,15 +9,15 @@
 #include <functional>
 #include <vector>
 
+#include "engine/base/latency_histogram.hpp"
 #include "engine/cache/connection.hpp"
-#include "engine/common/latency_histogram.hpp"
 
 namespace neuro::cache {
 
 class Multiplexer {
  public:
   // Takes the connections (opened, authenticated, idle) and switches them to non-blocking.
-  // Throws common::InvalidArgument when there are none or one has replies pending.
+  // Throws base::InvalidArgument when there are none or one has replies pending.
   explicit Multiplexer(std::vector<Connection> connections);
 
   // Queues command number `op` on `connection` (Connection::append).
@@ -29,13 +29,13 @@ class Multiplexer {
     std::size_t completed = 0;  // replies received
     std::size_t failed = 0;     // replies CheckFn rejected
     // One value per window: from queueing its commands to reading its last reply.
-    common::LatencyHistogram window_latency;
+    base::LatencyHistogram window_latency;
   };
 
   // Issues commands 0..total_ops-1, at most `depth` per connection per round trip; a connection
-  // whose window is complete immediately gets the next. Throws common::Error (kUnreachable)
+  // whose window is complete immediately gets the next. Throws base::Error (kUnreachable)
   // naming the URL when a connection fails or nothing arrives within its command timeout;
-  // the multiplexer is unusable afterwards. depth == 0 throws common::InvalidArgument.
+  // the multiplexer is unusable afterwards. depth == 0 throws base::InvalidArgument.
   Result run(std::size_t total_ops, std::size_t depth, const AppendFn& append,
              const CheckFn& check);
 

@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/errors.hpp"
 #include "engine/cache/commands.hpp"
 #include "engine/cache/test_support.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::Error;
-using common::ExitCode;
+using base::Error;
+using base::ExitCode;
 using testing::RedisTest;
 
 std::vector<Connection> open_connections(const RedisUrl& url, int count,
@@ -109,7 +109,7 @@ TEST(Multiplexer, HungServerTimesOut) {
     EXPECT_EQ(e.code(), ExitCode::kUnreachable);
     EXPECT_NE(std::string(e.what()).find("no reply within 200 ms"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Multiplexer({}), common::InvalidArgument);
+  EXPECT_THROW(Multiplexer({}), base::InvalidArgument);
 }
 
 }  // namespace

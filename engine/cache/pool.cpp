@@ -1,13 +1,13 @@
 #include "engine/cache/pool.hpp"
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::cache {
 
 ConnectionPool::ConnectionPool(RedisUrl url, ConnectionOptions options, std::size_t max_size)
     : url_(std::move(url)), options_(options), max_size_(max_size) {
   if (max_size_ == 0) {
-    throw common::InvalidArgument("redis pool for " + url_.display() + ": max_size must be >= 1");
+    throw base::InvalidArgument("redis pool for " + url_.display() + ": max_size must be >= 1");
   }
 }
 
@@ -29,10 +29,9 @@ ConnectionPool::Lease ConnectionPool::acquire(std::chrono::milliseconds wait) {
   while (idle_.empty() && open_ >= max_size_) {
     if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_ >= max_size_) {
-      throw common::Error(common::ExitCode::kUnreachable, "redis pool for " + url_.display() +
-                                                              ": all " + std::to_string(max_size_) +
-                                                              " connections stayed busy for " +
-                                                              std::to_string(wait.count()) + " ms");
+      throw base::Error(base::ExitCode::kUnreachable,
+                        "redis pool for " + url_.display() + ": all " + std::to_string(max_size_) +
+                            " connections stayed busy for " + std::to_string(wait.count()) + " ms");
     }
   }
   if (!idle_.empty()) {

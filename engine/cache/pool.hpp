@@ -18,7 +18,7 @@ namespace neuro::cache {
 
 class ConnectionPool {
  public:
-  // Throws common::InvalidArgument when max_size is 0. Opens nothing yet.
+  // Throws base::InvalidArgument when max_size is 0. Opens nothing yet.
   ConnectionPool(RedisUrl url, ConnectionOptions options, std::size_t max_size);
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
@@ -39,7 +39,7 @@ class ConnectionPool {
   };
 
   // An idle connection, else a new one while fewer than max_size exist, else waits up to
-  // `wait` for one to come back. Throws common::Error (kUnreachable) naming the URL when the
+  // `wait` for one to come back. Throws base::Error (kUnreachable) naming the URL when the
   // server cannot be reached or no connection came back in time.
   Lease acquire(std::chrono::milliseconds wait = std::chrono::milliseconds(2000));
 

@@ -8,15 +8,15 @@
 #include <thread>
 #include <vector>
 
+#include "engine/base/errors.hpp"
 #include "engine/cache/commands.hpp"
 #include "engine/cache/test_support.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::Error;
-using common::ExitCode;
+using base::Error;
+using base::ExitCode;
 using testing::RedisTest;
 
 std::int64_t client_id(Connection& connection) {
@@ -78,7 +78,7 @@ TEST_F(RedisTest, PoolFailsAndKeepsNoSlot) {
     }
   }
   EXPECT_EQ(pool.open_count(), 0u);
-  EXPECT_THROW(ConnectionPool(url(), {}, 0), common::InvalidArgument);
+  EXPECT_THROW(ConnectionPool(url(), {}, 0), base::InvalidArgument);
 }
 
 TEST_F(RedisTest, PoolIsSharedByManyThreads) {

@@ -3,15 +3,15 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
 [[noreturn]] void fail(std::string_view source, std::string_view text, std::string_view why) {
-  throw common::InvalidArgument(std::string(source) + " '" + std::string(text) +
-                                "': " + std::string(why) +
-                                " (expected redis://[:password@]host[:port][/db])");
+  throw base::InvalidArgument(std::string(source) + " '" + std::string(text) +
+                              "': " + std::string(why) +
+                              " (expected redis://[:password@]host[:port][/db])");
 }
 
 // A whole-string decimal in [low, high], or -1.

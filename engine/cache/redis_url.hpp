@@ -21,7 +21,7 @@ struct RedisUrl {
   std::string display() const;
 };
 
-// Throws common::InvalidArgument naming `source` (e.g. the variable it came from) and the text
+// Throws base::InvalidArgument naming `source` (e.g. the variable it came from) and the text
 // for anything that is not redis://[:password@]host[:port][/db] with 1 <= port <= 65535 and
 // 0 <= db <= 1,000,000. IPv6 hosts are written in brackets: redis://[::1]:6379.
 RedisUrl parse_redis_url(std::string_view text, std::string_view source = "redis URL");

@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "engine/base/errors.hpp"
 #include "engine/cache/connection.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::cache {
 namespace {
@@ -52,11 +52,11 @@ TEST(RedisUrl, RejectsMalformedUrlsNamingSourceAndText) {
     try {
       parse_redis_url(bad, "NEUROPERF_REDIS_URL");
       ADD_FAILURE() << "accepted " << bad;
-    } catch (const common::InvalidArgument& e) {
+    } catch (const base::InvalidArgument& e) {
       const std::string message = e.what();
       EXPECT_NE(message.find("NEUROPERF_REDIS_URL '" + bad + "'"), std::string::npos) << message;
       EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-      EXPECT_EQ(e.code(), common::ExitCode::kBadInput);
+      EXPECT_EQ(e.code(), base::ExitCode::kBadInput);
     }
   }
 }
@@ -72,7 +72,7 @@ TEST(RedisUrl, FromEnvironmentOrTheEmbeddedServer) {
   EXPECT_EQ(url.port, 6390);
   EXPECT_EQ(url.db, 1);
   ::setenv("NEUROPERF_REDIS_URL", "redis://h:99999", 1);
-  EXPECT_THROW(redis_url_from_env(), common::InvalidArgument);
+  EXPECT_THROW(redis_url_from_env(), base::InvalidArgument);
   if (saved) {
     ::setenv("NEUROPERF_REDIS_URL", restore.c_str(), 1);
   } else {

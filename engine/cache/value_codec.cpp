@@ -6,12 +6,12 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 
 constexpr bool kLittleEndian = std::endian::native == std::endian::little;
 

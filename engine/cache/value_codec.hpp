@@ -23,18 +23,18 @@ namespace neuro::cache {
 inline constexpr std::string_view kChunkMagic = "NPC1";
 inline constexpr std::size_t kChunkHeaderBytes = 24;
 
-// Throws common::InvalidArgument for a block with no channels or samples, a sample rate that is
+// Throws base::InvalidArgument for a block with no channels or samples, a sample rate that is
 // not positive and finite, or a dimension above 2^32 - 1.
 std::string encode_chunk(const common::SignalBlock& block);
 
-// Throws common::InvalidArgument naming `key` when the bytes are not a chunk: too short for the
+// Throws base::InvalidArgument naming `key` when the bytes are not a chunk: too short for the
 // header, wrong magic, a payload that is not exactly channels x samples x 4 bytes, or a bad
 // sample rate. NaN and infinities inside the payload are data and come back bit for bit.
 common::SignalBlock decode_chunk(std::string_view bytes, std::string_view key);
 
-// Compact JSON text. Throws common::InvalidArgument naming `key` for invalid UTF-8 strings.
+// Compact JSON text. Throws base::InvalidArgument naming `key` for invalid UTF-8 strings.
 std::string encode_json(const nlohmann::json& value, std::string_view key);
-// Throws common::InvalidArgument naming `key` when the bytes are not one JSON document.
+// Throws base::InvalidArgument naming `key` when the bytes are not one JSON document.
 nlohmann::json decode_json(std::string_view bytes, std::string_view key);
 
 }  // namespace neuro::cache

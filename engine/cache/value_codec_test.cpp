@@ -11,12 +11,12 @@
 #include <limits>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::cache {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using common::SignalBlock;
 
 std::string bytes(std::initializer_list<unsigned> values) {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::common {
 
@@ -12,8 +12,8 @@ const DeviceProfile& find_device_profile(std::string_view name) {
     if (profile.name == name) return profile;
     known += (known.empty() ? "" : ", ") + std::string(profile.name);
   }
-  throw InvalidArgument("unknown device profile '" + std::string(name) + "' (known: " + known +
-                        ")");
+  throw base::InvalidArgument("unknown device profile '" + std::string(name) +
+                              "' (known: " + known + ")");
 }
 
 }  // namespace neuro::common

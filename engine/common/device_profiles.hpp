@@ -21,7 +21,7 @@ inline constexpr std::array<DeviceProfile, 4> kDeviceProfiles{{
     {"ant_neuro", 32, 1000.0},
 }};
 
-// The profile with this name; throws InvalidArgument listing the known names otherwise.
+// The profile with this name; throws base::InvalidArgument listing the known names otherwise.
 const DeviceProfile& find_device_profile(std::string_view name);
 
 }  // namespace neuro::common

@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::common {
 namespace {
@@ -18,8 +18,8 @@ SignalBlock::SignalBlock(std::size_t channels, std::size_t samples, double sampl
       sample_rate_hz_(sample_rate_hz),
       data_(channels * samples, 0.0f) {
   if (!(sample_rate_hz > 0.0) || !std::isfinite(sample_rate_hz)) {
-    throw InvalidArgument("signal block: sample_rate_hz must be positive and finite, got " +
-                          std::to_string(sample_rate_hz));
+    throw base::InvalidArgument("signal block: sample_rate_hz must be positive and finite, got " +
+                                std::to_string(sample_rate_hz));
   }
 }
 

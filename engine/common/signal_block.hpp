@@ -13,7 +13,7 @@ namespace neuro::common {
 class SignalBlock {
  public:
   SignalBlock() = default;
-  // Zero-filled block. Throws InvalidArgument when sample_rate_hz is not positive and finite.
+  // Zero-filled block. Throws base::InvalidArgument when sample_rate_hz is not positive and finite.
   SignalBlock(std::size_t channels, std::size_t samples, double sample_rate_hz);
 
   std::size_t channels() const noexcept { return channels_; }

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/base/errors.hpp"
 #include "engine/common/device_profiles.hpp"
-#include "engine/common/errors.hpp"
 
 namespace neuro::common {
 namespace {
@@ -23,9 +23,9 @@ TEST(SignalBlock, IsChannelContiguous) {
 }
 
 TEST(SignalBlock, RejectsBadSampleRate) {
-  EXPECT_THROW(SignalBlock(1, 1, 0.0), InvalidArgument);
-  EXPECT_THROW(SignalBlock(1, 1, -250.0), InvalidArgument);
-  EXPECT_THROW(SignalBlock(1, 1, std::numeric_limits<double>::quiet_NaN()), InvalidArgument);
+  EXPECT_THROW(SignalBlock(1, 1, 0.0), base::InvalidArgument);
+  EXPECT_THROW(SignalBlock(1, 1, -250.0), base::InvalidArgument);
+  EXPECT_THROW(SignalBlock(1, 1, std::numeric_limits<double>::quiet_NaN()), base::InvalidArgument);
 }
 
 TEST(SignalBlock, FindsFirstNonFiniteSample) {
@@ -51,9 +51,9 @@ TEST(DeviceProfiles, MatchTheSpec) {
   try {
     find_device_profile("muse");
     FAIL() << "expected an error";
-  } catch (const InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("openbci_cyton"), std::string::npos) << e.what();
-    EXPECT_EQ(e.code(), ExitCode::kBadInput);
+    EXPECT_EQ(e.code(), base::ExitCode::kBadInput);
   }
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::common {
 namespace {
@@ -59,19 +59,19 @@ std::vector<std::size_t> poisson_events(std::mt19937_64& rng, double per_minute,
 }
 
 void validate(const SyntheticEegOptions& o) {
-  if (o.channels == 0) throw InvalidArgument("synthetic eeg: channels must be at least 1");
+  if (o.channels == 0) throw base::InvalidArgument("synthetic eeg: channels must be at least 1");
   if (!(o.sample_rate_hz > 0.0) || !std::isfinite(o.sample_rate_hz)) {
-    throw InvalidArgument("synthetic eeg: sample_rate_hz must be positive, got " +
-                          std::to_string(o.sample_rate_hz));
+    throw base::InvalidArgument("synthetic eeg: sample_rate_hz must be positive, got " +
+                                std::to_string(o.sample_rate_hz));
   }
   if (!(o.duration_s > 0.0) || !std::isfinite(o.duration_s)) {
-    throw InvalidArgument("synthetic eeg: duration_s must be positive, got " +
-                          std::to_string(o.duration_s));
+    throw base::InvalidArgument("synthetic eeg: duration_s must be positive, got " +
+                                std::to_string(o.duration_s));
   }
   if (o.line_hz < 0.0 || (o.line_hz > 0.0 && o.line_hz >= o.sample_rate_hz / 2.0)) {
-    throw InvalidArgument("synthetic eeg: line_hz " + std::to_string(o.line_hz) +
-                          " must be 0 or below Nyquist (" + std::to_string(o.sample_rate_hz / 2) +
-                          " Hz)");
+    throw base::InvalidArgument("synthetic eeg: line_hz " + std::to_string(o.line_hz) +
+                                " must be 0 or below Nyquist (" +
+                                std::to_string(o.sample_rate_hz / 2) + " Hz)");
   }
 }
 

@@ -38,7 +38,7 @@ struct SyntheticEegOptions {
 SyntheticEegOptions options_for(const DeviceProfile& profile, double duration_s,
                                 std::uint64_t seed = 1);
 
-// Throws InvalidArgument for zero channels, a non-positive rate or duration, or a line
+// Throws base::InvalidArgument for zero channels, a non-positive rate or duration, or a line
 // frequency at or above Nyquist.
 SignalBlock make_synthetic_eeg(const SyntheticEegOptions& options);
 

@@ -8,7 +8,7 @@
 #include <numbers>
 #include <numeric>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::common {
 namespace {
@@ -111,13 +111,13 @@ TEST(SyntheticEeg, AddsTheDcOffset) {
 TEST(SyntheticEeg, RejectsBadOptions) {
   SyntheticEegOptions options;
   options.channels = 0;
-  EXPECT_THROW(make_synthetic_eeg(options), InvalidArgument);
+  EXPECT_THROW(make_synthetic_eeg(options), base::InvalidArgument);
   options = {};
   options.duration_s = 0;
-  EXPECT_THROW(make_synthetic_eeg(options), InvalidArgument);
+  EXPECT_THROW(make_synthetic_eeg(options), base::InvalidArgument);
   options = {};
   options.sample_rate_hz = 80;  // line noise at 50 Hz is above Nyquist
-  EXPECT_THROW(make_synthetic_eeg(options), InvalidArgument);
+  EXPECT_THROW(make_synthetic_eeg(options), base::InvalidArgument);
 }
 
 }  // namespace

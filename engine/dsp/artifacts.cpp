@@ -10,14 +10,14 @@
 #include <limits>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/dsp/parallel.hpp"
 #include "engine/dsp/robust_stats.hpp"
 
 namespace neuro::dsp {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 
 // Samples per Gram chunk: the centred chunk of 32 channels (128 KiB) stays in L2, and each
 // float32 lane sums only 64 products before the partial sum moves to float64.

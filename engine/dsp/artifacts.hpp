@@ -72,7 +72,7 @@ struct ArtifactReport {
 // "flat", "noisy+uncorrelated", ... ("good" for 0).
 std::string bad_reason_names(std::uint8_t reasons);
 
-// Cleans block in place as defined above. Throws common::InvalidArgument naming the parameter
+// Cleans block in place as defined above. Throws base::InvalidArgument naming the parameter
 // or the sample for bad options, an empty block, fewer than 2 channels or samples, a non-finite
 // sample, fewer than 2 non-flat channels, or no good channel to repair from; block is then
 // unchanged.

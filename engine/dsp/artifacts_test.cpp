@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/common/testing/golden_case.hpp"
 
@@ -136,7 +136,7 @@ void expect_rejected(common::SignalBlock block, const ArtifactOptions& options,
   try {
     remove_artifacts(block, options);
     ADD_FAILURE() << "expected InvalidArgument containing '" << needle << "'";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     const std::string message = e.what();
     EXPECT_NE(message.find(needle), std::string::npos) << message;
     EXPECT_EQ(message.rfind("remove_artifacts: ", 0), 0u) << message;

@@ -13,7 +13,7 @@
 #include <cmath>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 namespace {
@@ -21,9 +21,9 @@ namespace {
 void validate_samples(const common::SignalBlock& block, std::string_view function) {
   const std::string where(function);
   if (block.channels() == 0 || block.samples() < 2) {
-    throw common::InvalidArgument(where + ": need >= 1 channel and >= 2 samples, got " +
-                                  std::to_string(block.channels()) + " x " +
-                                  std::to_string(block.samples()));
+    throw base::InvalidArgument(where + ": need >= 1 channel and >= 2 samples, got " +
+                                std::to_string(block.channels()) + " x " +
+                                std::to_string(block.samples()));
   }
 }
 
@@ -132,7 +132,7 @@ BandCoherence band_coherence(const common::SignalBlock& block, const CoherenceOp
   constexpr std::string_view kFunction = "band_coherence";
   const detail::WelchSetup setup = detail::make_welch_setup(block, options.welch, kFunction);
   if (options.bands.empty()) {
-    throw common::InvalidArgument(std::string(kFunction) + ": bands must not be empty");
+    throw base::InvalidArgument(std::string(kFunction) + ": bands must not be empty");
   }
   std::vector<detail::BinRange> band_bins;
   detail::BinRange kept{setup.frequencies_hz.size(), 0};

@@ -15,7 +15,7 @@ namespace neuro::dsp {
 // channels x channels, equal to np.corrcoef(x) of the float32 samples taken as float64. Entries
 // of a zero-variance channel are 0 off the diagonal (numpy gives NaN); the diagonal is 1.
 // Single-threaded: accumulates the covariance in double over chunks of samples (bounded memory).
-// Throws common::InvalidArgument ("correlation_matrix: ...") for fewer than 2 samples, no
+// Throws base::InvalidArgument ("correlation_matrix: ...") for fewer than 2 samples, no
 // channels or a non-finite sample.
 Eigen::MatrixXd correlation_matrix(const common::SignalBlock& block);
 
@@ -38,7 +38,7 @@ struct BandCoherence {
 };
 
 // Each channel's segment spectra are computed once (only the bins the bands use are kept) and
-// reused for every pair. Throws common::InvalidArgument ("band_coherence: ...") as welch() and
+// reused for every pair. Throws base::InvalidArgument ("band_coherence: ...") as welch() and
 // compute_features() do for bad input and bands.
 BandCoherence band_coherence(const common::SignalBlock& block, const CoherenceOptions& options);
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 namespace {
@@ -110,9 +110,9 @@ std::vector<ChannelFeatures> compute_features(const common::SignalBlock& block,
                                               const FeatureOptions& options) {
   const detail::WelchSetup setup = detail::make_welch_setup(block, options.welch, kFunction);
   if (block.samples() < 3) {
-    throw common::InvalidArgument(std::string(kFunction) +
-                                  ": samples = " + std::to_string(block.samples()) +
-                                  " must be >= 3 (Hjorth complexity needs a second difference)");
+    throw base::InvalidArgument(std::string(kFunction) +
+                                ": samples = " + std::to_string(block.samples()) +
+                                " must be >= 3 (Hjorth complexity needs a second difference)");
   }
   std::vector<detail::BinRange> band_bins;
   for (const auto& band : options.bands) {

@@ -42,7 +42,7 @@ struct ChannelFeatures {
   double line_length_uv = 0.0;
 };
 
-// One entry per channel. Throws common::InvalidArgument ("compute_features: ...") for what
+// One entry per channel. Throws base::InvalidArgument ("compute_features: ...") for what
 // welch() rejects, fewer than 3 samples (complexity needs ddx), or a bad band or total range.
 std::vector<ChannelFeatures> compute_features(const common::SignalBlock& block,
                                               const FeatureOptions& options);

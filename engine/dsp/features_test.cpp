@@ -8,14 +8,14 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/common/testing/golden_case.hpp"
 
 namespace neuro::dsp {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using common::SignalBlock;
 using neuro::testing::GoldenCase;
 

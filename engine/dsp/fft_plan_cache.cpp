@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 
@@ -67,8 +67,8 @@ FftPlanCache::FftPlanCache(unsigned planner_flags) : planner_flags_(planner_flag
 
 const RealFft& FftPlanCache::real_forward(std::size_t size) {
   if (size == 0 || size > static_cast<std::size_t>(INT_MAX)) {
-    throw common::InvalidArgument("FftPlanCache::real_forward: size = " + std::to_string(size) +
-                                  " must be in [1, INT_MAX] (FFTW takes int sizes)");
+    throw base::InvalidArgument("FftPlanCache::real_forward: size = " + std::to_string(size) +
+                                " must be in [1, INT_MAX] (FFTW takes int sizes)");
   }
   const std::lock_guard lock(mutex_);
   auto it = real_forward_.find(size);

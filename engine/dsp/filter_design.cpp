@@ -11,13 +11,13 @@
 #include <numeric>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 namespace {
 
 using Complex = std::complex<double>;
-using common::InvalidArgument;
+using base::InvalidArgument;
 constexpr double kPi = std::numbers::pi;
 
 struct Zpk {

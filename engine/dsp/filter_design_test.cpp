@@ -6,14 +6,14 @@
 #include <complex>
 #include <numbers>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/testing/golden_case.hpp"
 #include "engine/dsp/filter_test_support.hpp"
 
 namespace neuro::dsp {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using neuro::testing::GoldenCase;
 
 // Coefficients are computed in double along scipy's exact sequence of operations; the only

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/dsp/filter_design.hpp"
 
 namespace neuro::dsp {
@@ -12,8 +12,7 @@ namespace {
 
 SosCoefficients design(const PipelineOptions& o, double sample_rate_hz) {
   if (o.threads < 1) {
-    throw common::InvalidArgument("pipeline: threads must be >= 1, got " +
-                                  std::to_string(o.threads));
+    throw base::InvalidArgument("pipeline: threads must be >= 1, got " + std::to_string(o.threads));
   }
   auto sos = butter_bandpass(o.filter_order, o.low_hz, o.high_hz, sample_rate_hz);
   if (o.notch_hz > 0.0) {
@@ -39,7 +38,7 @@ PipelineResult Pipeline::run(const common::SignalBlock& raw) const {
 
 void Pipeline::run(const common::SignalBlock& raw, PipelineResult& result) const {
   if (raw.sample_rate_hz() != sample_rate_hz_) {
-    throw common::InvalidArgument(
+    throw base::InvalidArgument(
         "pipeline: block sampled at " + std::to_string(raw.sample_rate_hz()) +
         " Hz, pipeline designed for " + std::to_string(sample_rate_hz_) + " Hz");
   }

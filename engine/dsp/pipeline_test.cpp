@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/common/testing/golden_case.hpp"
 #include "engine/dsp/filter_test_support.hpp"
@@ -90,16 +90,16 @@ TEST(Pipeline, ThreadsAgreeAndBuffersAreReused) {
 
 TEST(Pipeline, RejectsMismatchedRateAndBadOptions) {
   const Pipeline pipeline(PipelineOptions{}, 250.0);
-  EXPECT_THROW(pipeline.run(common::SignalBlock(8, 1000, 500.0)), common::InvalidArgument);
+  EXPECT_THROW(pipeline.run(common::SignalBlock(8, 1000, 500.0)), base::InvalidArgument);
   PipelineOptions options;
   options.high_hz = 200.0;
-  EXPECT_THROW(Pipeline(options, 250.0), common::InvalidArgument);
+  EXPECT_THROW(Pipeline(options, 250.0), base::InvalidArgument);
   options = {};
   options.threads = 0;
-  EXPECT_THROW(Pipeline(options, 250.0), common::InvalidArgument);
+  EXPECT_THROW(Pipeline(options, 250.0), base::InvalidArgument);
   options = {};
   options.notch_hz = 130.0;
-  EXPECT_THROW(Pipeline(options, 250.0), common::InvalidArgument);
+  EXPECT_THROW(Pipeline(options, 250.0), base::InvalidArgument);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 #include <immintrin.h>
 #endif
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 
@@ -216,10 +216,10 @@ std::optional<BucketRange> first_level(std::span<const float> values, BucketOf b
 }
 
 void check_size(std::size_t n, const char* function) {
-  if (n == 0) throw common::InvalidArgument(std::string(function) + ": empty input");
+  if (n == 0) throw base::InvalidArgument(std::string(function) + ": empty input");
   if (n > std::numeric_limits<std::uint32_t>::max()) {
-    throw common::InvalidArgument(std::string(function) + ": " + std::to_string(n) +
-                                  " values, at most 2^32 - 1 supported");
+    throw base::InvalidArgument(std::string(function) + ": " + std::to_string(n) +
+                                " values, at most 2^32 - 1 supported");
   }
 }
 
@@ -258,7 +258,7 @@ std::optional<double> median_if_finite(std::span<const float> values, SelectionS
 
 double median(std::span<const float> values, SelectionScratch& scratch) {
   const auto result = median_if_finite(values, scratch);
-  if (!result) throw common::InvalidArgument("median: input holds a non-finite value");
+  if (!result) throw base::InvalidArgument("median: input holds a non-finite value");
   return *result;
 }
 
@@ -294,7 +294,7 @@ double median(std::span<const double> values, SelectionScratch& scratch) {
   auto& copy = SelectionAccess::doubles(scratch);
   copy.assign(values.begin(), values.end());
   if (!std::all_of(copy.begin(), copy.end(), [](double v) { return std::isfinite(v); })) {
-    throw common::InvalidArgument("median: input holds a non-finite value");
+    throw base::InvalidArgument("median: input holds a non-finite value");
   }
   const std::size_t n = copy.size();
   const auto [a, b] = select_small(copy.data(), n, (n - 1) / 2, n % 2 == 0);

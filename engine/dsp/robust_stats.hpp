@@ -28,7 +28,7 @@ class SelectionScratch {
 };
 
 // The median (for an even count, the mean of the two middle values, as numpy does). Throws
-// common::InvalidArgument when values is empty, holds more than 2^32 - 1 values, or holds a
+// base::InvalidArgument when values is empty, holds more than 2^32 - 1 values, or holds a
 // non-finite value.
 double median(std::span<const float> values, SelectionScratch& scratch);
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 namespace {
@@ -123,14 +123,14 @@ TEST(RobustStats, NonFiniteValuesAreReportedNotSelected) {
       try {
         median(values, scratch);
         ADD_FAILURE() << "expected InvalidArgument";
-      } catch (const common::InvalidArgument& e) {
+      } catch (const base::InvalidArgument& e) {
         EXPECT_NE(std::string(e.what()).find("median: input holds a non-finite value"),
                   std::string::npos);
       }
     }
   }
   const std::vector<double> doubles{1.0, std::numeric_limits<double>::quiet_NaN()};
-  EXPECT_THROW(median(std::span<const double>(doubles), scratch), common::InvalidArgument);
+  EXPECT_THROW(median(std::span<const double>(doubles), scratch), base::InvalidArgument);
 }
 
 TEST(RobustStats, EmptyInputThrows) {
@@ -139,11 +139,11 @@ TEST(RobustStats, EmptyInputThrows) {
   try {
     median(empty, scratch);
     ADD_FAILURE() << "expected InvalidArgument";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_STREQ(e.what(), "median: empty input");
   }
-  EXPECT_THROW(median_abs_deviation(empty, 0.0, scratch), common::InvalidArgument);
-  EXPECT_THROW(median(std::span<const double>(), scratch), common::InvalidArgument);
+  EXPECT_THROW(median_abs_deviation(empty, 0.0, scratch), base::InvalidArgument);
+  EXPECT_THROW(median(std::span<const double>(), scratch), base::InvalidArgument);
 }
 
 }  // namespace

@@ -4,13 +4,13 @@
 #include <cmath>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 
 StreamingFilter::StreamingFilter(const SosCoefficients& sos, std::size_t channels)
     : kernel_(sos), channels_(channels) {
-  if (channels == 0) throw common::InvalidArgument("streaming filter: channels must be >= 1");
+  if (channels == 0) throw base::InvalidArgument("streaming filter: channels must be >= 1");
   state_.assign(((channels + kLanes - 1) / kLanes) * 2 * kernel_.sections(), Lanes{});
 }
 
@@ -22,8 +22,8 @@ void StreamingFilter::reset(Start start) {
 
 void StreamingFilter::process(const common::SignalBlock& in, common::SignalBlock& out) {
   if (in.channels() != channels_) {
-    throw common::InvalidArgument("streaming filter: packet has " + std::to_string(in.channels()) +
-                                  " channels, the stream has " + std::to_string(channels_));
+    throw base::InvalidArgument("streaming filter: packet has " + std::to_string(in.channels()) +
+                                " channels, the stream has " + std::to_string(channels_));
   }
   if (&out != &in && (out.channels() != in.channels() || out.samples() != in.samples())) {
     out = common::SignalBlock(in.channels(), in.samples(), in.sample_rate_hz());
@@ -36,8 +36,8 @@ void StreamingFilter::process(const common::SignalBlock& in, common::SignalBlock
   if (!bad_channels.empty()) {
     std::string list;
     for (const auto c : bad_channels) list += (list.empty() ? "" : ", ") + std::to_string(c);
-    throw common::InvalidArgument("streaming filter: channel(s) " + list +
-                                  " received NaN or infinite samples; their state was reset");
+    throw base::InvalidArgument("streaming filter: channel(s) " + list +
+                                " received NaN or infinite samples; their state was reset");
   }
 }
 

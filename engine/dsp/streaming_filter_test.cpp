@@ -4,14 +4,14 @@
 
 #include <limits>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/testing/golden_case.hpp"
 #include "engine/dsp/filter_test_support.hpp"
 
 namespace neuro::dsp {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using common::SignalBlock;
 using neuro::testing::GoldenCase;
 

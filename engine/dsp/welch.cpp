@@ -8,7 +8,7 @@
 #include <numbers>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::dsp {
 namespace {
@@ -28,17 +28,17 @@ void validate_welch(const common::SignalBlock& block, const WelchOptions& option
                     std::string_view function) {
   const std::string where(function);
   if (block.empty()) {
-    throw common::InvalidArgument(where + ": empty block (" + std::to_string(block.channels()) +
-                                  " channels x " + std::to_string(block.samples()) + " samples)");
+    throw base::InvalidArgument(where + ": empty block (" + std::to_string(block.channels()) +
+                                " channels x " + std::to_string(block.samples()) + " samples)");
   }
   if (options.nperseg < 2 || options.nperseg > block.samples() || options.nperseg > INT_MAX) {
-    throw common::InvalidArgument(where + ": nperseg = " + std::to_string(options.nperseg) +
-                                  " must be in [2, samples = " + std::to_string(block.samples()) +
-                                  "]");
+    throw base::InvalidArgument(where + ": nperseg = " + std::to_string(options.nperseg) +
+                                " must be in [2, samples = " + std::to_string(block.samples()) +
+                                "]");
   }
   if (options.threads < 1) {
-    throw common::InvalidArgument(where + ": threads = " + std::to_string(options.threads) +
-                                  " must be >= 1");
+    throw base::InvalidArgument(where + ": threads = " + std::to_string(options.threads) +
+                                " must be >= 1");
   }
 }
 
@@ -46,12 +46,12 @@ void throw_non_finite(const common::SignalBlock& block, std::string_view functio
   const std::size_t bad = block.first_non_finite();
   if (bad == block.size()) {
     // Finite samples whose differences overflow float (|x| near 3e38).
-    throw common::InvalidArgument(std::string(function) +
-                                  ": sample magnitudes overflow float32 arithmetic");
+    throw base::InvalidArgument(std::string(function) +
+                                ": sample magnitudes overflow float32 arithmetic");
   }
-  throw common::InvalidArgument(std::string(function) + ": non-finite sample at channel " +
-                                std::to_string(bad / block.samples()) + ", sample " +
-                                std::to_string(bad % block.samples()));
+  throw base::InvalidArgument(std::string(function) + ": non-finite sample at channel " +
+                              std::to_string(bad / block.samples()) + ", sample " +
+                              std::to_string(bad % block.samples()));
 }
 
 std::size_t welch_segment_count(std::size_t samples, std::size_t nperseg) {
@@ -82,9 +82,9 @@ std::vector<double> periodic_hann(std::size_t size) {
 BinRange band_bins(std::span<const double> frequencies_hz, const FrequencyBand& band,
                    std::string_view function) {
   const auto fail = [&](const std::string& why) {
-    throw common::InvalidArgument(std::string(function) + ": band '" + std::string(band.name) +
-                                  "' [" + format_number(band.low_hz) + ", " +
-                                  format_number(band.high_hz) + ") Hz: " + why);
+    throw base::InvalidArgument(std::string(function) + ": band '" + std::string(band.name) +
+                                "' [" + format_number(band.low_hz) + ", " +
+                                format_number(band.high_hz) + ") Hz: " + why);
   };
   if (!std::isfinite(band.low_hz) || !std::isfinite(band.high_hz)) {
     fail("edges must be finite");

@@ -55,14 +55,14 @@ struct Psd {
   std::span<const double> channel(std::size_t c) const { return {density.data() + c * bins, bins}; }
 };
 
-// Throws common::InvalidArgument ("welch: ...") for an empty block, nperseg < 2 or > samples,
+// Throws base::InvalidArgument ("welch: ...") for an empty block, nperseg < 2 or > samples,
 // threads < 1 or a non-finite sample.
 Psd welch(const common::SignalBlock& block, const WelchOptions& options);
 
 // Building blocks shared by features.cpp and connectivity.cpp; not a stable API.
 namespace detail {
 
-// Throws common::InvalidArgument prefixed with `function` for an empty block, a bad nperseg or
+// Throws base::InvalidArgument prefixed with `function` for an empty block, a bad nperseg or
 // threads. Non-finite samples are found while transforming (for_each_channel_spectrum), which
 // saves a pass over the block.
 void validate_welch(const common::SignalBlock& block, const WelchOptions& options,
@@ -81,7 +81,7 @@ struct BinRange {
 };
 
 // Bins of `band` among `frequencies_hz` (ascending, from rfft_frequencies_hz). Throws
-// common::InvalidArgument prefixed with `function` when the edges are not finite, low < 0,
+// base::InvalidArgument prefixed with `function` when the edges are not finite, low < 0,
 // low >= high, high is above Nyquist (the last frequency), or no bin falls in the band.
 BinRange band_bins(std::span<const double> frequencies_hz, const FrequencyBand& band,
                    std::string_view function);
@@ -144,7 +144,7 @@ void for_each_range(std::size_t count, int threads, Body&& body) {
   }
 }
 
-// Throws common::InvalidArgument ("<function>: non-finite sample at channel c, sample i").
+// Throws base::InvalidArgument ("<function>: non-finite sample at channel c, sample i").
 [[noreturn]] void throw_non_finite(const common::SignalBlock& block, std::string_view function);
 
 // Calls body(spectrum, channel) for every channel, channels split over `threads` with one

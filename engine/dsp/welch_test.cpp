@@ -11,7 +11,7 @@
 #include <numbers>
 #include <thread>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/common/testing/golden_case.hpp"
 #include "engine/dsp/fft_plan_cache.hpp"
@@ -19,7 +19,7 @@
 namespace neuro::dsp {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using common::SignalBlock;
 using neuro::testing::GoldenCase;
 

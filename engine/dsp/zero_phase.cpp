@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/huge_page_allocator.hpp"
 #include "engine/dsp/parallel.hpp"
 
@@ -33,11 +33,11 @@ common::SignalBlock ZeroPhaseFilter::apply(const common::SignalBlock& in, int th
 
 void ZeroPhaseFilter::apply(const common::SignalBlock& in, common::SignalBlock& out,
                             int threads) const {
-  if (in.empty()) throw common::InvalidArgument("zero-phase filter: empty signal block");
+  if (in.empty()) throw base::InvalidArgument("zero-phase filter: empty signal block");
   if (in.samples() <= padlen_) {
-    throw common::InvalidArgument("zero-phase filter: " + std::to_string(in.samples()) +
-                                  " samples per channel, need more than padlen " +
-                                  std::to_string(padlen_));
+    throw base::InvalidArgument("zero-phase filter: " + std::to_string(in.samples()) +
+                                " samples per channel, need more than padlen " +
+                                std::to_string(padlen_));
   }
   if (&out != &in && (out.channels() != in.channels() || out.samples() != in.samples() ||
                       out.sample_rate_hz() != in.sample_rate_hz())) {
@@ -96,9 +96,9 @@ void ZeroPhaseFilter::filter_group(const common::SignalBlock& in, common::Signal
   }
   // NaN or infinity anywhere in a channel ends up in its final value; one check per group.
   if (const auto bad = first_non_finite_lane(buf[extended - 1], lanes_used); bad < kLanes) {
-    throw common::InvalidArgument("zero-phase filter: channel " +
-                                  std::to_string(first_channel + bad) +
-                                  " contains NaN or infinite samples");
+    throw base::InvalidArgument("zero-phase filter: channel " +
+                                std::to_string(first_channel + bad) +
+                                " contains NaN or infinite samples");
   }
 
   // Backward pass over the reversed forward output, from the steady state for its first value.

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/common/testing/golden_case.hpp"
 #include "engine/dsp/filter_test_support.hpp"
@@ -13,7 +13,7 @@
 namespace neuro::dsp {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using common::SignalBlock;
 using neuro::testing::GoldenCase;
 

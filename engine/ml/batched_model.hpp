@@ -18,7 +18,7 @@ class BatchedModel {
   BatchedModel(const Model& model, MicroBatcherOptions options);
 
   // One example of the model's sample_shape() -> a future of its (classes) logits. Throws
-  // common::InvalidArgument right away (not through the future) for a wrong shape or dtype.
+  // base::InvalidArgument right away (not through the future) for a wrong shape or dtype.
   std::future<at::Tensor> submit(const at::Tensor& example);
   // Several examples of one caller: checked first (a bad one throws, nothing is queued), then
   // queued together, so the batch leaves as soon as they are all in.

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/ml/decoders.hpp"
 
 namespace neuro::ml {
@@ -48,8 +48,8 @@ TEST(BatchedModel, EveryCallerGetsTheResultOfItsOwnWindow) {
 TEST(BatchedModel, AWrongShapeFailsTheCallerAtOnce) {
   const MovementDecoder decoder;
   BatchedModel batched(decoder, {.max_batch = 8, .max_wait = 1h});
-  EXPECT_THROW((void)batched.submit(at::zeros({8, 250})), common::InvalidArgument);
-  EXPECT_THROW((void)batched.submit(at::Tensor()), common::InvalidArgument);
+  EXPECT_THROW((void)batched.submit(at::zeros({8, 250})), base::InvalidArgument);
+  EXPECT_THROW((void)batched.submit(at::Tensor()), base::InvalidArgument);
   EXPECT_EQ(batched.stats().requests, 0u);
 }
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/ml/networks.hpp"
 
 namespace neuro::ml {
@@ -19,8 +19,8 @@ void save_module(const std::shared_ptr<Net>& net, const std::filesystem::path& p
   try {
     torch::save(net, path.string());
   } catch (const c10::Error& e) {
-    throw common::InvalidArgument(path.string() + ": cannot write " + what +
-                                  " parameters: " + first_line(e.what()));
+    throw base::InvalidArgument(path.string() + ": cannot write " + what +
+                                " parameters: " + first_line(e.what()));
   }
 }
 
@@ -28,15 +28,15 @@ template <typename Net>
 void load_module(const std::shared_ptr<Net>& net, const std::filesystem::path& path,
                  const std::string& what) {
   if (!std::filesystem::is_regular_file(path)) {
-    throw common::InvalidArgument(path.string() + ": no such file (" + what + " parameters)");
+    throw base::InvalidArgument(path.string() + ": no such file (" + what + " parameters)");
   }
   try {
     // libtorch's deserialiser needs a holder type, not the bare Impl pointer.
     std::shared_ptr<torch::nn::Module> base = net;
     torch::load(base, path.string());
   } catch (const c10::Error& e) {
-    throw common::InvalidArgument(path.string() + ": not a " + what +
-                                  " parameter file: " + first_line(e.what()));
+    throw base::InvalidArgument(path.string() + ": not a " + what +
+                                " parameter file: " + first_line(e.what()));
   }
   net->eval();
 }

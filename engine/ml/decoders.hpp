@@ -21,10 +21,10 @@ class MovementDecoder : public Model {
   explicit MovementDecoder(std::uint64_t seed = 1);
   ~MovementDecoder() override;
 
-  // Writes the parameters and batch-norm statistics (libtorch archive). Throws common::Error
+  // Writes the parameters and batch-norm statistics (libtorch archive). Throws base::Error
   // (kBadInput) naming the path when it cannot be written.
   void save(const std::filesystem::path& path) const;
-  // Replaces the parameters with those saved in `path`. Throws common::InvalidArgument naming
+  // Replaces the parameters with those saved in `path`. Throws base::InvalidArgument naming
   // the path when it is missing, unreadable or holds another architecture.
   void load_pretrained(const std::filesystem::path& path);
 

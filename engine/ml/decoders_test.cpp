@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/ml/input.hpp"
 #include "engine/ml/networks.hpp"
@@ -120,12 +120,12 @@ TEST(MovementDecoder, AForeignOrMissingFileIsBadInput) {
   try {
     decoder.load_pretrained(path);
     ADD_FAILURE() << "an emotion classifier file loaded into the movement decoder";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_THAT(e.what(), HasSubstr(path.string()));
     EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line";
   }
   std::filesystem::remove(path);
-  EXPECT_THROW(decoder.load_pretrained(path), common::InvalidArgument);
+  EXPECT_THROW(decoder.load_pretrained(path), base::InvalidArgument);
 }
 
 // Batching must not change any example's result beyond float rounding (libtorch may pick other
@@ -154,17 +154,17 @@ TEST(Model, WrongInputShapeIsAOneLineErrorNamingBothShapes) {
   try {
     (void)decoder.predict(at::zeros({2, 8, 250}));
     ADD_FAILURE() << "a (2, 8, 250) input was accepted";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_STREQ(e.what(),
                  "movement_decoder: input shape [2, 8, 250] does not match the declared "
                  "[B, 1, 8, 250]");
-    EXPECT_EQ(e.code(), common::ExitCode::kBadInput);
+    EXPECT_EQ(e.code(), base::ExitCode::kBadInput);
   }
-  EXPECT_THROW((void)decoder.predict(at::zeros({2, 1, 8, 251})), common::InvalidArgument);
-  EXPECT_THROW((void)decoder.predict(at::zeros({0, 1, 8, 250})), common::InvalidArgument);
+  EXPECT_THROW((void)decoder.predict(at::zeros({2, 1, 8, 251})), base::InvalidArgument);
+  EXPECT_THROW((void)decoder.predict(at::zeros({0, 1, 8, 250})), base::InvalidArgument);
   EXPECT_THROW((void)decoder.predict(at::zeros({2, 1, 8, 250}, at::kDouble)),
-               common::InvalidArgument);
-  EXPECT_THROW((void)decoder.predict(at::Tensor()), common::InvalidArgument);
+               base::InvalidArgument);
+  EXPECT_THROW((void)decoder.predict(at::Tensor()), base::InvalidArgument);
 }
 
 TEST(Input, ASignalBlockBecomesAnInputWithoutACopy) {
@@ -185,15 +185,15 @@ TEST(Input, ABlockOfTheWrongShapeIsBadInput) {
   try {
     (void)view_as_input(block, decoder);
     ADD_FAILURE();
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_THAT(e.what(), HasSubstr("14 channels x 256 samples"));
   }
   const std::vector<common::SignalBlock> blocks{common::make_synthetic_eeg(8, 250.0, 1.0), block};
-  EXPECT_THROW((void)batch_input(blocks, decoder), common::InvalidArgument);
+  EXPECT_THROW((void)batch_input(blocks, decoder), base::InvalidArgument);
 }
 
 TEST(Threads, ANegativeCountIsRejectedAndZeroMeansAllCores) {
-  EXPECT_THROW(set_threads(-1), common::InvalidArgument);
+  EXPECT_THROW(set_threads(-1), base::InvalidArgument);
   set_threads(1);
   EXPECT_EQ(threads(), 1);
   set_threads(0);

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::ml {
 namespace {
@@ -19,7 +19,7 @@ void check_block(const common::SignalBlock& block, const Model& model, const std
             shape.back() == static_cast<std::int64_t>(block.samples());
   for (std::size_t i = 0; ok && i + 2 < shape.size(); ++i) ok = shape[i] == 1;
   if (!ok) {
-    throw common::InvalidArgument(
+    throw base::InvalidArgument(
         model.name() + ": " + what + " is " + std::to_string(block.channels()) + " channels x " +
         std::to_string(block.samples()) + " samples, the model takes " + shape_string(shape));
   }
@@ -41,7 +41,7 @@ at::Tensor view_as_input(const common::SignalBlock& block, const Model& model) {
 }
 
 at::Tensor batch_input(std::span<const common::SignalBlock> blocks, const Model& model) {
-  if (blocks.empty()) throw common::InvalidArgument(model.name() + ": empty batch of blocks");
+  if (blocks.empty()) throw base::InvalidArgument(model.name() + ": empty batch of blocks");
   auto batch = at::empty(with_batch(static_cast<std::int64_t>(blocks.size()), model.sample_shape()),
                          at::kFloat);
   float* out = batch.data_ptr<float>();

@@ -13,7 +13,7 @@
 namespace neuro::ml {
 
 // A (1, sample_shape...) view of the block's samples (no copy): the block must outlive the
-// tensor and not change while it is used. Throws common::InvalidArgument when the block's
+// tensor and not change while it is used. Throws base::InvalidArgument when the block's
 // channels x samples does not fill the model's declared input (its last two dimensions).
 at::Tensor view_as_input(const common::SignalBlock& block, const Model& model);
 

@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::ml {
 
@@ -43,13 +43,13 @@ class MicroBatcher {
   // reaches every caller of that batch through its future; the batcher keeps serving.
   using BatchFunction = std::function<std::vector<Response>(std::vector<Request>&)>;
 
-  // Throws common::InvalidArgument when max_batch is 0 or max_wait is negative.
+  // Throws base::InvalidArgument when max_batch is 0 or max_wait is negative.
   MicroBatcher(MicroBatcherOptions options, BatchFunction run) : options_(options), run_(run) {
     if (options_.max_batch == 0) {
-      throw common::InvalidArgument("micro-batcher: max_batch must be at least 1");
+      throw base::InvalidArgument("micro-batcher: max_batch must be at least 1");
     }
     if (options_.max_wait.count() < 0) {
-      throw common::InvalidArgument("micro-batcher: max_wait must not be negative");
+      throw base::InvalidArgument("micro-batcher: max_wait must not be negative");
     }
     worker_ = std::thread([this] { serve(); });
   }

@@ -239,8 +239,8 @@ TEST(MicroBatcher, DestructionServesPendingRequests) {
 
 TEST(MicroBatcher, RejectsBadOptions) {
   using B = MicroBatcher<Tagged, Tagged>;
-  EXPECT_THROW(B({.max_batch = 0, .max_wait = 1ms}, square_all), common::InvalidArgument);
-  EXPECT_THROW(B({.max_batch = 1, .max_wait = -1ms}, square_all), common::InvalidArgument);
+  EXPECT_THROW(B({.max_batch = 0, .max_wait = 1ms}, square_all), base::InvalidArgument);
+  EXPECT_THROW(B({.max_batch = 1, .max_wait = -1ms}, square_all), base::InvalidArgument);
 }
 
 }  // namespace

@@ -9,14 +9,14 @@
 #include <sstream>
 #include <thread>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::ml {
 
 void set_threads(int threads) {
   if (threads < 0) {
-    throw common::InvalidArgument("ml: thread count " + std::to_string(threads) +
-                                  " is negative (0 means every core)");
+    throw base::InvalidArgument("ml: thread count " + std::to_string(threads) +
+                                " is negative (0 means every core)");
   }
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads);
@@ -45,8 +45,8 @@ Model::Model(std::string name, std::vector<std::int64_t> sample_shape, std::int6
     : name_(std::move(name)), sample_shape_(std::move(sample_shape)), classes_(classes) {
   for (const auto d : sample_shape_) {
     if (d <= 0) {
-      throw common::InvalidArgument(name_ + ": declared input shape " +
-                                    shape_string(sample_shape_) + " has a non-positive size");
+      throw base::InvalidArgument(name_ + ": declared input shape " + shape_string(sample_shape_) +
+                                  " has a non-positive size");
     }
   }
 }
@@ -54,7 +54,7 @@ Model::Model(std::string name, std::vector<std::int64_t> sample_shape, std::int6
 void Model::check_input(const at::Tensor& batch) const {
   const auto expected = "[B, " + shape_string(sample_shape_).substr(1);
   if (!batch.defined()) {
-    throw common::InvalidArgument(name_ + ": input is an undefined tensor, expected " + expected);
+    throw base::InvalidArgument(name_ + ": input is an undefined tensor, expected " + expected);
   }
   bool ok =
       batch.dim() == static_cast<std::int64_t>(sample_shape_.size()) + 1 && batch.size(0) >= 1;
@@ -62,13 +62,13 @@ void Model::check_input(const at::Tensor& batch) const {
     ok = batch.size(static_cast<std::int64_t>(i) + 1) == sample_shape_[i];
   }
   if (!ok) {
-    throw common::InvalidArgument(name_ + ": input shape " + shape_string(batch.sizes()) +
-                                  " does not match the declared " + expected);
+    throw base::InvalidArgument(name_ + ": input shape " + shape_string(batch.sizes()) +
+                                " does not match the declared " + expected);
   }
   if (batch.scalar_type() != at::kFloat) {
-    throw common::InvalidArgument(name_ + ": input dtype " +
-                                  std::string(c10::toString(batch.scalar_type())) +
-                                  " is not float32");
+    throw base::InvalidArgument(name_ + ": input dtype " +
+                                std::string(c10::toString(batch.scalar_type())) +
+                                " is not float32");
   }
 }
 

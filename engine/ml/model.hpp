@@ -12,7 +12,7 @@
 namespace neuro::ml {
 
 // Sets libtorch's intra-op thread count (process-wide in libtorch); 0 means every core.
-// Throws common::InvalidArgument for a negative count.
+// Throws base::InvalidArgument for a negative count.
 void set_threads(int threads);
 int threads();
 
@@ -38,7 +38,7 @@ class Model {
   const std::vector<std::int64_t>& sample_shape() const noexcept { return sample_shape_; }
   std::int64_t classes() const noexcept { return classes_; }
 
-  // (B, sample_shape...) float32 -> (B, classes) float32 logits. Throws common::InvalidArgument
+  // (B, sample_shape...) float32 -> (B, classes) float32 logits. Throws base::InvalidArgument
   // naming the model, the shape given and the shape expected when they differ. Safe to call
   // from several threads at once (parameters are only read).
   at::Tensor predict(const at::Tensor& batch) const;
@@ -47,7 +47,7 @@ class Model {
   // does not pay for lazy initialisation (allocator caches, oneDNN primitives, thread pool).
   void warm_up(const std::vector<std::int64_t>& batch_sizes, int rounds = 2) const;
 
-  // Throws common::InvalidArgument unless `batch` is a float32 (B >= 1, sample_shape...) tensor.
+  // Throws base::InvalidArgument unless `batch` is a float32 (B >= 1, sample_shape...) tensor.
   void check_input(const at::Tensor& batch) const;
 
  protected:

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::ml {
 
@@ -14,8 +14,8 @@ namespace nn = torch::nn;
 EEGNetImpl::EEGNetImpl(const EEGNetOptions& o) : options_(o) {
   if (o.kernel % 2 == 0) {
     // 'same' padding of an even kernel is asymmetric; forward() and the fast path assume odd.
-    throw common::InvalidArgument("EEGNet: temporal kernel " + std::to_string(o.kernel) +
-                                  " must be odd");
+    throw base::InvalidArgument("EEGNet: temporal kernel " + std::to_string(o.kernel) +
+                                " must be odd");
   }
   const auto f1d = o.f1 * o.depth;
   temporal = register_module(

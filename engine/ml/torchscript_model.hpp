@@ -19,7 +19,7 @@ namespace neuro::ml {
 class TorchScriptModel : public Model {
  public:
   // Loads `path` and runs it once on a (1, sample_shape...) batch of zeros to learn its output
-  // width. Throws common::InvalidArgument naming the path when the file is missing or not
+  // width. Throws base::InvalidArgument naming the path when the file is missing or not
   // TorchScript, the shape is empty, the model rejects that shape, or it does not return a
   // (B, k) float tensor.
   TorchScriptModel(const std::filesystem::path& path, std::vector<std::int64_t> sample_shape);
@@ -33,7 +33,7 @@ class TorchScriptModel : public Model {
   std::string path_;
 };
 
-// "8,250" -> {8, 250}. Throws common::InvalidArgument naming `what` on anything else.
+// "8,250" -> {8, 250}. Throws base::InvalidArgument naming `what` on anything else.
 std::vector<std::int64_t> parse_shape(const std::string& text, const std::string& what);
 
 }  // namespace neuro::ml

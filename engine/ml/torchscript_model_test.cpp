@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::ml {
 namespace {
@@ -70,7 +70,7 @@ TEST(TorchScriptModel, WrongInputShapeAtPredictIsBadInput) {
   try {
     (void)model.predict(at::zeros({1, 8, 200}));
     ADD_FAILURE();
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_THAT(e.what(), HasSubstr("does not match the declared [B, 8, 250]"));
   }
   std::filesystem::remove(path);
@@ -81,7 +81,7 @@ TEST(TorchScriptModel, ARejectedDeclaredShapeIsBadInput) {
   try {
     TorchScriptModel model(path, {8, 251});
     ADD_FAILURE() << "a model that needs 2000 features accepted 8 x 251";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_THAT(e.what(), HasSubstr("model rejects the declared input shape [1, 8, 251]"));
     EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line";
   }
@@ -93,18 +93,18 @@ TEST(TorchScriptModel, OutputNotBatchByClassesIsBadInput) {
 def forward(self, x):
     return x
 )JIT");
-  EXPECT_THROW(TorchScriptModel(path, {8, 250}), common::InvalidArgument);
+  EXPECT_THROW(TorchScriptModel(path, {8, 250}), base::InvalidArgument);
   std::filesystem::remove(path);
 }
 
 TEST(TorchScriptModel, AMissingOrForeignFileIsBadInput) {
-  EXPECT_THROW(TorchScriptModel(temp_file("absent.pt"), {8, 250}), common::InvalidArgument);
+  EXPECT_THROW(TorchScriptModel(temp_file("absent.pt"), {8, 250}), base::InvalidArgument);
   const auto path = temp_file("garbage.pt");
   std::ofstream(path) << "not a zip archive";
   try {
     TorchScriptModel model(path, {8, 250});
     ADD_FAILURE();
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_THAT(e.what(), HasSubstr("not a TorchScript file"));
   }
   std::filesystem::remove(path);
@@ -113,10 +113,10 @@ TEST(TorchScriptModel, AMissingOrForeignFileIsBadInput) {
 TEST(ParseShape, ReadsCommaSeparatedPositiveSizes) {
   EXPECT_EQ(parse_shape("8,250", "--shape"), (std::vector<std::int64_t>{8, 250}));
   EXPECT_EQ(parse_shape("1,8,250", "--shape"), (std::vector<std::int64_t>{1, 8, 250}));
-  EXPECT_THROW(parse_shape("", "--shape"), common::InvalidArgument);
-  EXPECT_THROW(parse_shape("8,,250", "--shape"), common::InvalidArgument);
-  EXPECT_THROW(parse_shape("8,0", "--shape"), common::InvalidArgument);
-  EXPECT_THROW(parse_shape("8x250", "--shape"), common::InvalidArgument);
+  EXPECT_THROW(parse_shape("", "--shape"), base::InvalidArgument);
+  EXPECT_THROW(parse_shape("8,,250", "--shape"), base::InvalidArgument);
+  EXPECT_THROW(parse_shape("8,0", "--shape"), base::InvalidArgument);
+  EXPECT_THROW(parse_shape("8x250", "--shape"), base::InvalidArgument);
 }
 
 }  // namespace

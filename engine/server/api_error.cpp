@@ -1,6 +1,6 @@
 #include "engine/server/api_error.hpp"
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::server {
 
@@ -56,11 +56,11 @@ StringResponse error_response(http::status status, std::string_view detail) {
 
 ApiError to_api_error(const std::exception& e) {
   if (const auto* api = dynamic_cast<const ApiError*>(&e)) return *api;
-  if (const auto* error = dynamic_cast<const common::Error*>(&e)) {
-    if (error->code() == common::ExitCode::kUnreachable) {
+  if (const auto* error = dynamic_cast<const base::Error*>(&e)) {
+    if (error->code() == base::ExitCode::kUnreachable) {
       return ApiError(http::status::service_unavailable, error->what());
     }
-    if (error->code() == common::ExitCode::kBadInput) {
+    if (error->code() == base::ExitCode::kBadInput) {
       return ApiError(http::status::unprocessable_entity, error->what());
     }
   }

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::server {
 
@@ -23,7 +23,7 @@ constexpr std::string_view kBase64Url =
 std::string random_bytes(std::size_t n) {
   std::string out(n, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    throw common::Error(common::ExitCode::kBadInput, "auth: OpenSSL RAND_bytes failed");
+    throw base::Error(base::ExitCode::kBadInput, "auth: OpenSSL RAND_bytes failed");
   }
   return out;
 }
@@ -42,8 +42,8 @@ std::string pbkdf2_sha256(std::string_view password, std::string_view salt, int 
                         static_cast<int>(salt.size()), iterations, EVP_sha256(),
                         static_cast<int>(out.size()),
                         reinterpret_cast<unsigned char*>(out.data())) != 1) {
-    throw common::InvalidArgument("auth: PBKDF2 failed (iterations " + std::to_string(iterations) +
-                                  ")");
+    throw base::InvalidArgument("auth: PBKDF2 failed (iterations " + std::to_string(iterations) +
+                                ")");
   }
   return out;
 }
@@ -67,7 +67,7 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 UserStore UserStore::load(const std::filesystem::path& path) {
   std::ifstream in(path);
-  if (!in) throw common::InvalidArgument("users file " + path.string() + ": cannot be read");
+  if (!in) throw base::InvalidArgument("users file " + path.string() + ": cannot be read");
   UserStore store;
   std::string line;
   int number = 0;
@@ -80,11 +80,11 @@ UserStore UserStore::load(const std::filesystem::path& path) {
     if (!(fields >> name)) continue;  // blank or comment
     const std::string where = path.string() + ":" + std::to_string(number) + ": ";
     if (!(fields >> scheme >> iterations >> salt >> hash) || (fields >> extra)) {
-      throw common::InvalidArgument(where + "expected NAME pbkdf2-sha256 ITERATIONS SALT HASH");
+      throw base::InvalidArgument(where + "expected NAME pbkdf2-sha256 ITERATIONS SALT HASH");
     }
     if (scheme != kScheme) {
-      throw common::InvalidArgument(std::string(where).append("unknown scheme '").append(scheme) +
-                                    "'");
+      throw base::InvalidArgument(std::string(where).append("unknown scheme '").append(scheme) +
+                                  "'");
     }
     PasswordHash h;
     try {
@@ -92,18 +92,17 @@ UserStore UserStore::load(const std::filesystem::path& path) {
     } catch (const std::exception&) {
       h.iterations = 0;
     }
-    if (h.iterations < 1) throw common::InvalidArgument(where + "bad iteration count");
+    if (h.iterations < 1) throw base::InvalidArgument(where + "bad iteration count");
     auto s = from_hex(salt);
     auto d = from_hex(hash);
     if (!s || !d || d->size() != 32) {
-      throw common::InvalidArgument(where + "salt and hash must be hex (hash 32 bytes)");
+      throw base::InvalidArgument(where + "salt and hash must be hex (hash 32 bytes)");
     }
     h.salt = *s;
     h.hash = *d;
     store.add(name, h);
   }
-  if (store.size() == 0)
-    throw common::InvalidArgument("users file " + path.string() + ": no users");
+  if (store.size() == 0) throw base::InvalidArgument("users file " + path.string() + ": no users");
   return store;
 }
 
@@ -125,8 +124,8 @@ bool UserStore::verify(std::string_view name, std::string_view password) const {
 
 TokenSigner::TokenSigner(std::string secret, std::chrono::seconds lifetime)
     : secret_(std::move(secret)), lifetime_(lifetime) {
-  if (secret_.size() < 16) throw common::InvalidArgument("token secret: at least 16 bytes needed");
-  if (lifetime_.count() <= 0) throw common::InvalidArgument("token lifetime must be positive");
+  if (secret_.size() < 16) throw base::InvalidArgument("token secret: at least 16 bytes needed");
+  if (lifetime_.count() <= 0) throw base::InvalidArgument("token lifetime must be positive");
 }
 
 std::string TokenSigner::sign(std::string_view payload) const {
@@ -180,8 +179,8 @@ std::string load_or_create_secret(const std::filesystem::path& dir) {
   if (fd < 0 || ::write(fd, secret.data(), secret.size()) != static_cast<ssize_t>(secret.size()) ||
       ::fsync(fd) != 0) {
     if (fd >= 0) ::close(fd);
-    throw common::Error(common::ExitCode::kBadInput,
-                        "token secret " + path.string() + ": cannot be written");
+    throw base::Error(base::ExitCode::kBadInput,
+                      "token secret " + path.string() + ": cannot be written");
   }
   ::close(fd);
   return secret;

@@ -31,7 +31,7 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 class UserStore {
  public:
   // Lines "NAME pbkdf2-sha256 ITERATIONS SALT_HEX HASH_HEX"; '#' starts a comment. Throws
-  // common::InvalidArgument naming the file and line for anything else.
+  // base::InvalidArgument naming the file and line for anything else.
   static UserStore load(const std::filesystem::path& path);
   void add(std::string name, PasswordHash hash);
 
@@ -46,7 +46,7 @@ class UserStore {
 
 class TokenSigner {
  public:
-  // `secret` at least 16 bytes (throws common::InvalidArgument otherwise).
+  // `secret` at least 16 bytes (throws base::InvalidArgument otherwise).
   TokenSigner(std::string secret, std::chrono::seconds lifetime);
 
   // A token for `user` that expires `lifetime` after `now` (Unix seconds).
@@ -65,7 +65,7 @@ class TokenSigner {
 };
 
 // The token secret kept in `dir`/token_secret (created with 32 random bytes, mode 0600, when
-// missing), so tokens stay valid across restarts. Throws common::Error naming the file.
+// missing), so tokens stay valid across restarts. Throws base::Error naming the file.
 std::string load_or_create_secret(const std::filesystem::path& dir);
 
 std::string base64url_encode(std::string_view bytes);

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::server {
 namespace {
@@ -31,7 +31,7 @@ TEST(Auth, UsersFileVerifiesOnlyTheRightPassword) {
     std::ofstream out(path);
     out << "alice pbkdf2-sha256 1000 zz 00\n";
   }
-  EXPECT_THROW(UserStore::load(path), common::InvalidArgument);
+  EXPECT_THROW(UserStore::load(path), base::InvalidArgument);
   std::filesystem::remove(path);
 }
 
@@ -56,7 +56,7 @@ TEST(Auth, TokensExpireAndCannotBeForged) {
   EXPECT_EQ(signer.verify(changed, 1000), std::nullopt);
   EXPECT_EQ(signer.verify("", 0), std::nullopt);
   EXPECT_EQ(signer.verify("a.b", 0), std::nullopt);
-  EXPECT_THROW(TokenSigner("short", std::chrono::seconds(1)), common::InvalidArgument);
+  EXPECT_THROW(TokenSigner("short", std::chrono::seconds(1)), base::InvalidArgument);
 }
 
 TEST(Auth, Base64UrlRoundTrips) {

@@ -1,6 +1,6 @@
 #include "engine/server/device_sessions.hpp"
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/api_db.hpp"
 #include "engine/server/handlers/common.hpp"
 
@@ -8,7 +8,7 @@ namespace neuro::server {
 
 std::int64_t ApiDeviceSessions::open_device_session(const ws::LiveDevice& device) {
   if (device.channels < 1 || !(device.sample_rate_hz > 0)) {
-    throw common::InvalidArgument("device " + device.device_id + ": bad channels or sample rate");
+    throw base::InvalidArgument("device " + device.device_id + ": bad channels or sample rate");
   }
   auto db = pool_.acquire();
   const auto r =

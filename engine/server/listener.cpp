@@ -3,7 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/http_session.hpp"
 
 namespace neuro::server {
@@ -12,9 +12,9 @@ Listener::Listener(net::io_context& io, tcp::endpoint endpoint, ServerContext& s
     : io_(io), acceptor_(net::make_strand(io)), server_(server) {
   beast::error_code ec;
   const auto fail = [&](const char* what) {
-    throw common::Error(common::ExitCode::kBadInput, "listen " + endpoint.address().to_string() +
-                                                         ":" + std::to_string(endpoint.port()) +
-                                                         ": " + what + ": " + ec.message());
+    throw base::Error(base::ExitCode::kBadInput, "listen " + endpoint.address().to_string() + ":" +
+                                                     std::to_string(endpoint.port()) + ": " + what +
+                                                     ": " + ec.message());
   };
   acceptor_.open(endpoint.protocol(), ec);
   if (ec) fail("open");

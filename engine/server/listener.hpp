@@ -10,7 +10,7 @@ namespace neuro::server {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  // Binds and listens; throws common::Error (kBadInput) naming the address when it cannot.
+  // Binds and listens; throws base::Error (kBadInput) naming the address when it cannot.
   Listener(net::io_context& io, tcp::endpoint endpoint, ServerContext& server);
   void run();
   void stop();  // closes the acceptor (from any thread)

@@ -2,8 +2,8 @@
 
 #include <thread>
 
+#include "engine/base/errors.hpp"
 #include "engine/cache/redis_url.hpp"
-#include "engine/common/errors.hpp"
 #include "engine/store/connection.hpp"
 
 namespace neuro::server {
@@ -27,8 +27,8 @@ long parse_number(const std::string& flag, const std::string& text, long low, lo
     used = 0;
   }
   if (used != text.size() || text.empty() || value < low || value > high) {
-    throw common::InvalidArgument(flag + ": expected a whole number in [" + std::to_string(low) +
-                                  ", " + std::to_string(high) + "], got '" + text + "'");
+    throw base::InvalidArgument(flag + ": expected a whole number in [" + std::to_string(low) +
+                                ", " + std::to_string(high) + "], got '" + text + "'");
   }
   return value;
 }
@@ -41,14 +41,14 @@ ServerOptions parse_server_args(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
     auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw common::InvalidArgument(flag + ": missing value");
+      if (i + 1 >= args.size()) throw base::InvalidArgument(flag + ": missing value");
       return args[++i];
     };
     if (flag == "--listen") {
       const std::string& v = value();
       const std::size_t colon = v.rfind(':');
       if (colon == std::string::npos || colon == 0) {
-        throw common::InvalidArgument("--listen: expected HOST:PORT, got '" + v + "'");
+        throw base::InvalidArgument("--listen: expected HOST:PORT, got '" + v + "'");
       }
       o.host = v.substr(0, colon);
       o.port = static_cast<unsigned short>(parse_number("--listen", v.substr(colon + 1), 0, 65535));
@@ -79,7 +79,7 @@ ServerOptions parse_server_args(const std::vector<std::string>& args) {
     } else if (flag == "--token-lifetime") {
       o.token_lifetime = std::chrono::seconds(parse_number(flag, value(), 1, 365L * 86400));
     } else {
-      throw common::InvalidArgument("unknown flag '" + flag + "'");
+      throw base::InvalidArgument("unknown flag '" + flag + "'");
     }
   }
   if (o.pg_url.empty()) o.pg_url = store::pg_url_from_env();

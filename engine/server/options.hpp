@@ -43,7 +43,7 @@ struct ServerOptions {
   Limits limits;
 };
 
-// Throws common::InvalidArgument naming the flag for bad usage. Reads NEUROPERF_PG_URL and
+// Throws base::InvalidArgument naming the flag for bad usage. Reads NEUROPERF_PG_URL and
 // NEUROPERF_REDIS_URL for what the flags leave unset.
 ServerOptions parse_server_args(const std::vector<std::string>& args);
 

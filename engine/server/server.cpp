@@ -3,7 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <filesystem>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/api_db.hpp"
 #include "engine/server/device_sessions.hpp"
 #include "engine/server/handlers/handlers.hpp"
@@ -44,8 +44,8 @@ Server::Server(ServerOptions options) : options_(std::move(options)), io_(option
       redis_url, cache::ConnectionOptions{}, static_cast<std::size_t>(options_.handler_threads));
   health_ = std::make_unique<HealthMonitor>(options_.pg_url, redis_url, options_.health_interval);
   if (!health_->redis_up()) {
-    throw common::Error(common::ExitCode::kUnreachable,
-                        "redis " + redis_url.display() + " is unreachable");
+    throw base::Error(base::ExitCode::kUnreachable,
+                      "redis " + redis_url.display() + " is unreachable");
   }
   router_ = std::make_unique<Router>(handlers::make_router(options_.limits));
   std::vector<RouteLabel> labels;
@@ -77,7 +77,7 @@ Server::Server(ServerOptions options) : options_(std::move(options)), io_(option
   if (options_.demo_data) seed_demo_data(*context_);
   beast::error_code ec;
   const auto address = net::ip::make_address(options_.host, ec);
-  if (ec) throw common::InvalidArgument("--listen: bad address '" + options_.host + "'");
+  if (ec) throw base::InvalidArgument("--listen: bad address '" + options_.host + "'");
   listener_ = std::make_shared<Listener>(io_, tcp::endpoint(address, options_.port), *context_);
 }
 

@@ -20,7 +20,7 @@ class ApiDeviceSessions;
 
 class Server {
  public:
-  // Throws common::Error: kUnreachable when PostgreSQL or Redis cannot be reached, kBadInput for
+  // Throws base::Error: kUnreachable when PostgreSQL or Redis cannot be reached, kBadInput for
   // a bad users file or an address that cannot be bound.
   explicit Server(ServerOptions options);
   ~Server();

@@ -6,14 +6,14 @@
 
 #include <cstdio>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/auth.hpp"
 #include "engine/server/server.hpp"
 #include "engine/server/websocket_host.hpp"
 
 int main(int argc, char** argv) {
-  using neuro::common::ExitCode;
-  using neuro::common::to_int;
+  using neuro::base::ExitCode;
+  using neuro::base::to_int;
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     if (!args.empty() && args[0] == "hash-password") {
@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
                  received == SIGTERM ? "SIGTERM" : "SIGINT");
     server.drain_and_stop();
     return 0;
-  } catch (const neuro::common::Error& e) {
+  } catch (const neuro::base::Error& e) {
     std::fprintf(stderr, "neuroperf-server: %s\n", e.what());
     return to_int(e.code());
   } catch (const std::exception& e) {

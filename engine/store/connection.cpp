@@ -6,8 +6,8 @@
 
 namespace neuro::store {
 
-using common::Error;
-using common::ExitCode;
+using base::Error;
+using base::ExitCode;
 
 std::string pg_url_from_env() {
   const char* url = std::getenv("NEUROPERF_PG_URL");
@@ -124,9 +124,9 @@ void require_identifier(std::string_view name, std::string_view what) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   }
   if (!ok) {
-    throw common::InvalidArgument(std::string(what) + " '" + std::string(name) +
-                                  "': expected a lower-case identifier [a-z_][a-z0-9_]*, at most "
-                                  "63 characters");
+    throw base::InvalidArgument(std::string(what) + " '" + std::string(name) +
+                                "': expected a lower-case identifier [a-z_][a-z0-9_]*, at most "
+                                "63 characters");
   }
 }
 

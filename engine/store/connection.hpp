@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::store {
 
@@ -73,7 +73,7 @@ struct Params {
   const int* formats = nullptr;
 };
 
-// Owns a PGconn. Every failure throws common::Error: ExitCode::kUnreachable when the server
+// Owns a PGconn. Every failure throws base::Error: ExitCode::kUnreachable when the server
 // cannot be reached or the connection is lost, ExitCode::kBadInput when the server rejects a
 // statement (the message names the redacted URL, what was being done and the server's reason).
 class Connection {

@@ -11,15 +11,15 @@
 #include <chrono>
 #include <thread>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/store/pool.hpp"
 #include "engine/store/test_support.hpp"
 
 namespace neuro::store {
 namespace {
 
-using common::Error;
-using common::ExitCode;
+using base::Error;
+using base::ExitCode;
 
 // A TCP port on 127.0.0.1 that accepts connections into its backlog but never speaks.
 class SilentListener {
@@ -152,7 +152,7 @@ TEST(ConnectionPool, LeasesBlockUntilReturned) {
   first.reset();
   waiter.join();
   EXPECT_TRUE(got.load());
-  EXPECT_THROW(ConnectionPool(pg_url_from_env(), 0), common::InvalidArgument);
+  EXPECT_THROW(ConnectionPool(pg_url_from_env(), 0), base::InvalidArgument);
 }
 
 using SchemaTest = testing::StoreTest;
@@ -175,7 +175,7 @@ TEST_F(SchemaTest, PartitionsMatchTheServer) {
   EXPECT_EQ(indexes.value(0, 0), "2");
   SchemaOptions bad = options_;
   bad.schema = "bad name";
-  EXPECT_THROW(create_sample_schema(db(), bad), common::InvalidArgument);
+  EXPECT_THROW(create_sample_schema(db(), bad), base::InvalidArgument);
 }
 
 }  // namespace

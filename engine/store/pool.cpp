@@ -11,8 +11,8 @@ ConnectionPool::ConnectionPool(std::string url, std::size_t size, ConnectOptions
       options_(std::move(options)),
       on_connect_(std::move(on_connect)) {
   if (size == 0) {
-    throw common::InvalidArgument("connection pool for " + redact_url(url_) +
-                                  ": size must be at least 1");
+    throw base::InvalidArgument("connection pool for " + redact_url(url_) +
+                                ": size must be at least 1");
   }
   idle_.reserve(size);
   for (std::size_t i = 0; i < size; ++i) idle_.push_back(open());

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::store {
 
@@ -29,7 +29,7 @@ std::vector<SampleRow> rows_from_block(const common::SignalBlock& block, std::in
 
 std::vector<ChunkRow> chunks_from_block(const common::SignalBlock& block, std::int64_t session_id,
                                         std::int64_t start_us, std::size_t chunk_samples) {
-  if (chunk_samples == 0) throw common::InvalidArgument("chunks_from_block: chunk_samples is 0");
+  if (chunk_samples == 0) throw base::InvalidArgument("chunks_from_block: chunk_samples is 0");
   std::vector<ChunkRow> chunks;
   for (std::size_t c = 0; c < block.channels(); ++c) {
     const auto channel = block.channel(c);
@@ -77,8 +77,8 @@ std::string pack_samples(std::span<const float> samples) {
 
 std::vector<float> unpack_samples(std::string_view bytes) {
   if (bytes.size() % sizeof(float) != 0) {
-    throw common::InvalidArgument("chunk samples: " + std::to_string(bytes.size()) +
-                                  " bytes is not a whole number of float32 values");
+    throw base::InvalidArgument("chunk samples: " + std::to_string(bytes.size()) +
+                                " bytes is not a whole number of float32 values");
   }
   std::vector<float> samples(bytes.size() / sizeof(float));
   std::memcpy(samples.data(), bytes.data(), bytes.size());

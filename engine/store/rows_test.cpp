@@ -11,7 +11,7 @@
 #include <limits>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/store/binary.hpp"
 #include "engine/store/connection.hpp"
 
@@ -73,11 +73,11 @@ TEST(PgUrlFromEnv, DefaultWhenUnsetOrEmpty) {
 
 TEST(RequireIdentifier, RejectsWhatCannotBeSpliced) {
   EXPECT_NO_THROW(require_identifier("neuro_test_12", "schema"));
-  EXPECT_THROW(require_identifier("", "schema"), common::InvalidArgument);
-  EXPECT_THROW(require_identifier("1abc", "schema"), common::InvalidArgument);
-  EXPECT_THROW(require_identifier("a;drop", "schema"), common::InvalidArgument);
-  EXPECT_THROW(require_identifier("Upper", "schema"), common::InvalidArgument);
-  EXPECT_THROW(require_identifier(std::string(64, 'a'), "schema"), common::InvalidArgument);
+  EXPECT_THROW(require_identifier("", "schema"), base::InvalidArgument);
+  EXPECT_THROW(require_identifier("1abc", "schema"), base::InvalidArgument);
+  EXPECT_THROW(require_identifier("a;drop", "schema"), base::InvalidArgument);
+  EXPECT_THROW(require_identifier("Upper", "schema"), base::InvalidArgument);
+  EXPECT_THROW(require_identifier(std::string(64, 'a'), "schema"), base::InvalidArgument);
 }
 
 // Bytes written out by hand from the PostgreSQL protocol documentation.
@@ -131,7 +131,7 @@ TEST(ChunksFromBlock, CutsChannelsWithAShorterTail) {
   EXPECT_EQ(chunks[2].chunk_start_us, 8000);
   EXPECT_EQ(chunks[3].channel, 1);
   EXPECT_EQ(chunks[3].samples, (std::vector<float>{1000, 1001, 1002, 1003}));
-  EXPECT_THROW(chunks_from_block(block, 3, 0, 0), common::InvalidArgument);
+  EXPECT_THROW(chunks_from_block(block, 3, 0, 0), base::InvalidArgument);
 }
 
 TEST(PackSamples, LittleEndianAndLengthChecked) {
@@ -139,7 +139,7 @@ TEST(PackSamples, LittleEndianAndLengthChecked) {
   const std::string bytes = pack_samples(v);
   EXPECT_EQ(bytes, std::string("\x00\x00\x80\x3f\x00\x00\x20\xc0", 8));
   EXPECT_EQ(unpack_samples(bytes), v);
-  EXPECT_THROW(unpack_samples(bytes.substr(0, 7)), common::InvalidArgument);
+  EXPECT_THROW(unpack_samples(bytes.substr(0, 7)), base::InvalidArgument);
 }
 
 }  // namespace

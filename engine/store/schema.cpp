@@ -75,9 +75,9 @@ Partitioning create_sample_schema(Connection& connection, const SchemaOptions& o
   require_identifier(options.schema, "schema");
   if (options.to_us <= options.from_us || options.partition_interval_us <= 0 ||
       (options.to_us - options.from_us) / options.partition_interval_us > 1000) {
-    throw common::InvalidArgument("schema " + options.schema +
-                                  ": the time range must be non-empty and span at most 1,000 "
-                                  "partitions");
+    throw base::InvalidArgument("schema " + options.schema +
+                                ": the time range must be non-empty and span at most 1,000 "
+                                "partitions");
   }
   Partitioning used = options.partitioning;
   if (used == Partitioning::kAuto) {

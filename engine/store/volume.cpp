@@ -19,7 +19,7 @@ const char* const kEventTypes[] = {"blink", "muscle", "seizure_like", "spike", "
 VolumeData make_volume_data(const VolumeSpec& spec) {
   if (spec.users <= 0 || spec.projects_per_user <= 0 || spec.sessions <= 0 ||
       spec.events_per_session <= 0) {
-    throw common::InvalidArgument("volume spec: every count must be positive");
+    throw base::InvalidArgument("volume spec: every count must be positive");
   }
   std::mt19937_64 rng(spec.seed);
   auto uniform = [&](std::int64_t n) {

@@ -29,7 +29,7 @@ TEST_F(VolumeTest, GeneratorHasTheSpecsShape) {
   EXPECT_EQ(data_.sessions.size(), 100u);
   EXPECT_EQ(data_.events.size(), 20000u);
   EXPECT_EQ(db().exec("SELECT count(*) FROM detection_events").value(0, 0), "20000");
-  EXPECT_THROW(make_volume_data(VolumeSpec{.users = 0}), common::InvalidArgument);
+  EXPECT_THROW(make_volume_data(VolumeSpec{.users = 0}), base::InvalidArgument);
 }
 
 TEST_F(VolumeTest, UserProjects) {

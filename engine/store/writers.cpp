@@ -66,7 +66,7 @@ void insert_rows(Connection& connection, std::span<const SampleRow> rows) {
 void insert_multirow(Connection& connection, std::span<const SampleRow> rows,
                      std::size_t rows_per_statement) {
   if (rows_per_statement == 0 || rows_per_statement * 5 > 65535) {
-    throw common::InvalidArgument("insert_multirow: rows_per_statement must be 1..13107");
+    throw base::InvalidArgument("insert_multirow: rows_per_statement must be 1..13107");
   }
   Transaction transaction(connection);
   ParamBuffer buffer;
@@ -173,9 +173,9 @@ void insert_pipelined(Connection& connection, std::span<const SampleRow> rows) {
   if (!first_error.empty()) {
     PQclear(PQexec(conn, "ROLLBACK"));  // in case the transaction is still open; else a warning
     const auto end = first_error.find('\n');
-    throw common::Error(common::ExitCode::kBadInput,
-                        "postgres " + connection.redacted_url() +
-                            ": pipelined INSERT failed: " + first_error.substr(0, end));
+    throw base::Error(base::ExitCode::kBadInput,
+                      "postgres " + connection.redacted_url() +
+                          ": pipelined INSERT failed: " + first_error.substr(0, end));
   }
 }
 

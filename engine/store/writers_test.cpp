@@ -84,8 +84,8 @@ TEST_P(Rows, ABadRowStoresNothing) {
   try {
     write_samples(db(), rows, GetParam());
     FAIL() << "a batch with invalid JSON was accepted";
-  } catch (const common::Error& e) {
-    EXPECT_EQ(e.code(), common::ExitCode::kBadInput) << e.what();
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.code(), base::ExitCode::kBadInput) << e.what();
   }
   EXPECT_TRUE(read_samples(db(), 21).empty());
   // The connection is usable afterwards.
@@ -140,7 +140,7 @@ TEST_P(Chunks, StoresSamplesExactly) {
   // A duplicate chunk violates the primary key: the whole batch is rejected.
   std::vector<ChunkRow> half_new(chunks.begin(), chunks.begin() + 2);
   half_new[0].session_id = 32;
-  EXPECT_THROW(write(half_new), common::Error);
+  EXPECT_THROW(write(half_new), base::Error);
   EXPECT_EQ(read_chunks(db(), 31).size(), chunks.size());
   EXPECT_TRUE(read_chunks(db(), 32).empty());
 }
@@ -160,7 +160,7 @@ TEST_P(Chunks, ManySmallChunks) {
   // A duplicate in the last statement rolls back the earlier ones too.
   for (auto& chunk : chunks) chunk.session_id = 42;
   chunks.push_back(chunks.front());
-  EXPECT_THROW(write(chunks), common::Error);
+  EXPECT_THROW(write(chunks), base::Error);
   EXPECT_TRUE(read_chunks(db(), 42).empty());
 }
 

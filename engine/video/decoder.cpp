@@ -1,7 +1,7 @@
 // The demux/decode loop over FFmpeg's send/receive API with strict error checks.
 #include "engine/video/decoder.hpp"
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
@@ -30,7 +30,7 @@ bool luma_is_plane_zero(int format) {
 }  // namespace
 
 void Decoder::fail(const std::string& what) const {
-  throw common::InvalidArgument(path_ + ": " + what);
+  throw base::InvalidArgument(path_ + ": " + what);
 }
 
 Decoder::Decoder(const std::string& path, DecoderOptions options)

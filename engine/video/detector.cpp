@@ -9,7 +9,7 @@
 #include <immintrin.h>
 #endif
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/video/pixel_median.hpp"
 
 namespace neuro::video {
@@ -17,13 +17,13 @@ namespace neuro::video {
 MotionDetector::MotionDetector(int width, int height, DetectorOptions options)
     : width_(width), height_(height), sw_(width / 2), sh_(height / 2), options_(options) {
   if (width < 16 || height < 16) {
-    throw common::InvalidArgument("detector: frame " + std::to_string(width) + "x" +
-                                  std::to_string(height) + " is below 16x16");
+    throw base::InvalidArgument("detector: frame " + std::to_string(width) + "x" +
+                                std::to_string(height) + " is below 16x16");
   }
   if (options.warmup_frames < 1 || options.warmup_stride < 1 || options.threshold < 1 ||
       options.threshold > 254 || options.min_area_px < 1 || options.update_shift < 1 ||
       options.update_shift > 8 || options.min_fill < 0.0 || options.min_fill > 1.0) {
-    throw common::InvalidArgument("detector: option out of range");
+    throw base::InvalidArgument("detector: option out of range");
   }
   const auto pixels = static_cast<std::size_t>(sw_) * sh_;
   warmup_.reserve(pixels * options.warmup_frames);
@@ -72,10 +72,10 @@ void MotionDetector::downscale(const FrameView& f, std::uint8_t* out) const noex
 
 void MotionDetector::push(const FrameView& frame, std::vector<DetectionEvent>& out) {
   if (frame.width != width_ || frame.height != height_) {
-    throw common::InvalidArgument("detector: frame " + std::to_string(frame.index) + " is " +
-                                  std::to_string(frame.width) + "x" + std::to_string(frame.height) +
-                                  ", expected " + std::to_string(width_) + "x" +
-                                  std::to_string(height_));
+    throw base::InvalidArgument("detector: frame " + std::to_string(frame.index) + " is " +
+                                std::to_string(frame.width) + "x" + std::to_string(frame.height) +
+                                ", expected " + std::to_string(width_) + "x" +
+                                std::to_string(height_));
   }
   if (ready_) {
     detect(frame, out);

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/video/generator.hpp"
 #include "engine/video/session.hpp"
 #include "engine/video/test_support.hpp"
@@ -85,7 +85,7 @@ TEST(MotionDetector, RejectsAFrameOfAnotherSize) {
   std::vector<std::uint8_t> luma(std::size_t{64} * 64, 0);
   std::vector<DetectionEvent> events;
   EXPECT_THROW(detector.push(FrameView{luma.data(), 64, 64, 64, 0, 0, nullptr}, events),
-               common::InvalidArgument);
+               base::InvalidArgument);
 }
 
 class Detection : public VideoTest,

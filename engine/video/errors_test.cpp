@@ -1,6 +1,6 @@
 // Bad files: missing, empty, not a video, truncated, damaged, another codec. Each gives one
 // InvalidArgument line naming the file, never a crash.
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +21,7 @@ using testing::VideoTest;
 std::string session_error(const std::string& path) {
   try {
     run_session(path);
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     return e.what();
   }
   return "";
@@ -122,7 +122,7 @@ TEST_F(VideoTest, RandomDamageNeverCrashes) {
     try {
       const auto result = run_session(bad);
       EXPECT_LE(result.frames, 30);
-    } catch (const common::InvalidArgument& e) {
+    } catch (const base::InvalidArgument& e) {
       ++errors;
       expect_one_line_naming(e.what(), bad, "");
     }

@@ -1,7 +1,7 @@
 // The encoder loop: render each frame into an AVFrame, encode, mux with rescaled timestamps.
 #include "engine/video/generator.hpp"
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/video/av_handles.hpp"
 
 extern "C" {
@@ -12,7 +12,7 @@ namespace neuro::video {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what, int code) {
-  throw common::Error(common::ExitCode::kBadInput, path + ": " + what + ": " + av_error_text(code));
+  throw base::Error(base::ExitCode::kBadInput, path + ": " + what + ": " + av_error_text(code));
 }
 
 // Sends one frame (or the flush, nullptr) and writes every packet the encoder has ready.
@@ -40,14 +40,14 @@ std::vector<GroundTruthBox> generate_video(const std::string& path, const Genera
   const SceneSpec& s = scene.spec();
   const AVCodec* encoder = avcodec_find_encoder_by_name(spec.encoder.c_str());
   if (encoder == nullptr) {
-    throw common::InvalidArgument("generator: encoder '" + spec.encoder +
-                                  "' is not in this libavcodec");
+    throw base::InvalidArgument("generator: encoder '" + spec.encoder +
+                                "' is not in this libavcodec");
   }
   AVFormatContext* raw_out = nullptr;
   int rc = avformat_alloc_output_context2(&raw_out, nullptr, nullptr, path.c_str());
   if (rc < 0 || raw_out == nullptr) {
-    throw common::InvalidArgument(path + ": no container for this file extension (" +
-                                  av_error_text(rc) + ")");
+    throw base::InvalidArgument(path + ": no container for this file extension (" +
+                                av_error_text(rc) + ")");
   }
   OutputFormat out(raw_out);
 

@@ -21,7 +21,7 @@ struct GeneratorSpec {
 bool has_encoder(const std::string& name);
 
 // Writes `path` (the container from its extension: .mp4, .mkv, .avi) and returns the ground
-// truth; throws InvalidArgument for an unknown encoder or container, common::Error when the
+// truth; throws InvalidArgument for an unknown encoder or container, base::Error when the
 // file cannot be written.
 std::vector<GroundTruthBox> generate_video(const std::string& path, const GeneratorSpec& spec);
 

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::video {
 namespace {
@@ -20,15 +20,15 @@ void write_ground_truth(const std::string& path, const std::vector<GroundTruthBo
         << ',' << b.box.width << ',' << b.box.height << '\n';
   }
   out.flush();
-  if (!out) throw common::Error(common::ExitCode::kBadInput, path + ": cannot write ground truth");
+  if (!out) throw base::Error(base::ExitCode::kBadInput, path + ": cannot write ground truth");
 }
 
 std::vector<GroundTruthBox> read_ground_truth(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw common::InvalidArgument(path + ": cannot open ground truth");
+  if (!in) throw base::InvalidArgument(path + ": cannot open ground truth");
   std::string line;
   if (!std::getline(in, line) || line != kHeader) {
-    throw common::InvalidArgument(path + ":1: expected header '" + kHeader + "'");
+    throw base::InvalidArgument(path + ":1: expected header '" + kHeader + "'");
   }
   std::vector<GroundTruthBox> boxes;
   for (int number = 2; std::getline(in, line); ++number) {
@@ -39,8 +39,8 @@ std::vector<GroundTruthBox> read_ground_truth(const std::string& path) {
     if (std::sscanf(line.c_str(), "%lld,%lld,%d,%d,%d,%d,%d%n", &frame, &time_us, &b.object_id,
                     &b.box.x, &b.box.y, &b.box.width, &b.box.height, &consumed) != 7 ||
         consumed != static_cast<int>(line.size())) {
-      throw common::InvalidArgument(path + ":" + std::to_string(number) +
-                                    ": expected 7 comma-separated integers");
+      throw base::InvalidArgument(path + ":" + std::to_string(number) +
+                                  ": expected 7 comma-separated integers");
     }
     b.frame = frame;
     b.time_us = time_us;

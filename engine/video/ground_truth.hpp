@@ -9,7 +9,7 @@
 
 namespace neuro::video {
 
-// Throws common::Error when the file cannot be written.
+// Throws base::Error when the file cannot be written.
 void write_ground_truth(const std::string& path, const std::vector<GroundTruthBox>& boxes);
 // Throws InvalidArgument naming the file and line for a malformed line.
 std::vector<GroundTruthBox> read_ground_truth(const std::string& path);

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::video {
 
@@ -46,8 +46,8 @@ void pixel_median(const std::uint8_t* const* planes, std::size_t count, std::siz
                   std::uint8_t* out) {
   if (count == 0) return;
   if (count > kMaxPlanes) {
-    throw common::InvalidArgument("pixel_median: " + std::to_string(count) + " planes, at most " +
-                                  std::to_string(kMaxPlanes));
+    throw base::InvalidArgument("pixel_median: " + std::to_string(count) + " planes, at most " +
+                                std::to_string(kMaxPlanes));
   }
   if (count <= 255) {
     median_blocks<std::uint8_t>(planes, count, pixels, out);

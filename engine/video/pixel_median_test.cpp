@@ -8,7 +8,7 @@
 #include <random>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::video {
 namespace {
@@ -70,7 +70,7 @@ TEST(PixelMedian, RefusesMorePlanesThanItCounts) {
   const std::uint8_t pixel = 1;
   const std::vector<const std::uint8_t*> planes(kMaxPlanes + 1, &pixel);
   std::uint8_t out = 0;
-  EXPECT_THROW(pixel_median(planes.data(), planes.size(), 1, &out), common::InvalidArgument);
+  EXPECT_THROW(pixel_median(planes.data(), planes.size(), 1, &out), base::InvalidArgument);
   pixel_median(planes.data(), kMaxPlanes, 1, &out);
   EXPECT_EQ(out, 1);
 }

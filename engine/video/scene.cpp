@@ -5,7 +5,7 @@
 #include <cstring>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::video {
 namespace {
@@ -52,15 +52,14 @@ std::int64_t frame_time_us(std::int64_t index, int fps) noexcept {
 
 Scene::Scene(const SceneSpec& spec) : spec_(spec) {
   if (spec.width < 640 || spec.height < 360 || spec.width % 2 != 0 || spec.height % 2 != 0) {
-    throw common::InvalidArgument("scene: size " + std::to_string(spec.width) + "x" +
-                                  std::to_string(spec.height) +
-                                  " must be even and at least 640x360");
+    throw base::InvalidArgument("scene: size " + std::to_string(spec.width) + "x" +
+                                std::to_string(spec.height) + " must be even and at least 640x360");
   }
   if (spec.fps <= 0 || spec.frames <= 0) {
-    throw common::InvalidArgument("scene: fps and frames must be positive");
+    throw base::InvalidArgument("scene: fps and frames must be positive");
   }
   if (spec.min_objects < 1 || spec.max_objects > kLanes || spec.min_objects > spec.max_objects) {
-    throw common::InvalidArgument("scene: object count range must lie within 1..5");
+    throw base::InvalidArgument("scene: object count range must lie within 1..5");
   }
   SplitMix rng(spec.seed);
   // Sizes and speeds are the document's 50-100 px at 720 rows, scaled with the frame height.

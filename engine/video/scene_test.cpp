@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::video {
 namespace {
@@ -111,13 +111,13 @@ TEST(Scene, RenderedPixelsMatchTheBoxes) {
 TEST(Scene, RejectsBadSpecs) {
   SceneSpec spec;
   spec.width = 641;
-  EXPECT_THROW(Scene{spec}, common::InvalidArgument);
+  EXPECT_THROW(Scene{spec}, base::InvalidArgument);
   spec = SceneSpec{};
   spec.frames = 0;
-  EXPECT_THROW(Scene{spec}, common::InvalidArgument);
+  EXPECT_THROW(Scene{spec}, base::InvalidArgument);
   spec = SceneSpec{};
   spec.max_objects = 6;
-  EXPECT_THROW(Scene{spec}, common::InvalidArgument);
+  EXPECT_THROW(Scene{spec}, base::InvalidArgument);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "engine/video/decoder.hpp"
 #include "engine/video/detector.hpp"
 
@@ -22,7 +22,7 @@ struct SessionResult {
   double video_seconds = 0.0;       // frames / frame rate
   double processing_seconds = 0.0;  // wall clock, open to last event
   std::vector<DetectionEvent> events;
-  common::LatencyHistogram frame_latency;  // ns per frame, decode + detect
+  base::LatencyHistogram frame_latency;  // ns per frame, decode + detect
 
   double frames_per_second() const noexcept {
     return processing_seconds > 0 ? static_cast<double>(frames) / processing_seconds : 0.0;

@@ -6,7 +6,7 @@
 #include <numeric>
 #include <tuple>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::video {
 
@@ -25,9 +25,9 @@ const char* outcome_name(Outcome outcome) noexcept {
 ValidationResult validate(const std::vector<DetectionEvent>& detections,
                           const std::vector<GroundTruthBox>& truth,
                           const ValidationOptions& options) {
-  if (options.tolerance_ms < 0) throw common::InvalidArgument("validation: tolerance_ms < 0");
+  if (options.tolerance_ms < 0) throw base::InvalidArgument("validation: tolerance_ms < 0");
   if (!(options.min_iou > 0.0 && options.min_iou <= 1.0)) {
-    throw common::InvalidArgument("validation: min_iou must lie in (0, 1]");
+    throw base::InvalidArgument("validation: min_iou must lie in (0, 1]");
   }
   const std::int64_t tolerance_us = options.tolerance_ms * 1000;
   // Detections sorted by time (indices), so each truth box scans only its window.

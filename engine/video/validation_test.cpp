@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::video {
 namespace {
@@ -83,8 +83,8 @@ TEST(Validation, NothingToFindAndNothingFoundIsPerfect) {
 }
 
 TEST(Validation, RejectsBadOptions) {
-  EXPECT_THROW(validate({}, {}, {-1, 0.5}), common::InvalidArgument);
-  EXPECT_THROW(validate({}, {}, {100, 0.0}), common::InvalidArgument);
+  EXPECT_THROW(validate({}, {}, {-1, 0.5}), base::InvalidArgument);
+  EXPECT_THROW(validate({}, {}, {100, 0.0}), base::InvalidArgument);
 }
 
 TEST(FrameAgreement, CountsFramesWhereEveryBoxMatches) {

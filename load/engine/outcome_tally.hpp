@@ -119,8 +119,7 @@ class OutcomeTally {
   // Current second of the series, flushed into flushed_ under the mutex.
   std::int64_t second_ = 0;
   IntervalStats second_point_;
-  common::LatencyHistogram second_hist_{common::LatencyHistogram::kOneHourNs,
-                                        kSeriesSignificantDigits};
+  base::LatencyHistogram second_hist_{base::LatencyHistogram::kOneHourNs, kSeriesSignificantDigits};
   std::mutex series_mutex_;
   Series flushed_;
 

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/http/response_parser.hpp"
 
 namespace neuro::load {
@@ -17,7 +17,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 [[noreturn]] void unreachable(const std::string& what) {
-  throw common::Error(common::ExitCode::kUnreachable, what);
+  throw base::Error(base::ExitCode::kUnreachable, what);
 }
 
 // An owned socket descriptor.

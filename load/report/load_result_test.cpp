@@ -5,7 +5,7 @@
 #include <cctype>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
 #include "load/report/report_test_util.hpp"
@@ -30,8 +30,8 @@ void PrintTo(const Mutation& m, std::ostream* out) { *out << m.pointer; }
 std::string error_of(const json& doc) {
   try {
     load::parse_load_result(doc);
-  } catch (const common::InvalidArgument& e) {
-    EXPECT_EQ(e.code(), common::ExitCode::kBadInput);
+  } catch (const base::InvalidArgument& e) {
+    EXPECT_EQ(e.code(), base::ExitCode::kBadInput);
     return e.what();
   }
   return "(no error)";
@@ -58,8 +58,8 @@ TEST_P(Malformed, NamesTheJsonPath) {
 TEST_P(Malformed, RenderersThrow) {
   const json doc = mutated(GetParam());
   std::ostringstream html, md;
-  EXPECT_THROW(write_html_report(doc, html), common::InvalidArgument);
-  EXPECT_THROW(write_markdown_summary(doc, md), common::InvalidArgument);
+  EXPECT_THROW(write_html_report(doc, html), base::InvalidArgument);
+  EXPECT_THROW(write_markdown_summary(doc, md), base::InvalidArgument);
   EXPECT_TRUE(html.str().empty());
   EXPECT_TRUE(md.str().empty());
 }
@@ -163,7 +163,7 @@ TEST(LoadResult, MergeRefusesWhatTheReportRefuses) {
   try {
     load::merge_documents({doc, doc}, {"a.json", "b.json"});
     FAIL() << "merge accepted what the report refuses";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     const std::string merge_error = e.what();
     EXPECT_NE(merge_error.find("a.json"), std::string::npos) << merge_error;
     EXPECT_NE(merge_error.find("steps[0].latency.min_ns: "), std::string::npos) << merge_error;

@@ -9,7 +9,7 @@
 
 namespace neuro::load_report {
 
-// Renders a "neuroperf-load/1" result document. Throws neuro::common::InvalidArgument naming
+// Renders a "neuroperf-load/1" result document. Throws neuro::base::InvalidArgument naming
 // the JSON path when the document is malformed; nothing is written then.
 void write_markdown_summary(const nlohmann::json& result, std::ostream& out);
 // The same from a result already read.

@@ -5,13 +5,13 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
 
 int main(int argc, char** argv) {
-  using neuro::common::ExitCode;
-  using neuro::common::to_int;
+  using neuro::base::ExitCode;
+  using neuro::base::to_int;
   if (argc != 4) {
     std::cerr << "usage: load_report_render RESULT.json OUT.html OUT.md\n";
     return to_int(ExitCode::kBadInput);
@@ -33,11 +33,11 @@ int main(int argc, char** argv) {
   } catch (const nlohmann::json::parse_error& e) {
     std::cerr << argv[1] << ": " << e.what() << "\n";
     return to_int(ExitCode::kBadInput);
-  } catch (const neuro::common::Error& e) {
+  } catch (const neuro::base::Error& e) {
     std::cerr << argv[1] << ": " << e.what() << "\n";
     return to_int(e.code());
   } catch (const std::exception& e) {
-    // The reader turns a malformed document into common::Error; anything else (out of memory,
+    // The reader turns a malformed document into base::Error; anything else (out of memory,
     // a stream failure) is still said, not left to std::terminate.
     std::cerr << argv[1] << ": " << e.what() << "\n";
     return to_int(ExitCode::kBadInput);

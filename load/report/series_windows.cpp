@@ -55,7 +55,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<load::SeriesPoint>& s
       series.begin(), series.end(), [](const load::SeriesPoint& p) { return p.latency.count > 0; });
   const load::SparseHistogram& layout =
       (with_data != series.end() ? *with_data : series.front()).latency;
-  common::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
+  base::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
   // Writers leave `iterations` out of a point where none began: in a series that counts them
   // anywhere, a point without them is 0 (older documents count none and draw none).
   const bool counts_iterations =

@@ -7,7 +7,7 @@
 namespace neuro::load_report {
 namespace {
 
-using common::LatencyHistogram;
+using base::LatencyHistogram;
 
 load::SparseHistogram data_of(const std::vector<std::int64_t>& values) {
   LatencyHistogram h;

@@ -5,7 +5,7 @@
 namespace neuro::load_report {
 
 Percentiles percentiles_of(const load::SparseHistogram& data) {
-  const common::LatencyHistogram h = data.to_histogram();
+  const base::LatencyHistogram h = data.to_histogram();
   Percentiles p;
   p.p50 = h.percentile_ns(50.0);
   p.p90 = h.percentile_ns(90.0);

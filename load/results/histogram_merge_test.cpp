@@ -4,7 +4,7 @@
 #include <cmath>
 #include <random>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/results/histogram_reader.hpp"
 #include "load/results/result_document.hpp"
 #include "load/results/sparse_histogram.hpp"
@@ -12,7 +12,7 @@
 namespace neuro::load {
 namespace {
 
-using common::LatencyHistogram;
+using base::LatencyHistogram;
 using nlohmann::json;
 
 std::vector<std::int64_t> lognormal_samples(std::size_t n, unsigned seed) {
@@ -75,14 +75,14 @@ TEST(SparseHistogram, RejectsBadDocuments) {
   h.record(1000);
   auto j = SparseHistogram::from(h).to_json();
   j["count"] = 2;
-  EXPECT_THROW(read_histogram(j, "x"), common::InvalidArgument);
+  EXPECT_THROW(read_histogram(j, "x"), base::InvalidArgument);
   auto k = SparseHistogram::from(h).to_json();
   k["buckets"] = json::array({json::array({1u << 30, 1})});
-  EXPECT_THROW(read_histogram(k, "x"), common::InvalidArgument);
+  EXPECT_THROW(read_histogram(k, "x"), base::InvalidArgument);
   LatencyHistogram coarse(LatencyHistogram::kOneHourNs, 2);
   coarse.record(1000);
   auto s = SparseHistogram::from(h);
-  EXPECT_THROW(s.merge(SparseHistogram::from(coarse)), common::InvalidArgument);
+  EXPECT_THROW(s.merge(SparseHistogram::from(coarse)), base::InvalidArgument);
   SparseHistogram empty;  // an empty histogram merges into anything and takes its layout
   empty.merge(SparseHistogram::from(coarse));
   EXPECT_EQ(empty.significant_digits, 2);
@@ -158,22 +158,21 @@ TEST(MergeDocuments, CountsAndBucketsAddExactly) {
 TEST(MergeDocuments, RefusesMismatchedShards) {
   const std::vector<std::int64_t> s = {1000, 2000};
   EXPECT_THROW(merge_documents({shard_doc(0, 2, s, 0), shard_doc(0, 2, s, 0)}, {"a", "b"}),
-               common::InvalidArgument);  // the same shard twice
+               base::InvalidArgument);  // the same shard twice
   EXPECT_THROW(merge_documents({shard_doc(0, 3, s, 0), shard_doc(1, 3, s, 0)}, {"a", "b"}),
-               common::InvalidArgument);  // one missing
+               base::InvalidArgument);  // one missing
   auto other = shard_doc(1, 2, s, 0);
   other["scenario"]["name"] = "u";
   try {
     merge_documents({shard_doc(0, 2, s, 0), other}, {"a.json", "b.json"});
     FAIL();
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("b.json: $.scenario.name: 'u' differs"), std::string::npos)
         << e.what();
   }
   auto broken = shard_doc(1, 2, s, 0);
   broken["steps"][0]["latency"]["count"] = 3;
-  EXPECT_THROW(merge_documents({shard_doc(0, 2, s, 0), broken}, {"a", "b"}),
-               common::InvalidArgument);
+  EXPECT_THROW(merge_documents({shard_doc(0, 2, s, 0), broken}, {"a", "b"}), base::InvalidArgument);
 }
 
 // Members of another type, or missing below what validate_document checks (a hand-edited file;
@@ -197,7 +196,7 @@ TEST(MergeDocuments, OddShapesAreOneClearError) {
     try {
       merge_documents({shard_doc(0, 2, s, 0), odd}, {"a.json", "b.json"});
       ADD_FAILURE() << pointer << ": merged";
-    } catch (const common::InvalidArgument& e) {
+    } catch (const base::InvalidArgument& e) {
       EXPECT_NE(std::string(e.what()).find(".json"), std::string::npos)
           << pointer << ": " << e.what();
     }
@@ -250,14 +249,14 @@ TEST(MergeDocuments, RefusesPointsOfBadWidth) {
       {
         try {
           merge_documents({a, b}, {"a.json", "b.json"});
-        } catch (const common::InvalidArgument& e) {
+        } catch (const base::InvalidArgument& e) {
           EXPECT_STREQ(e.what(), "b.json: $.series[0].dt_s: expected a power of two >= 1, got 3");
           throw;
         }
       },
-      common::InvalidArgument);
+      base::InvalidArgument);
   b["series"] = json::array({series_point(2, 4, {1000}, 1)});
-  EXPECT_THROW(merge_documents({a, b}, {"a.json", "b.json"}), common::InvalidArgument);
+  EXPECT_THROW(merge_documents({a, b}, {"a.json", "b.json"}), base::InvalidArgument);
 }
 
 }  // namespace

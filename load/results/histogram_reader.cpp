@@ -1,21 +1,21 @@
 #include "load/results/histogram_reader.hpp"
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/results/json_fields.hpp"
 
 namespace neuro::load {
 
 using namespace json_read;
 
-const common::LatencyHistogram& HistogramParser::layout(std::int64_t highest_ns,
-                                                        int significant_digits,
-                                                        const std::string& path) {
+const base::LatencyHistogram& HistogramParser::layout(std::int64_t highest_ns,
+                                                      int significant_digits,
+                                                      const std::string& path) {
   const auto key = std::make_pair(highest_ns, significant_digits);
   if (const auto it = layouts_.find(key); it != layouts_.end()) return it->second;
   try {
-    return layouts_.emplace(key, common::LatencyHistogram(highest_ns, significant_digits))
+    return layouts_.emplace(key, base::LatencyHistogram(highest_ns, significant_digits))
         .first->second;
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     fail(path, e.what());
   }
 }

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "load/results/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -25,9 +25,9 @@ class HistogramParser {
   SparseHistogram parse(const nlohmann::json& value, const std::string& path);
 
  private:
-  const common::LatencyHistogram& layout(std::int64_t highest_ns, int significant_digits,
-                                         const std::string& path);
-  std::map<std::pair<std::int64_t, int>, common::LatencyHistogram> layouts_;
+  const base::LatencyHistogram& layout(std::int64_t highest_ns, int significant_digits,
+                                       const std::string& path);
+  std::map<std::pair<std::int64_t, int>, base::LatencyHistogram> layouts_;
 };
 
 // parse() with a parser of this thread's: for callers that read a histogram here and there.

@@ -4,12 +4,12 @@
 
 #include <random>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load {
 namespace {
 
-using common::LatencyHistogram;
+using base::LatencyHistogram;
 
 // Serialises the way the schema says (nonzero buckets only): the writer's side, done here
 // by hand from the LatencyHistogram API.
@@ -37,7 +37,7 @@ TEST(HistogramReader, EmptyAddsNothingInAnyLayout) {
   EXPECT_EQ(two.count(), 1);
   // A non-empty one of another layout is still refused.
   three.record(1'000);
-  EXPECT_THROW(add_to(parser.parse(to_json(three, 1000.0), "three"), two), common::InvalidArgument);
+  EXPECT_THROW(add_to(parser.parse(to_json(three, 1000.0), "three"), two), base::InvalidArgument);
 }
 
 // Rebuilding from [index, count] pairs gives the histogram that was written: same counts in
@@ -107,7 +107,7 @@ TEST(HistogramReader, AddToRefusesAnotherLayout) {
   h.record(10);
   LatencyHistogram target;  // 3 digits
   EXPECT_THROW(add_to(HistogramParser().parse(to_json(h, 10.0), "h"), target),
-               common::InvalidArgument);
+               base::InvalidArgument);
 }
 
 TEST(HistogramReader, EmptyHistogram) {

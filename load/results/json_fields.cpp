@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load::json_read {
 namespace {
@@ -46,7 +46,7 @@ std::string path_index(const std::string& path, std::size_t index) {
 }
 
 void fail(const std::string& path, const std::string& what) {
-  throw common::InvalidArgument((path.empty() ? std::string("document") : path) + ": " + what);
+  throw base::InvalidArgument((path.empty() ? std::string("document") : path) + ": " + what);
 }
 
 const nlohmann::json& required(const nlohmann::json& object, const std::string& path,

@@ -13,7 +13,7 @@ std::string path_key(const std::string& path, const std::string& key);
 // "steps" + 2 -> "steps[2]".
 std::string path_index(const std::string& path, std::size_t index);
 
-// Throws neuro::common::InvalidArgument("PATH: WHAT").
+// Throws neuro::base::InvalidArgument("PATH: WHAT").
 [[noreturn]] void fail(const std::string& path, const std::string& what);
 
 // The member `key` of the object `object` (itself at `path`); throws when it is missing.

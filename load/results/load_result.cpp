@@ -488,7 +488,7 @@ std::string WsResult::close_codes_text() const {
   return out;
 }
 
-json percentiles_json(const common::LatencyHistogram& h) {
+json percentiles_json(const base::LatencyHistogram& h) {
   return {{"p50", ms(h.percentile_ns(50))},     {"p90", ms(h.percentile_ns(90))},
           {"p95", ms(h.percentile_ns(95))},     {"p99", ms(h.percentile_ns(99))},
           {"p99.9", ms(h.percentile_ns(99.9))}, {"max", ms(h.max_ns())}};

@@ -182,7 +182,7 @@ struct LoadResult {
   bool judged() const { return !thresholds.empty() || stress.has_value() || soak.has_value(); }
 };
 
-// from_json: throws neuro::common::InvalidArgument naming the JSON path of the first problem.
+// from_json: throws neuro::base::InvalidArgument naming the JSON path of the first problem.
 // Fields the schema marks "| null" may also be absent; unknown fields are ignored (writers may
 // add some).
 LoadResult parse_load_result(const nlohmann::json& document);
@@ -201,6 +201,6 @@ nlohmann::json to_json(const SeriesPoint& point);
 nlohmann::json to_json(const StepResult& step);
 
 // {"p50", "p90", "p95", "p99", "p99.9", "max"} in milliseconds.
-nlohmann::json percentiles_json(const common::LatencyHistogram& h);
+nlohmann::json percentiles_json(const base::LatencyHistogram& h);
 
 }  // namespace neuro::load

@@ -5,7 +5,7 @@
 #include <optional>
 #include <set>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/results/result_document.hpp"
 #include "load/results/series_merge.hpp"
 #include "load/results/ws_stats.hpp"
@@ -27,11 +27,11 @@ std::vector<Threshold> thresholds_of(const LoadResult& r) {
 // from the buckets' lower bounds (so mean_ms is the buckets' mean, not the shards').
 std::optional<FlowTimes> flow_times(const SparseHistogram& merged) {
   if (merged.count == 0) return std::nullopt;
-  const common::LatencyHistogram h = merged.to_histogram();
+  const base::LatencyHistogram h = merged.to_histogram();
   return FlowTimes{SparseHistogram::from(h), h.mean_ns() / 1e6};
 }
 
-[[noreturn]] void refuse(const std::string& what) { throw common::InvalidArgument(what); }
+[[noreturn]] void refuse(const std::string& what) { throw base::InvalidArgument(what); }
 
 Stress merge_stress(const std::vector<LoadResult>& docs, const std::vector<std::string>& origins,
                     const std::vector<Threshold>& thresholds) {
@@ -272,7 +272,7 @@ std::vector<LoadResult> read_shards(const std::vector<nlohmann::json>& docs,
     validate_document(docs[d], origins[d]);
     try {
       out.push_back(parse_shard_result(docs[d]));
-    } catch (const common::InvalidArgument& e) {
+    } catch (const base::InvalidArgument& e) {
       refuse(origins[d] + ": " + e.what());
     } catch (const nlohmann::json::exception& e) {
       // The reader checks every member's type; this is a net for what it may have missed (a

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <map>
 
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "load/results/sparse_histogram.hpp"
 #include "load/results/ws_stats.hpp"
 
@@ -33,14 +33,14 @@ inline constexpr std::array<const char*, 9> kErrorKindNames = {
 struct StepStats {
   std::int64_t requests = 0;  // every attempt that ended: responses and failures
   std::array<std::int64_t, kErrorKindNames.size()> errors{};
-  common::LatencyHistogram latency;  // open model: from the intended send time
-  common::LatencyHistogram service;  // from the actual send (open model only in documents)
+  base::LatencyHistogram latency;  // open model: from the intended send time
+  base::LatencyHistogram service;  // from the actual send (open model only in documents)
   // `check:` conditions evaluated on answers, and those that failed.
   std::int64_t checks = 0, check_failures = 0;
   // A polling step: the time from its first send to its condition holding (or giving up).
-  common::LatencyHistogram poll;
+  base::LatencyHistogram poll;
   // The first step of a `group:`: the group's total times, entered to left (completed ones).
-  common::LatencyHistogram group;
+  base::LatencyHistogram group;
   WsStats ws;  // a ws: step's messages (its requests are its sessions)
 
   std::int64_t error_total() const {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/results/histogram_reader.hpp"
 #include "load/results/sparse_histogram.hpp"
 
@@ -42,7 +42,7 @@ double max_of(const std::vector<Sample>* samples, Field field, double from, doub
   return best;
 }
 
-std::optional<FlowTimes> flow_times(const common::LatencyHistogram& h) {
+std::optional<FlowTimes> flow_times(const base::LatencyHistogram& h) {
   if (h.count() == 0) return std::nullopt;
   return FlowTimes{SparseHistogram::from(h), h.mean_ns() / 1e6};
 }
@@ -98,7 +98,7 @@ Observations observe(const Window& w) {
         100.0 * static_cast<double>(w.checks - w.check_failures) / static_cast<double>(w.checks);
   }
   for (const auto& [prefix, h] :
-       {std::pair<const char*, const common::LatencyHistogram*>{"poll_", &w.poll},
+       {std::pair<const char*, const base::LatencyHistogram*>{"poll_", &w.poll},
         {"group_", &w.group}}) {
     if (h->count() == 0) continue;
     const std::string p = prefix;
@@ -157,7 +157,7 @@ std::vector<ThresholdVerdict> evaluate_thresholds(const std::vector<Threshold>& 
 }
 
 void validate_document(const nlohmann::json& doc, const std::string& origin) {
-  auto fail = [&](const std::string& what) { throw common::InvalidArgument(origin + ": " + what); };
+  auto fail = [&](const std::string& what) { throw base::InvalidArgument(origin + ": " + what); };
   if (!doc.is_object()) fail("expected a JSON object");
   const auto schema = doc.find("schema");
   if (schema == doc.end() || !schema->is_string() || *schema != kResultSchema) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "load/results/load_result.hpp"
 #include "load/results/request_stats.hpp"
 #include "load/results/ws_stats.hpp"
@@ -28,10 +28,10 @@ struct Window {
   std::int64_t requests = 0;
   std::int64_t errors = 0;
   double duration_s = 0;
-  common::LatencyHistogram latency;
+  base::LatencyHistogram latency;
   std::int64_t checks = 0, check_failures = 0;
-  common::LatencyHistogram poll;                      // polling steps' total times
-  common::LatencyHistogram group;                     // groups' total times
+  base::LatencyHistogram poll;                        // polling steps' total times
+  base::LatencyHistogram group;                       // groups' total times
   WsStats ws;                                         // ws: steps' messages
   const std::vector<TargetSample>* target = nullptr;  // resources.target samples, may be null
   const std::vector<HostSample>* host = nullptr;      // resources.host samples, may be null

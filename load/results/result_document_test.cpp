@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load {
 namespace {
@@ -21,7 +21,7 @@ nlohmann::json minimal() {
 std::string problem_of(const nlohmann::json& doc) {
   try {
     validate_document(doc, "r.json");
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     return e.what();
   }
   return "";

@@ -15,7 +15,7 @@ using nlohmann::json;
 
 IntervalStats point_with(std::int64_t requests, std::int64_t errors,
                          std::initializer_list<std::int64_t> ns) {
-  common::LatencyHistogram h(common::LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
+  base::LatencyHistogram h(base::LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
   for (auto v : ns) h.record(v);
   IntervalStats p;
   p.requests = requests;

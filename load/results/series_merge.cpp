@@ -6,7 +6,7 @@
 #include <map>
 #include <optional>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load {
 namespace {
@@ -14,8 +14,8 @@ namespace {
 // A shard's point width: a positive power of two (documents before dt_s read as one second).
 std::int64_t width_of(const SeriesPoint& p, const std::string& where) {
   if (p.dt_s < 1 || (p.dt_s & (p.dt_s - 1)) != 0) {
-    throw common::InvalidArgument(where + ".dt_s: expected a power of two >= 1, got " +
-                                  std::to_string(p.dt_s));
+    throw base::InvalidArgument(where + ".dt_s: expected a power of two >= 1, got " +
+                                std::to_string(p.dt_s));
   }
   return p.dt_s;
 }
@@ -57,8 +57,8 @@ std::vector<SeriesPoint> merge_series(const std::vector<LoadResult>& docs,
       const std::int64_t w = width_of(series[i], where);
       const std::int64_t t = series[i].t_s;
       if (t < 0 || t % w != 0) {
-        throw common::InvalidArgument(where + ".t_s: " + std::to_string(t) +
-                                      " is not a multiple of dt_s " + std::to_string(w));
+        throw base::InvalidArgument(where + ".t_s: " + std::to_string(t) +
+                                    " is not a multiple of dt_s " + std::to_string(w));
       }
       width = std::max(width, w);
     }

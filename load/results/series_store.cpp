@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load {
 
@@ -10,7 +10,7 @@ SeriesStore::SeriesStore(std::size_t bucket_budget) : bucket_budget_(bucket_budg
 
 void SeriesStore::add(std::int64_t second, const IntervalStats& point) {
   if (second < 0) {
-    throw common::InvalidArgument("series: second " + std::to_string(second) + " before the start");
+    throw base::InvalidArgument("series: second " + std::to_string(second) + " before the start");
   }
   IntervalStats& at = points_[second - second % resolution_s_];
   buckets_ -= at.latency.buckets.size();

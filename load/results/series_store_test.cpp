@@ -8,12 +8,12 @@
 #include <random>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load {
 namespace {
 
-using common::LatencyHistogram;
+using base::LatencyHistogram;
 
 // Latencies of one second: a log-normal spread, so neighbouring seconds share most buckets but
 // not all (as real seconds do).
@@ -150,7 +150,7 @@ TEST(SeriesStore, OnePointOverBudgetStaysAsItIs) {
 
 TEST(SeriesStore, RejectsSecondsBeforeTheStart) {
   SeriesStore store;
-  EXPECT_THROW(store.add(-1, IntervalStats{}), common::InvalidArgument);
+  EXPECT_THROW(store.add(-1, IntervalStats{}), base::InvalidArgument);
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load {
 
-SparseHistogram SparseHistogram::from(const common::LatencyHistogram& h) {
+SparseHistogram SparseHistogram::from(const base::LatencyHistogram& h) {
   SparseHistogram s;
   s.highest_ns = h.highest_ns();
   s.significant_digits = h.significant_digits();
@@ -31,7 +31,7 @@ void SparseHistogram::merge(const SparseHistogram& other) {
     return;
   }
   if (other.highest_ns != highest_ns || other.significant_digits != significant_digits) {
-    throw common::InvalidArgument(
+    throw base::InvalidArgument(
         "cannot merge histograms of different layouts (" + std::to_string(highest_ns) + " ns/" +
         std::to_string(significant_digits) + " digits vs " + std::to_string(other.highest_ns) +
         " ns/" + std::to_string(other.significant_digits) + " digits)");
@@ -71,8 +71,8 @@ void SparseHistogram::merge(const SparseHistogram& other) {
   buckets = std::move(merged);
 }
 
-common::LatencyHistogram SparseHistogram::to_histogram() const {
-  common::LatencyHistogram h(highest_ns, significant_digits);
+base::LatencyHistogram SparseHistogram::to_histogram() const {
+  base::LatencyHistogram h(highest_ns, significant_digits);
   add_to(*this, h);
   return h;
 }
@@ -90,15 +90,15 @@ nlohmann::json SparseHistogram::to_json() const {
           {"buckets", std::move(b)}};
 }
 
-void add_to(const SparseHistogram& data, common::LatencyHistogram& hist) {
+void add_to(const SparseHistogram& data, base::LatencyHistogram& hist) {
   // Nothing to add, whatever its layout (a second in which every request failed).
   if (data.count == 0) return;
   if (data.highest_ns != hist.highest_ns() ||
       data.significant_digits != hist.significant_digits()) {
-    throw common::InvalidArgument("histogram layouts differ (" + std::to_string(data.highest_ns) +
-                                  " ns/" + std::to_string(data.significant_digits) + " digits vs " +
-                                  std::to_string(hist.highest_ns()) + " ns/" +
-                                  std::to_string(hist.significant_digits()) + " digits)");
+    throw base::InvalidArgument("histogram layouts differ (" + std::to_string(data.highest_ns) +
+                                " ns/" + std::to_string(data.significant_digits) + " digits vs " +
+                                std::to_string(hist.highest_ns()) + " ns/" +
+                                std::to_string(hist.significant_digits()) + " digits)");
   }
   for (std::size_t k = 0; k < data.buckets.size(); ++k) {
     auto [index, n] = data.buckets[k];

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/results/sparse_histogram.hpp"
 
 namespace neuro::load {
@@ -71,7 +71,7 @@ WsStats ws_stats(const WsResult& w) {
     int number = 0;
     const auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), number);
     if (ec != std::errc() || end != code.data() + code.size()) {
-      throw common::InvalidArgument("ws.close_codes: '" + code + "' is not a close code");
+      throw base::InvalidArgument("ws.close_codes: '" + code + "' is not a close code");
     }
     ws.close_codes[number] += n;
   }

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 #include "load/results/load_result.hpp"
 #include "load/scenario/threshold.hpp"
 
@@ -34,8 +34,8 @@ struct WsStats {
   std::int64_t pings_answered = 0;
   std::map<int, std::int64_t> close_codes;  // from the server; 1006 when none came
   std::array<std::int64_t, kWsErrorNames.size()> errors{};
-  common::LatencyHistogram connect;
-  common::LatencyHistogram latency;
+  base::LatencyHistogram connect;
+  base::LatencyHistogram latency;
   // The latency compares the server's clock with ours: only meaningful on one host.
   bool other_host = false;
 

@@ -10,7 +10,7 @@
 #include <atomic>
 #include <memory>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/engine/curl/curl_easy.hpp"
 #include "load/engine/make_load_thread.hpp"
 #include "load/http/blocking_client.hpp"
@@ -317,8 +317,8 @@ TEST(EngineTls, AuthStepFailingVerificationIsExit3) {
         "executor: {type: constant-users, users: 1, iterations: 1}\n",
         server);
     FAIL() << "expected an Error";
-  } catch (const common::Error& e) {
-    EXPECT_EQ(e.code(), common::ExitCode::kUnreachable);
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.code(), base::ExitCode::kUnreachable);
     const std::string m = e.what();
     EXPECT_NE(m.find("auth step " + server.url() + "/token"), std::string::npos) << m;
     EXPECT_NE(m.find("tls_verify: false"), std::string::npos) << m;

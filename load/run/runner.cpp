@@ -4,7 +4,7 @@
 #include <charconv>
 #include <ctime>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/engine/curl/curl_exchange.hpp"
 #include "load/results/result_writer.hpp"
 #include "load/run/client_warnings.hpp"
@@ -31,7 +31,7 @@ std::string utc_now() {
 Prepared prepare(const Scenario& s) {
   // The file's `http: 2` is refused while parsing; --http2 comes after it.
   if (s.http2 && s.uses_websocket()) {
-    throw common::InvalidArgument(std::string("--http2: ") + kWsOverHttp2);
+    throw base::InvalidArgument(std::string("--http2: ") + kWsOverHttp2);
   }
   Prepared p;
   p.target = resolve_target(s.target);
@@ -42,22 +42,22 @@ Prepared prepare(const Scenario& s) {
     if (s.uses_libcurl()) {
       try {
         answer = curl_exchange_once(p.target.url, transport_of(s), *s.auth, s.timeout_s);
-      } catch (const common::Error& e) {
-        throw common::Error(common::ExitCode::kUnreachable, std::string("auth step ") + e.what());
+      } catch (const base::Error& e) {
+        throw base::Error(base::ExitCode::kUnreachable, std::string("auth step ") + e.what());
       }
     } else {
       const auto request = serialize_request(*s.auth, p.target.url, "", {});
       answer = exchange_once(p.target, request, s.auth->method == "HEAD", s.timeout_s);
     }
     if (answer.status >= 400) {
-      throw common::Error(common::ExitCode::kUnreachable,
-                          "auth step " + where + ": status " + std::to_string(answer.status));
+      throw base::Error(base::ExitCode::kUnreachable,
+                        "auth step " + where + ": status " + std::to_string(answer.status));
     }
     for (const auto& c : s.auth->captures) {
       const auto value = capture_json(answer.body, c.json_path);
       if (value.empty()) {
-        throw common::Error(common::ExitCode::kUnreachable,
-                            "auth step " + where + ": response has no '" + c.json_path + "'");
+        throw base::Error(base::ExitCode::kUnreachable,
+                          "auth step " + where + ": response has no '" + c.json_path + "'");
       }
       p.variables[c.name] = value;
     }
@@ -107,7 +107,7 @@ void parse_shard(const std::string& text, int* index, int* count) {
     std::from_chars(text.data() + slash + 1, text.data() + text.size(), n);
   }
   if (slash == std::string::npos || n < 1 || i < 0 || i >= n) {
-    throw common::InvalidArgument("--shard: expected i/N with 0 <= i < N, got '" + text + "'");
+    throw base::InvalidArgument("--shard: expected i/N with 0 <= i < N, got '" + text + "'");
   }
   *index = i;
   *count = n;

@@ -12,7 +12,7 @@
 #include <map>
 #include <thread>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/results/histogram_reader.hpp"
 #include "load/results/result_document.hpp"
 #include "load/scenario/scenario.hpp"
@@ -41,8 +41,8 @@ TEST(Runner, UnreachableTargetIsExitThree) {
                             "t.yaml", url),
              RunOptions{.quiet = true});
     FAIL() << "expected an Error";
-  } catch (const common::Error& e) {
-    EXPECT_EQ(e.code(), common::ExitCode::kUnreachable);
+  } catch (const base::Error& e) {
+    EXPECT_EQ(e.code(), base::ExitCode::kUnreachable);
     EXPECT_NE(std::string(e.what()).find(url + ": cannot connect"), std::string::npos);
   }
 }

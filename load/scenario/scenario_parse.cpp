@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/scenario/target_url.hpp"
@@ -245,8 +245,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    throw common::InvalidArgument(origin + ":" + std::to_string(e.mark.line + 1) +
-                                  ": not valid YAML: " + e.msg);
+    throw base::InvalidArgument(origin + ":" + std::to_string(e.mark.line + 1) +
+                                ": not valid YAML: " + e.msg);
   }
   Problems problems(origin);
   Reader read{problems};
@@ -349,7 +349,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 
 Scenario load_scenario(const std::string& path, const std::string& target_override) {
   std::ifstream file(path);
-  if (!file) throw common::InvalidArgument(path + ": cannot open: " + std::strerror(errno));
+  if (!file) throw base::InvalidArgument(path + ": cannot open: " + std::strerror(errno));
   std::stringstream text;
   text << file.rdbuf();
   return parse_scenario(text.str(), path, target_override);

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/scenario/quick_scale.hpp"
 #include "load/scenario/target_url.hpp"
 
@@ -94,7 +94,7 @@ thresholds:
   try {
     parse_scenario(text, "bad.yaml");
     FAIL() << "expected InvalidArgument";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     const std::string m = e.what();
     for (const char* expected : {
              // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one message, wrapped
@@ -125,7 +125,7 @@ TEST(Scenario, AJsonBodyThatIsNotUtf8IsAProblem) {
   try {
     parse_scenario(text, "utf8.yaml");
     FAIL() << "expected InvalidArgument";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("utf8.yaml:5: steps[0].json: not valid UTF-8 text"),
               std::string::npos)
         << e.what();
@@ -154,7 +154,7 @@ TEST(Scenario, TargetOverrideAndMissingTarget) {
   try {
     parse_scenario(text, "a.yaml");
     FAIL();
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("a.yaml:1: target: missing"), std::string::npos);
   }
 }
@@ -179,7 +179,7 @@ TEST(Scenario, OpenExecutorsBecomeRateCurves) {
   EXPECT_THROW(parse_scenario("target: http://h\nsteps: [{path: /}]\nexecutor: {type: stress, "
                               "start_rate: 1, step_rate: 1, step_duration: 1s, max_rate: 2}\n",
                               "u.yaml"),
-               common::InvalidArgument);  // a stress run needs thresholds
+               base::InvalidArgument);  // a stress run needs thresholds
 }
 
 TEST(Scenario, TlsAndHttp2Fields) {
@@ -209,7 +209,7 @@ TEST(Scenario, TlsAndHttp2Fields) {
     parse_scenario("target: https://h\nhttp: 3\ntls_verify: maybe\nca_file: /no/such.pem\n" + steps,
                    "bad.yaml");
     FAIL() << "expected InvalidArgument";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     const std::string m = e.what();
     for (const char* expected : {
              "bad.yaml:2: http: expected \"1.1\" or \"2\", got '3'",
@@ -226,7 +226,7 @@ TEST(Scenario, NotYamlIsOneLine) {
   try {
     parse_scenario("steps: [\n  - {", "x.yaml");
     FAIL();
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("x.yaml:"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("not valid YAML"), std::string::npos);
   }

@@ -2,7 +2,7 @@
 // built-in ${variables}: what they parse to, and each one's problem as FILE:LINE: field: problem.
 #include <gtest/gtest.h>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/scenario/variables.hpp"
@@ -15,7 +15,7 @@ constexpr const char* kExecutor = "executor: {type: constant-users, users: 1, it
 std::string problems_of(const std::string& text) {
   try {
     parse_scenario(text, "bad.yaml");
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     return e.what();
   }
   return "";

@@ -2,7 +2,7 @@
 // captures a branch sees, and every problem as FILE:LINE: field: problem.
 #include <gtest/gtest.h>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/scenario/scenario.hpp"
 
 namespace neuro::load {
@@ -80,7 +80,7 @@ steps:
   try {
     parse_scenario(text, "bad.yaml");
     FAIL() << "expected InvalidArgument";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     const std::string m = e.what();
     for (const char* expected : {
              "bad.yaml:3: steps[0].choose: expected a list of at least two {weight, steps: [...]}",

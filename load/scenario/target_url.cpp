@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::load {
 
@@ -42,7 +42,7 @@ std::string check_target_url(const std::string& url) {
 
 TargetUrl parse_target_url(const std::string& url) {
   if (const auto problem = check_target_url(url); !problem.empty()) {
-    throw common::InvalidArgument("target: " + problem);
+    throw base::InvalidArgument("target: " + problem);
   }
   std::string rest = url.substr(scheme_length(url));
   if (const auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);

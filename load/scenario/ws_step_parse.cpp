@@ -99,7 +99,7 @@ std::vector<WsEeg> read_eeg(const YAML::Node& node, const std::string& where, Re
       e.channels = static_cast<int>(p.channels);
       e.sample_rate_hz = p.sample_rate_hz;
       out.push_back(e);
-    } catch (const common::InvalidArgument& error) {
+    } catch (const base::InvalidArgument& error) {
       read.problems.add(profiles[i], where + ".profiles[" + std::to_string(i) + "]", error.what());
     }
   }

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/scenario/ws_quick.hpp"
 
@@ -10,7 +10,7 @@ namespace {
 std::string problems_of(const std::string& yaml) {
   try {
     parse_scenario(yaml, "w.yaml");
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     return e.what();
   }
   return "";

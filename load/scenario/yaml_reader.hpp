@@ -8,14 +8,14 @@
 #include <sstream>
 #include <string>
 
-#include "engine/common/errors.hpp"
-#include "engine/common/yaml_problems.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/yaml_problems.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/scenario/units.hpp"
 
 namespace neuro::load::detail {
 
-using Problems = common::YamlProblems;
+using Problems = base::YamlProblems;
 
 struct Reader {
   Problems& problems;

@@ -6,20 +6,20 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/compare/benchmark_results.hpp"
 #include "tools/compare/compare_inputs.hpp"
 #include "tools/compare/render.hpp"
-#include "tools/report/benchmark_json.hpp"
 
 namespace neuro::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using common::ExitCode;
-using common::InvalidArgument;
-using common::to_int;
+using base::ExitCode;
+using base::InvalidArgument;
+using base::to_int;
 
 constexpr const char* kCompareFooter =
     "exit: 0 ok or warnings; 1 regressed, missing or errored; 2 usage or input error;\n"
@@ -44,7 +44,7 @@ int update_baselines(const compare::CompareOptions& options) {
   std::size_t written = 0;
   for (const auto& pair : compare::pair_inputs(options.baseline, options.current)) {
     if (!fs::exists(pair.current)) continue;  // a baseline the run did not produce stays
-    compare::group_results(report::read_benchmark_file(pair.current));
+    compare::group_results(bench_json::read_benchmark_file(pair.current));
     if (pair.baseline.has_parent_path()) fs::create_directories(pair.baseline.parent_path());
     std::error_code ec;
     fs::copy_file(pair.current, pair.baseline, fs::copy_options::overwrite_existing, ec);

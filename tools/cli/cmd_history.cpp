@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/suite/history.hpp"
 
@@ -28,15 +28,15 @@ double fraction(const std::string& option, const std::string& text) {
     if (used == text.size() && v > 0 && v < 1) return v;
   } catch (const std::exception&) {
   }
-  throw common::InvalidArgument(option + ": expected a fraction such as 5% or 0.05, got '" + text +
-                                "'");
+  throw base::InvalidArgument(option + ": expected a fraction such as 5% or 0.05, got '" + text +
+                              "'");
 }
 
 std::size_t window_size(const std::string& text) {
   if (text.empty() || text.size() > 4 ||
       text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1) {
-    throw common::InvalidArgument("--window: expected a whole number from 1 to 9999, got '" + text +
-                                  "'");
+    throw base::InvalidArgument("--window: expected a whole number from 1 to 9999, got '" + text +
+                                "'");
   }
   return static_cast<std::size_t>(std::stoi(text));
 }
@@ -49,7 +49,7 @@ struct Parsed {
 
 int run_history(const Parsed& p) {
   if (p.dirs.empty()) {
-    throw common::InvalidArgument("expected DIR... (usage: neuroperf history DIR...)");
+    throw base::InvalidArgument("expected DIR... (usage: neuroperf history DIR...)");
   }
   const std::vector<std::filesystem::path> dirs(p.dirs.begin(), p.dirs.end());
   const std::string markdown = suite::render_history_markdown(suite::read_history(dirs, p.options));
@@ -59,7 +59,7 @@ int run_history(const Parsed& p) {
   }
   std::ofstream file(p.out);
   file << markdown;
-  if (!file.flush()) throw common::InvalidArgument(p.out + ": cannot write");
+  if (!file.flush()) throw base::InvalidArgument(p.out + ": cannot write");
   return 0;
 }
 

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/report/html_report.hpp"
 #include "load/report/markdown_summary.hpp"
 #include "load/report/series_windows.hpp"
@@ -30,8 +30,8 @@
 namespace neuro::cli {
 namespace {
 
-using common::ExitCode;
-using common::InvalidArgument;
+using base::ExitCode;
+using base::InvalidArgument;
 using nlohmann::json;
 
 constexpr const char* kLoadFooter =
@@ -184,7 +184,7 @@ int run_load(LoadArgs& a) {
   print_failures(run.result);
   std::cerr << "neuroperf load: " << verdict_line(run.result) << " (results in " << out_dir
             << ")\n";
-  return run.result.passed ? 0 : common::to_int(ExitCode::kThresholdFailed);
+  return run.result.passed ? 0 : base::to_int(ExitCode::kThresholdFailed);
 }
 
 int run_merge(const std::vector<std::string>& inputs, const std::string& out) {
@@ -200,7 +200,7 @@ int run_merge(const std::vector<std::string>& inputs, const std::string& out) {
   const std::string verdict = verdict_line(merged);
   write_result_file(out, merged);
   std::cerr << "neuroperf merge: " << inputs.size() << " shards: " << verdict << "\n";
-  return merged.passed ? 0 : common::to_int(ExitCode::kThresholdFailed);
+  return merged.passed ? 0 : base::to_int(ExitCode::kThresholdFailed);
 }
 
 int run_report(const std::string& input, const std::string& html, std::string markdown) {

@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/compare/fingerprint.hpp"
-#include "tools/report/benchmark_json.hpp"
 
 namespace neuro::cli {
 
@@ -15,9 +15,9 @@ namespace {
 
 int run_machine_key(const std::string& run) {
   if (run.empty()) {
-    throw common::InvalidArgument("expected one RUN.json (usage: neuroperf machine-key RUN.json)");
+    throw base::InvalidArgument("expected one RUN.json (usage: neuroperf machine-key RUN.json)");
   }
-  const auto file = report::read_benchmark_file(run);
+  const auto file = bench_json::read_benchmark_file(run);
   std::cout << compare::machine_key(file.context) << "\n";
   return 0;
 }

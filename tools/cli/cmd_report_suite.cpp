@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/suite/suite_html.hpp"
 #include "tools/suite/suite_run.hpp"
@@ -23,7 +23,7 @@ struct Parsed {
 
 int run_report_suite(const Parsed& p) {
   if (p.dir.empty()) {
-    throw common::InvalidArgument("missing DIR (usage: neuroperf report-suite DIR)");
+    throw base::InvalidArgument("missing DIR (usage: neuroperf report-suite DIR)");
   }
   const std::filesystem::path dir = p.dir;
   const auto started = std::chrono::steady_clock::now();
@@ -34,7 +34,7 @@ int run_report_suite(const Parsed& p) {
       p.out.empty() ? dir / "index.html" : std::filesystem::path(p.out);
   std::ofstream file(out, std::ios::binary);
   file << page.str();
-  if (!file.flush()) throw common::InvalidArgument(out.string() + ": cannot write");
+  if (!file.flush()) throw base::InvalidArgument(out.string() + ": cannot write");
   const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count();

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/cli/commands.hpp"
 
 namespace neuro::cli {
@@ -35,9 +35,8 @@ int run_serve(const std::vector<std::string>& args) {
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
   ::execv(binary.c_str(), argv.data());
-  throw common::InvalidArgument(
-      "serve: cannot run " + binary + ": " + std::strerror(errno) +
-      " (build the neuroperf-server target, or set NEUROPERF_SERVER_BIN)");
+  throw base::InvalidArgument("serve: cannot run " + binary + ": " + std::strerror(errno) +
+                              " (build the neuroperf-server target, or set NEUROPERF_SERVER_BIN)");
 }
 
 }  // namespace

@@ -6,18 +6,18 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
+#include "tools/bench_json/summary_markdown.hpp"
 #include "tools/cli/commands.hpp"
-#include "tools/report/summary_markdown.hpp"
 
 namespace neuro::cli {
 
 namespace {
 
 int run_summary(const std::filesystem::path& dir, const std::filesystem::path& out) {
-  if (dir.empty()) throw common::InvalidArgument("missing DIR (usage: neuroperf summary DIR)");
+  if (dir.empty()) throw base::InvalidArgument("missing DIR (usage: neuroperf summary DIR)");
   if (!std::filesystem::is_directory(dir)) {
-    throw common::InvalidArgument(dir.string() + ": not a directory");
+    throw base::InvalidArgument(dir.string() + ": not a directory");
   }
   std::vector<std::filesystem::path> paths;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -26,20 +26,20 @@ int run_summary(const std::filesystem::path& dir, const std::filesystem::path& o
       paths.push_back(entry.path());
     }
   }
-  if (paths.empty()) throw common::InvalidArgument(dir.string() + ": no bench_*.json files");
+  if (paths.empty()) throw base::InvalidArgument(dir.string() + ": no bench_*.json files");
   std::sort(paths.begin(), paths.end());
-  std::vector<report::BenchmarkFile> files;
+  std::vector<bench_json::BenchmarkFile> files;
   files.reserve(paths.size());
-  for (const auto& p : paths) files.push_back(report::read_benchmark_file(p));
+  for (const auto& p : paths) files.push_back(bench_json::read_benchmark_file(p));
   const std::string markdown =
-      "# neuroperf benchmark summary\n\n" + report::render_summary_markdown(files);
+      "# neuroperf benchmark summary\n\n" + bench_json::render_summary_markdown(files);
   if (out.empty()) {
     std::cout << markdown;
     return 0;
   }
   std::ofstream file(out);
   file << markdown;
-  if (!file.flush()) throw common::InvalidArgument(out.string() + ": cannot write");
+  if (!file.flush()) throw base::InvalidArgument(out.string() + ": cannot write");
   return 0;
 }
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/whole_number.hpp"
@@ -21,7 +21,7 @@ double number(const std::string& flag, const std::string& text) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw common::InvalidArgument(flag + ": expected a number, got '" + text + "'");
+    throw base::InvalidArgument(flag + ": expected a number, got '" + text + "'");
   }
   return value;
 }
@@ -48,21 +48,21 @@ int run_synth(Parsed& p) {
   auto& options = p.options;
   const std::uint64_t samples = p.samples;
   const std::string& out = p.out;
-  if (out.empty()) throw common::InvalidArgument("--out FILE is required");
+  if (out.empty()) throw base::InvalidArgument("--out FILE is required");
   if (!(options.sample_rate_hz > 0) || !std::isfinite(options.sample_rate_hz)) {
-    throw common::InvalidArgument("--rate: must be a positive number of Hz");
+    throw base::InvalidArgument("--rate: must be a positive number of Hz");
   }
   if (options.channels * samples * sizeof(float) > kMaxOutputBytes) {
-    throw common::InvalidArgument("--channels x --samples: " + std::to_string(options.channels) +
-                                  " x " + std::to_string(samples) +
-                                  " float32 is more than the 4 GiB limit");
+    throw base::InvalidArgument("--channels x --samples: " + std::to_string(options.channels) +
+                                " x " + std::to_string(samples) +
+                                " float32 is more than the 4 GiB limit");
   }
   options.duration_s = static_cast<double>(samples) / options.sample_rate_hz;
   const auto block = common::make_synthetic_eeg(options);
   std::ofstream file(out, std::ios::binary);
   file.write(reinterpret_cast<const char*>(block.data()),
              static_cast<std::streamsize>(block.size_bytes()));
-  if (!file.flush()) throw common::InvalidArgument(out + ": cannot write");
+  if (!file.flush()) throw base::InvalidArgument(out + ": cannot write");
   std::cerr << "neuroperf synth: " << block.channels() << " x " << block.samples() << " float32 at "
             << block.sample_rate_hz() << " Hz -> " << out << "\n";
   return 0;

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/video/generator.hpp"
 #include "engine/video/ground_truth.hpp"
 #include "tools/cli/commands.hpp"
@@ -27,11 +27,11 @@ struct Parsed {
 };
 
 int run_synth_video(Parsed& p) {
-  if (p.out.empty()) throw common::InvalidArgument("--out FILE is required");
+  if (p.out.empty()) throw base::InvalidArgument("--out FILE is required");
   p.spec.scene.frames = p.seconds * p.spec.scene.fps;
   if (!video::has_encoder(p.spec.encoder)) {
-    throw common::InvalidArgument("--encoder: this libavcodec has no encoder '" + p.spec.encoder +
-                                  "' (mpeg4 and libx264 in Debian's)");
+    throw base::InvalidArgument("--encoder: this libavcodec has no encoder '" + p.spec.encoder +
+                                "' (mpeg4 and libx264 in Debian's)");
   }
   const auto truth = video::generate_video(p.out, p.spec);
   const std::string truth_path = video::ground_truth_path(p.out);
@@ -65,7 +65,7 @@ Command add_synth_video(CLI::App& neuroperf) {
          [p](const std::string& v) {
            const auto x = v.find('x');
            if (x == std::string::npos) {
-             throw common::InvalidArgument("--size: expected WIDTHxHEIGHT, got '" + v + "'");
+             throw base::InvalidArgument("--size: expected WIDTHxHEIGHT, got '" + v + "'");
            }
            p->spec.scene.width = bounded("--size", v.substr(0, x), 640, 7680);
            p->spec.scene.height = bounded("--size", v.substr(x + 1), 360, 4320);

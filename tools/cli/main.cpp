@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/usage_errors.hpp"
 
 namespace {
 
-using neuro::common::ExitCode;
-using neuro::common::to_int;
+using neuro::base::ExitCode;
+using neuro::base::to_int;
 
 // Parses the command line and runs the command given; `command` names it for error messages.
 int run_neuroperf(int argc, char** argv, std::string& command) {
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   try {
     if (argc > 1) command = argv[1];  // until the parse says which command it is
     return run_neuroperf(argc, argv, command);
-  } catch (const neuro::common::Error& e) {
+  } catch (const neuro::base::Error& e) {
     std::fprintf(stderr, "neuroperf %s: %s\n", command.c_str(), e.what());
     return to_int(e.code());
   } catch (const std::exception& e) {

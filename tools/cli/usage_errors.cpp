@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/exit_codes.hpp"
+#include "engine/base/exit_codes.hpp"
 
 namespace neuro::cli {
 namespace {
 
-using common::ExitCode;
-using common::to_int;
+using base::ExitCode;
+using base::to_int;
 
 // The command the user was running: the deepest subcommand given (get_subcommands() lists the
 // ones given, not all).

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::cli {
 
@@ -11,8 +11,8 @@ std::uint64_t whole_number(const std::string& flag, const std::string& text, std
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    throw common::InvalidArgument(flag + ": expected a whole number from " + std::to_string(min) +
-                                  " to " + std::to_string(max) + ", got '" + text + "'");
+    throw base::InvalidArgument(flag + ": expected a whole number from " + std::to_string(min) +
+                                " to " + std::to_string(max) + ", got '" + text + "'");
   }
   return value;
 }

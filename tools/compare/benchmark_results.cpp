@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::compare {
 namespace {
@@ -35,7 +35,7 @@ double nanoseconds_per(const std::string& unit) {
   return 0.0;
 }
 
-ResultSet group_results(const report::BenchmarkFile& file) {
+ResultSet group_results(const bench_json::BenchmarkFile& file) {
   ResultSet set;
   set.origin = file.path.string();
   set.context = file.context;
@@ -74,12 +74,12 @@ ResultSet group_results(const report::BenchmarkFile& file) {
     }
     const double scale = nanoseconds_per(row.time_unit);
     if (scale == 0.0) {
-      throw common::InvalidArgument(where + ".time_unit: expected ns, us, ms or s, got '" +
-                                    row.time_unit + "'");
+      throw base::InvalidArgument(where + ".time_unit: expected ns, us, ms or s, got '" +
+                                  row.time_unit + "'");
     }
     if (!std::isfinite(row.cpu_time) || !std::isfinite(row.real_time) || row.cpu_time < 0 ||
         row.real_time < 0) {
-      throw common::InvalidArgument(where + ": real_time and cpu_time must be finite and >= 0");
+      throw base::InvalidArgument(where + ": real_time and cpu_time must be finite and >= 0");
     }
     if (aggregate) {
       if (!r.aggregates_only) continue;  // iteration rows are the samples

@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "tools/report/benchmark_json.hpp"
-#include "tools/report/declared_order.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
+#include "tools/bench_json/declared_order.hpp"
 
 namespace neuro::compare {
 
@@ -25,20 +25,20 @@ struct BenchmarkResult {
   std::map<std::string, double> cv;  // "cv" aggregate per metric (a fraction), when written
   std::optional<std::string> error;  // first error_message of any repetition
   std::optional<std::string> skipped;
-  report::DeclaredPosition declared;  // family and instance index, for showing declared order
+  bench_json::DeclaredPosition declared;  // family and instance index, for showing declared order
 };
 
 struct ResultSet {
   std::string origin;                                  // the file, for messages
-  std::map<std::string, std::string> context;          // see report::BenchmarkFile
+  std::map<std::string, std::string> context;          // see bench_json::BenchmarkFile
   std::vector<BenchmarkResult> benchmarks;             // in file order
   std::unordered_map<std::string, std::size_t> index;  // name -> position in benchmarks
 
   const BenchmarkResult* find(const std::string& name) const;
 };
 
-// Throws common::InvalidArgument for an unknown time unit or a non-finite time.
-ResultSet group_results(const report::BenchmarkFile& file);
+// Throws base::InvalidArgument for an unknown time unit or a non-finite time.
+ResultSet group_results(const bench_json::BenchmarkFile& file);
 
 // "BM_X/8/repeats:10/threads:2" -> "BM_X/8/threads:2".
 std::string strip_repeats(const std::string& run_name);

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <random>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/compare/thresholds_config.hpp"
 #include "tools/compare/verdict.hpp"
 
@@ -232,7 +232,7 @@ calibration:
   try {
     parse_thresholds("calibration:\n  enabled: maybe\n  tolerance: 300\n  speed: 1\n", "t.yaml");
     ADD_FAILURE() << "no exception";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("t.yaml:2: calibration.enabled: expected true or false"), std::string::npos)
         << what;

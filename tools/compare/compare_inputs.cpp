@@ -4,16 +4,16 @@
 #include <future>
 #include <regex>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 #include "tools/compare/fingerprint.hpp"
-#include "tools/report/benchmark_json.hpp"
 
 namespace neuro::compare {
 namespace fs = std::filesystem;
 namespace {
 
 ResultSet read_set(const fs::path& path) {
-  return group_results(report::read_benchmark_file(path));
+  return group_results(bench_json::read_benchmark_file(path));
 }
 
 // Keeps the benchmarks the filter selects, and the machine-speed reference whatever the filter
@@ -58,7 +58,7 @@ std::vector<FilePair> pair_inputs(const fs::path& baseline, const fs::path& curr
   std::error_code ec;
   const bool base_dir = fs::is_directory(baseline, ec), cur_dir = fs::is_directory(current, ec);
   if (!cur_dir && !fs::exists(current, ec)) {
-    throw common::InvalidArgument(current.string() + ": no such file or directory");
+    throw base::InvalidArgument(current.string() + ": no such file or directory");
   }
   if (!cur_dir) {
     // A file against a baseline directory pairs with the file of the same name there.
@@ -66,8 +66,8 @@ std::vector<FilePair> pair_inputs(const fs::path& baseline, const fs::path& curr
     return {{baseline, current, ""}};
   }
   if (!base_dir) {
-    throw common::InvalidArgument(baseline.string() +
-                                  ": expected a directory of baselines (CURRENT is a directory)");
+    throw base::InvalidArgument(baseline.string() +
+                                ": expected a directory of baselines (CURRENT is a directory)");
   }
   std::vector<FilePair> pairs;
   for (const auto& file : bench_files(current)) {
@@ -78,7 +78,7 @@ std::vector<FilePair> pair_inputs(const fs::path& baseline, const fs::path& curr
       pairs.push_back({file, current / file.filename(), file.stem().string()});
     }
   }
-  if (pairs.empty()) throw common::InvalidArgument(current.string() + ": no bench_*.json files");
+  if (pairs.empty()) throw base::InvalidArgument(current.string() + ": no bench_*.json files");
   return pairs;
 }
 
@@ -92,8 +92,8 @@ CompareOutcome run_comparison(const CompareOptions& options) {
     try {
       filter.emplace(options.filter);
     } catch (const std::regex_error& e) {
-      throw common::InvalidArgument("--filter: not a valid regular expression '" + options.filter +
-                                    "' (" + e.what() + ")");
+      throw base::InvalidArgument("--filter: not a valid regular expression '" + options.filter +
+                                  "' (" + e.what() + ")");
     }
   }
   CompareOutcome outcome;
@@ -102,8 +102,8 @@ CompareOutcome run_comparison(const CompareOptions& options) {
   for (const auto& pair : pair_inputs(options.baseline, options.current)) {
     const bool have_base = fs::exists(pair.baseline), have_cur = fs::exists(pair.current);
     if (!have_base && pair.group.empty()) {
-      throw common::InvalidArgument(pair.baseline.string() +
-                                    ": no such baseline (create it with --update-baseline)");
+      throw base::InvalidArgument(pair.baseline.string() +
+                                  ": no such baseline (create it with --update-baseline)");
     }
     ResultSet base, cur;
     base.origin = pair.baseline.string();

@@ -34,11 +34,11 @@ struct CompareOutcome {
 };
 
 // Directory mode: every CURRENT/bench_*.json with BASELINE/<same name>, plus baseline
-// bench_*.json files the run did not write. Throws common::InvalidArgument for bad paths.
+// bench_*.json files the run did not write. Throws base::InvalidArgument for bad paths.
 std::vector<FilePair> pair_inputs(const std::filesystem::path& baseline,
                                   const std::filesystem::path& current);
 
-// Throws common::InvalidArgument (exit 2) for unreadable or malformed input.
+// Throws base::InvalidArgument (exit 2) for unreadable or malformed input.
 CompareOutcome run_comparison(const CompareOptions& options);
 
 std::filesystem::path default_config_path(const std::filesystem::path& baseline);

@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 #include "tools/compare/compare_inputs.hpp"
 #include "tools/compare/fingerprint.hpp"
 #include "tools/compare/render.hpp"
-#include "tools/report/benchmark_json.hpp"
 
 namespace neuro::compare {
 namespace {
@@ -102,7 +102,7 @@ TEST(Compare, InstructionModeHasNoStatistics) {
   const auto& b = outcome.comparison.benchmarks.at(0);
   EXPECT_EQ(b.status, Status::kRegressed);  // +3 % at 2 %, one sample each
   EXPECT_DOUBLE_EQ(b.threshold, 0.02);
-  EXPECT_THROW(compare_pair("identical", Mode::kInstructions), common::InvalidArgument);
+  EXPECT_THROW(compare_pair("identical", Mode::kInstructions), base::InvalidArgument);
   EXPECT_EQ(compare_pair("callgrind", Mode::kTime).comparison.mode, Mode::kTime);
 }
 
@@ -164,7 +164,7 @@ TEST(Compare, DirectoriesPairFilesAndThresholds) {
   EXPECT_EQ(outcome.comparison.benchmarks[0].group, "bench_x");
   EXPECT_EQ(outcome.comparison.benchmarks[0].status, Status::kOk);  // 30 % within its 40 %
   o.config = fixture("missing.yaml");
-  EXPECT_THROW(run_comparison(o), common::InvalidArgument);
+  EXPECT_THROW(run_comparison(o), base::InvalidArgument);
 }
 
 TEST(Compare, FilterRestrictsBothSides) {
@@ -176,7 +176,7 @@ TEST(Compare, FilterRestrictsBothSides) {
   EXPECT_EQ(outcome.comparison.benchmarks.size(), 2u);
   EXPECT_FALSE(outcome.comparison.failed());
   o.filter = "([";
-  EXPECT_THROW(run_comparison(o), common::InvalidArgument);
+  EXPECT_THROW(run_comparison(o), base::InvalidArgument);
 }
 
 std::string error_of(const std::string& base, const std::string& cur) {
@@ -185,7 +185,7 @@ std::string error_of(const std::string& base, const std::string& cur) {
     o.baseline = fixture(base);
     o.current = fixture(cur);
     run_comparison(o);
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     return e.what();
   }
   return "no error";
@@ -208,7 +208,7 @@ TEST(Compare, MalformedInputNamesFileAndJsonPath) {
 TEST(BenchmarkJson, ReadsVersions17To19) {
   // 1.8+ writes skipped/skip_message; cv aggregates are fractions; bare NaN/Infinity; unknown
   // fields (json_schema_version, complexity) are ignored; BigO/RMS rows are not benchmarks.
-  const auto file = report::parse_benchmark_json(R"({
+  const auto file = bench_json::parse_benchmark_json(R"({
     "context": {"json_schema_version": 1, "num_cpus": 4, "load_avg": [9.5, 1, 1],
                 "cpu_scaling_enabled": true, "build_type": "Debug"},
     "benchmarks": [
@@ -221,7 +221,7 @@ TEST(BenchmarkJson, ReadsVersions17To19) {
       {"name": "BM_A_BigO", "run_name": "BM_A", "run_type": "aggregate",
        "aggregate_name": "BigO", "cpu_coefficient": 1.0, "big_o": "N"}
     ]})",
-                                                 "v19.json");
+                                                     "v19.json");
   const auto set = group_results(file);
   ASSERT_EQ(set.benchmarks.size(), 2u);
   EXPECT_EQ(set.benchmarks[0].skipped.value_or(""), "no redis");
@@ -234,12 +234,12 @@ TEST(BenchmarkJson, ReadsVersions17To19) {
 }
 
 TEST(BenchmarkJson, OnlyServiceUnavailableIsASkip) {
-  const auto file = report::parse_benchmark_json(R"({"benchmarks": [
+  const auto file = bench_json::parse_benchmark_json(R"({"benchmarks": [
       {"name": "BM_Db", "run_name": "BM_Db", "run_type": "iteration", "error_occurred": true,
        "error_message": "service unavailable: postgresql://127.0.0.1:1/x: connection refused"},
       {"name": "BM_Broken", "run_name": "BM_Broken", "run_type": "iteration",
        "error_occurred": true, "error_message": "wrong row count"}]})",
-                                                 "v17.json");
+                                                     "v17.json");
   ASSERT_EQ(file.rows.size(), 2u);
   EXPECT_FALSE(file.rows[0].error.has_value());
   EXPECT_NE(file.rows[0].skipped.value_or("").find("connection refused"), std::string::npos);
@@ -264,7 +264,7 @@ TEST(Render, EveryFormatCarriesTheVerdict) {
             std::string::npos)
       << gh;
   EXPECT_NE(gh.find("::warning title=BM_Suspect::"), std::string::npos);
-  EXPECT_THROW(parse_format("yaml"), common::InvalidArgument);
+  EXPECT_THROW(parse_format("yaml"), base::InvalidArgument);
 }
 
 // Same build against itself: 1000 benchmarks x 10 repetitions drawn from the same distributions

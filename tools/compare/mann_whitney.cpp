@@ -5,7 +5,7 @@
 #include <numeric>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::compare {
 namespace {
@@ -38,13 +38,13 @@ double normal_sf(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 UTestResult mann_whitney_u(std::span<const double> x, std::span<const double> y,
                            Alternative alternative) {
   const std::size_t n1 = x.size(), n2 = y.size(), n = n1 + n2;
-  if (n1 == 0 || n2 == 0) throw common::InvalidArgument("Mann-Whitney U: a sample is empty");
+  if (n1 == 0 || n2 == 0) throw base::InvalidArgument("Mann-Whitney U: a sample is empty");
   std::vector<std::pair<double, bool>> all;  // value, belongs to x
   all.reserve(n);
   for (double v : x) all.emplace_back(v, true);
   for (double v : y) all.emplace_back(v, false);
   for (const auto& [v, from_x] : all) {
-    if (!std::isfinite(v)) throw common::InvalidArgument("Mann-Whitney U: non-finite value");
+    if (!std::isfinite(v)) throw base::InvalidArgument("Mann-Whitney U: non-finite value");
   }
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   // Average ranks for ties (scipy's rankdata 'average'), and the tie term sum(t^3 - t).

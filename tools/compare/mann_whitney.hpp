@@ -21,7 +21,7 @@ struct UTestResult {
 };
 
 // Requires both samples non-empty and finite (the caller filters); throws
-// common::InvalidArgument otherwise.
+// base::InvalidArgument otherwise.
 UTestResult mann_whitney_u(std::span<const double> x, std::span<const double> y,
                            Alternative alternative);
 

@@ -10,7 +10,7 @@ namespace neuro::compare {
 
 enum class Format { kText, kMarkdown, kJson, kJunit, kGithub };
 
-// "text" -> kText...; throws common::InvalidArgument naming the accepted formats.
+// "text" -> kText...; throws base::InvalidArgument naming the accepted formats.
 Format parse_format(const std::string& name);
 
 std::string render(const Comparison& comparison, Format format);

@@ -1,7 +1,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/compare/render.hpp"
 
 namespace neuro::compare {
@@ -26,8 +26,8 @@ Format parse_format(const std::string& name) {
   if (name == "json") return Format::kJson;
   if (name == "junit") return Format::kJunit;
   if (name == "github") return Format::kGithub;
-  throw common::InvalidArgument("--format: expected text, markdown, json, junit or github, got '" +
-                                name + "'");
+  throw base::InvalidArgument("--format: expected text, markdown, json, junit or github, got '" +
+                              name + "'");
 }
 
 std::string render(const Comparison& comparison, Format format) {

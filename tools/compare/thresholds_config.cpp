@@ -6,13 +6,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
-#include "engine/common/yaml_problems.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/yaml_problems.hpp"
 
 namespace neuro::compare {
 namespace {
 
-using Problems = common::YamlProblems;
+using Problems = base::YamlProblems;
 
 std::optional<double> parse_number(std::string text) {
   double v = 0;
@@ -185,8 +185,8 @@ ThresholdsConfig parse_thresholds(const std::string& yaml, const std::string& or
   try {
     root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
-    throw common::InvalidArgument(origin + ":" + std::to_string(e.mark.line + 1) +
-                                  ": not valid YAML (" + e.msg + ")");
+    throw base::InvalidArgument(origin + ":" + std::to_string(e.mark.line + 1) +
+                                ": not valid YAML (" + e.msg + ")");
   }
   ThresholdsConfig config;
   Problems problems(origin);
@@ -238,7 +238,7 @@ ThresholdsConfig parse_thresholds(const std::string& yaml, const std::string& or
 
 ThresholdsConfig load_thresholds(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw common::InvalidArgument(path.string() + ": cannot open");
+  if (!in) throw base::InvalidArgument(path.string() + ": cannot open");
   std::ostringstream text;
   text << in.rdbuf();
   return parse_thresholds(text.str(), path.string());

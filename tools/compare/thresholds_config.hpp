@@ -53,7 +53,7 @@ struct ThresholdsConfig {
 // higher is better; std::nullopt: shown but not gated.
 std::optional<Direction> counter_direction(const Settings& settings, const std::string& counter);
 
-// Validates the whole file and throws common::InvalidArgument listing every problem, one per
+// Validates the whole file and throws base::InvalidArgument listing every problem, one per
 // line, as "FILE:LINE: FIELD: what was expected".
 ThresholdsConfig load_thresholds(const std::filesystem::path& path);
 ThresholdsConfig parse_thresholds(const std::string& yaml, const std::string& origin);

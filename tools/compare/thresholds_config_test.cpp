@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::compare {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 std::string problems(const std::string& yaml) {
   try {
     parse_thresholds(yaml, "t.yaml");
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     return e.what();
   }
   return "";

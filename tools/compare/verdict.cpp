@@ -6,7 +6,7 @@
 #include <limits>
 #include <optional>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/compare/mann_whitney.hpp"
 #include "tools/compare/sample_stats.hpp"
 
@@ -126,8 +126,8 @@ BenchmarkComparison compare_one(const BenchmarkResult& b, const BenchmarkResult&
   if (mode == Mode::kInstructions) {
     for (const auto* r : {&b, &c}) {
       if (!r->counters.count("instructions")) {
-        throw common::InvalidArgument(origin + ": " + r->name +
-                                      ": no 'instructions' counter (instruction-count mode)");
+        throw base::InvalidArgument(origin + ": " + r->name +
+                                    ": no 'instructions' counter (instruction-count mode)");
       }
     }
     out.metrics.push_back(evaluate("instructions", Direction::kLowerIsBetter, true,
@@ -395,12 +395,12 @@ void compare_results(const ResultSet& baseline, const ResultSet& current,
   auto position = [&](const std::string& name) {
     const BenchmarkResult* r = current.find(name);
     if (r == nullptr || r->declared.family < 0) r = baseline.find(name);
-    return r == nullptr ? report::DeclaredPosition{} : r->declared;
+    return r == nullptr ? bench_json::DeclaredPosition{} : r->declared;
   };
   std::stable_sort(out.benchmarks.begin() + static_cast<std::ptrdiff_t>(first),
                    out.benchmarks.end(),
                    [&](const BenchmarkComparison& a, const BenchmarkComparison& b) {
-                     return report::declared_before(position(a.name), position(b.name));
+                     return bench_json::declared_before(position(a.name), position(b.name));
                    });
 }
 

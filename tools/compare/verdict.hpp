@@ -80,7 +80,7 @@ struct Comparison {
 bool looks_like_instructions(const ResultSet& baseline, const ResultSet& current);
 
 // Appends the comparison of one pair to `out` (directory mode calls it once per file). `mode` must
-// be kTime or kInstructions. Throws common::InvalidArgument in instruction mode when a result
+// be kTime or kInstructions. Throws base::InvalidArgument in instruction mode when a result
 // lacks the counter.
 void compare_results(const ResultSet& baseline, const ResultSet& current,
                      const ThresholdsConfig& config, Mode mode, const std::string& group,

@@ -6,12 +6,12 @@
 #include <map>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/markup/escape.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 #include "tools/compare/benchmark_results.hpp"
 #include "tools/compare/mann_whitney.hpp"
 #include "tools/compare/sample_stats.hpp"
-#include "tools/report/benchmark_json.hpp"
 
 namespace neuro::suite {
 namespace {
@@ -34,7 +34,7 @@ std::vector<fs::path> bench_files(const fs::path& dir) {
 
 std::vector<fs::path> run_dirs(const fs::path& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw common::InvalidArgument(dir.string() + ": not a directory");
+  if (!fs::is_directory(dir, ec)) throw base::InvalidArgument(dir.string() + ": not a directory");
   if (!bench_files(dir).empty()) return {dir};
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -121,7 +121,7 @@ History read_history(const std::vector<fs::path>& dirs, const HistoryOptions& op
   for (const auto& d : dirs) {
     for (auto& r : run_dirs(d)) runs.push_back(std::move(r));
   }
-  if (runs.empty()) throw common::InvalidArgument("no run folders with bench_*.json found");
+  if (runs.empty()) throw base::InvalidArgument("no run folders with bench_*.json found");
   struct Loaded {
     HistoryRun run;
     std::vector<compare::ResultSet> sets;
@@ -131,7 +131,7 @@ History read_history(const std::vector<fs::path>& dirs, const HistoryOptions& op
     Loaded l;
     l.run.dir = dir;
     for (const auto& file : bench_files(dir)) {
-      l.sets.push_back(compare::group_results(report::read_benchmark_file(file)));
+      l.sets.push_back(compare::group_results(bench_json::read_benchmark_file(file)));
       const auto& ctx = l.sets.back().context;
       if (l.run.date.empty() && ctx.count("date")) l.run.date = ctx.at("date");
       if (l.run.revision.empty()) {
@@ -148,7 +148,7 @@ History read_history(const std::vector<fs::path>& dirs, const HistoryOptions& op
   std::stable_sort(loaded.begin(), loaded.end(),
                    [](const Loaded& a, const Loaded& b) { return a.run.date < b.run.date; });
   std::map<std::pair<std::string, std::string>, std::size_t> index;
-  std::vector<report::DeclaredPosition> positions;
+  std::vector<bench_json::DeclaredPosition> positions;
   for (std::size_t r = 0; r < loaded.size(); ++r) {
     history.runs.push_back(loaded[r].run);
     for (const auto& set : loaded[r].sets) {
@@ -182,7 +182,7 @@ History read_history(const std::vector<fs::path>& dirs, const HistoryOptions& op
     if (history.series[a].executable != history.series[b].executable) {
       return history.series[a].executable < history.series[b].executable;
     }
-    return report::declared_before(positions[a], positions[b]);
+    return bench_json::declared_before(positions[a], positions[b]);
   });
   std::vector<Series> sorted;
   sorted.reserve(order.size());

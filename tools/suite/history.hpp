@@ -51,7 +51,7 @@ struct History {
 };
 
 // Each DIR is a run folder (it holds bench_*.json) or a folder of run folders (reports/, or
-// nightly artifacts unpacked side by side). Throws common::InvalidArgument when a DIR does not
+// nightly artifacts unpacked side by side). Throws base::InvalidArgument when a DIR does not
 // exist or no run is found; a run file that cannot be read is an error too (named).
 History read_history(const std::vector<std::filesystem::path>& dirs, const HistoryOptions& options);
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::suite {
 namespace {
@@ -117,9 +117,9 @@ TEST_F(History, TwoStepsAndRunFoldersGivenOneByOne) {
   std::vector<fs::path> dirs;
   for (const auto& e : fs::directory_iterator(root_ / "reports")) dirs.push_back(e.path());
   EXPECT_EQ(read_history(dirs, {}).runs.size(), 14u);
-  EXPECT_THROW(read_history({root_ / "nope"}, {}), common::InvalidArgument);
+  EXPECT_THROW(read_history({root_ / "nope"}, {}), base::InvalidArgument);
   fs::create_directories(root_ / "empty");
-  EXPECT_THROW(read_history({root_ / "empty"}, {}), common::InvalidArgument);
+  EXPECT_THROW(read_history({root_ / "empty"}, {}), base::InvalidArgument);
 }
 
 }  // namespace

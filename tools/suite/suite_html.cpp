@@ -11,7 +11,7 @@
 #include "load/report/step_stats.hpp"
 #include "load/report/svg_chart.hpp"
 #include "load/report/text_format.hpp"
-#include "tools/report/summary_markdown.hpp"
+#include "tools/bench_json/summary_markdown.hpp"
 #include "tools/suite/change_chart.hpp"
 
 namespace neuro::suite {
@@ -55,8 +55,8 @@ std::string time_text(double ns) {
 // A counter's value with its unit, read from its name (the suite's naming convention).
 std::string counter_text(const std::string& name, double value) {
   if (!std::isfinite(value)) return "n/a";
-  if (name == "bytes_per_second") return report::si_format(value) + "B/s";
-  if (name.ends_with("_per_second")) return report::si_format(value) + "/s";
+  if (name == "bytes_per_second") return bench_json::si_format(value) + "B/s";
+  if (name.ends_with("_per_second")) return bench_json::si_format(value) + "/s";
   for (const char* unit : {"_ns", "_us", "_ms", "_s"}) {
     if (name.ends_with(unit)) return load_report::compact(value) + " " + (unit + 1);
   }

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tools/suite/suite_run.hpp"
 
 namespace neuro::suite {
@@ -210,9 +210,9 @@ TEST_F(SuitePage, UnreadableFilesAreProblemsNotGaps) {
   const auto run = read_suite_run(dir_);
   EXPECT_EQ(executable_verdict(exe(run, "bench_y")), "COMPARE ERROR");
   EXPECT_EQ(executable_verdict(exe(run, "bench_w")), "FAILED");
-  EXPECT_THROW(read_suite_run(dir_ / "nope"), common::InvalidArgument);
+  EXPECT_THROW(read_suite_run(dir_ / "nope"), base::InvalidArgument);
   fs::create_directories(dir_ / "empty");
-  EXPECT_THROW(read_suite_run(dir_ / "empty"), common::InvalidArgument);
+  EXPECT_THROW(read_suite_run(dir_ / "empty"), base::InvalidArgument);
 }
 
 }  // namespace

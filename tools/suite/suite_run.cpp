@@ -4,9 +4,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 #include "tools/compare/sample_stats.hpp"
-#include "tools/report/benchmark_json.hpp"
 
 namespace neuro::suite {
 namespace {
@@ -66,7 +66,7 @@ std::vector<BenchmarkRow> rows_of(const compare::ResultSet& set) {
     rows.push_back(std::move(row));
   }
   std::stable_sort(rows.begin(), rows.end(), [](const BenchmarkRow& a, const BenchmarkRow& b) {
-    return report::declared_before(a.declared, b.declared);
+    return bench_json::declared_before(a.declared, b.declared);
   });
   return rows;
 }
@@ -177,7 +177,7 @@ LoadScenario read_load(const fs::path& root, const fs::path& result_file) {
   }
   try {
     s.result = load::parse_load_result(*doc);
-  } catch (const common::Error& e) {
+  } catch (const base::Error& e) {
     s.problem = (s.dir / "result.json").string() + ": " + e.what();
   }
   return s;
@@ -187,7 +187,7 @@ LoadScenario read_load(const fs::path& root, const fs::path& result_file) {
 
 SuiteRun read_suite_run(const fs::path& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw common::InvalidArgument(dir.string() + ": not a directory");
+  if (!fs::is_directory(dir, ec)) throw base::InvalidArgument(dir.string() + ": not a directory");
   SuiteRun run;
   // Canonical, so "." or "reports/X/" still give the page its folder's name as a title.
   run.dir = fs::weakly_canonical(dir, ec);
@@ -224,10 +224,10 @@ SuiteRun read_suite_run(const fs::path& dir) {
       exe.problem = std::move(problem);
     } else {
       try {
-        const auto set = compare::group_results(report::read_benchmark_file(file));
+        const auto set = compare::group_results(bench_json::read_benchmark_file(file));
         exe.context = set.context;
         exe.rows = rows_of(set);
-      } catch (const common::Error& e) {
+      } catch (const base::Error& e) {
         exe.problem = e.what();
       }
     }
@@ -253,8 +253,8 @@ SuiteRun read_suite_run(const fs::path& dir) {
   std::sort(run.anchors.begin(), run.anchors.end(),
             [](const Anchor& a, const Anchor& b) { return a.name < b.name; });
   if (run.executables.empty() && run.load.empty()) {
-    throw common::InvalidArgument(dir.string() +
-                                  ": no bench_*.json, bench_*.txt or load result.json files");
+    throw base::InvalidArgument(dir.string() +
+                                ": no bench_*.json, bench_*.txt or load result.json files");
   }
   return run;
 }

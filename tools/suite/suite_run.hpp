@@ -20,7 +20,7 @@ namespace neuro::suite {
 // One benchmark's numbers in one run: medians over its repetitions and their robust spread.
 struct BenchmarkRow {
   std::string name;
-  report::DeclaredPosition declared;
+  bench_json::DeclaredPosition declared;
   std::string metric;  // "real_time" (/real_time benchmarks) or "cpu_time"
   double real_time_ns = 0.0, cpu_time_ns = 0.0;
   double spread = 0.0;  // robust CV of the shown time metric over repetitions (0: one sample)
@@ -85,7 +85,7 @@ struct SuiteRun {
   bool ab = false;  // written by scripts/ab: base/ holds BASE's numbers
 };
 
-// Throws common::InvalidArgument when DIR is not a directory or holds no bench_*.json, no
+// Throws base::InvalidArgument when DIR is not a directory or holds no bench_*.json, no
 // bench_*.txt and no load result; every other problem is recorded in the SuiteRun.
 SuiteRun read_suite_run(const std::filesystem::path& dir);
 

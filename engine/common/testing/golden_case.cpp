@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::testing {
 
@@ -13,7 +13,7 @@ GoldenCase GoldenCase::load(const std::string& suite, const std::string& name) {
   const auto dir = fixtures_dir() / "golden" / suite;
   const auto json_path = dir / (name + ".json");
   std::ifstream json_file(json_path);
-  if (!json_file) throw common::InvalidArgument(json_path.string() + ": cannot open");
+  if (!json_file) throw base::InvalidArgument(json_path.string() + ": cannot open");
   const auto doc = nlohmann::json::parse(json_file);
 
   GoldenCase result;
@@ -30,8 +30,8 @@ GoldenCase GoldenCase::load(const std::string& suite, const std::string& name) {
     data.read(reinterpret_cast<char*>(array.values.data()),
               static_cast<std::streamsize>(count * sizeof(double)));
     if (!data || data.peek() != std::ifstream::traits_type::eof()) {
-      throw common::InvalidArgument(data_path.string() + ": expected exactly " +
-                                    std::to_string(count) + " float64 values");
+      throw base::InvalidArgument(data_path.string() + ": expected exactly " +
+                                  std::to_string(count) + " float64 values");
     }
     result.arrays_.emplace(key, std::move(array));
   }
@@ -41,7 +41,7 @@ GoldenCase GoldenCase::load(const std::string& suite, const std::string& name) {
 const GoldenArray& GoldenCase::array(const std::string& key) const {
   const auto it = arrays_.find(key);
   if (it == arrays_.end()) {
-    throw common::InvalidArgument("golden case " + name_ + ": no array '" + key + "'");
+    throw base::InvalidArgument("golden case " + name_ + ": no array '" + key + "'");
   }
   return it->second;
 }
@@ -49,7 +49,7 @@ const GoldenArray& GoldenCase::array(const std::string& key) const {
 common::SignalBlock GoldenCase::block(const std::string& key, double sample_rate_hz) const {
   const auto& a = array(key);
   if (a.shape.size() != 2) {
-    throw common::InvalidArgument("golden case " + name_ + ": array '" + key + "' is not 2-D");
+    throw base::InvalidArgument("golden case " + name_ + ": array '" + key + "' is not 2-D");
   }
   common::SignalBlock result(a.shape[0], a.shape[1], sample_rate_hz);
   std::transform(a.values.begin(), a.values.end(), result.data(),

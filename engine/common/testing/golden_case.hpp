@@ -24,7 +24,7 @@ struct GoldenArray {
 // NOLINTNEXTLINE(bugprone-exception-escape)
 class GoldenCase {
  public:
-  // Loads fixtures/golden/<suite>/<name>.json and its arrays; throws common::InvalidArgument
+  // Loads fixtures/golden/<suite>/<name>.json and its arrays; throws base::InvalidArgument
   // naming the file when anything is missing or the sizes disagree.
   static GoldenCase load(const std::string& suite, const std::string& name);
 

@@ -3,7 +3,7 @@
 // GET /api/test-sessions/{id} reads the session and counts its events from the table.
 #include <cstdio>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/api_db.hpp"
 #include "engine/server/handlers/common.hpp"
 #include "engine/server/handlers/videos.hpp"
@@ -163,7 +163,7 @@ StringResponse create_test_session(RequestContext& request) {
            std::to_string(validation.precision), std::to_string(validation.recall)});
     transaction.commit();
     return json_response(http::status::created, test_session_json(*db, session_id));
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     auto db = request.server->pg.acquire();
     query(*db, "UPDATE test_sessions SET status = 'failed', error = $2 WHERE id = $1::bigint",
           {session_id, e.what()});

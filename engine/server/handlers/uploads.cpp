@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/dsp/pipeline.hpp"
 #include "engine/server/api_db.hpp"
 #include "engine/server/handlers/common.hpp"
@@ -200,7 +200,7 @@ nlohmann::json pipeline_summary(const common::SignalBlock& block, double sample_
   std::optional<dsp::PipelineResult> result;
   try {
     result = dsp::Pipeline(options, sample_rate_hz).run(block);
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     return {{"error", e.what()}};
   }
   const dsp::PipelineResult& processed = *result;

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/server/api_db.hpp"
 #include "engine/server/handlers/common.hpp"
 #include "engine/server/jobs.hpp"
@@ -162,7 +162,7 @@ class VideoUploadSink final : public BodySink {
         write_durably(truth_path_, truth->data);
         try {
           video::read_ground_truth(truth_path_.string());
-        } catch (const common::InvalidArgument& e) {
+        } catch (const base::InvalidArgument& e) {
           unprocessable(std::string("ground_truth: ") + e.what());
         }
         has_truth = true;

@@ -4,14 +4,14 @@
 #include <boost/asio/post.hpp>
 #include <iostream>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/dsp/filter_design.hpp"
 #include "engine/dsp/zero_phase.hpp"
 #include "engine/server/ws/data_message.hpp"
 
 namespace neuro::server::ws {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 
 dsp::SosCoefficients device_filter(double sample_rate_hz) {
   return dsp::butter_bandpass(dsp::kDefaultOrder, dsp::kDefaultLowHz,

@@ -7,12 +7,12 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/markup/json_numbers.hpp"
 
 namespace neuro::server::ws {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using nlohmann::json;
 
 static_assert(std::endian::native == std::endian::little,

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/server/ws/send_queue.hpp"
 
@@ -72,12 +72,12 @@ TEST(Messages, AckEchoesPacketIdAndErrorsAreJson) {
 }
 
 TEST(Messages, ClientMessageNeedsAnObjectAndType) {
-  EXPECT_THROW(parse_client_message("{nope"), common::InvalidArgument);
-  EXPECT_THROW(parse_client_message("[1,2]"), common::InvalidArgument);
-  EXPECT_THROW(parse_client_message(R"({"type":3})"), common::InvalidArgument);
+  EXPECT_THROW(parse_client_message("{nope"), base::InvalidArgument);
+  EXPECT_THROW(parse_client_message("[1,2]"), base::InvalidArgument);
+  EXPECT_THROW(parse_client_message(R"({"type":3})"), base::InvalidArgument);
   // Out of double's range: nlohmann throws out_of_range, not parse_error (found by fuzzing).
   EXPECT_THROW(parse_client_message(R"({"type":"data","timestamp":6e07392056})"),
-               common::InvalidArgument);
+               base::InvalidArgument);
   EXPECT_EQ(parse_client_message(R"({"type":"subscribe"})").type, "subscribe");
 }
 
@@ -88,10 +88,10 @@ TEST(Messages, SubscribeOptions) {
   EXPECT_TRUE(request.signal_quality);
   EXPECT_TRUE(request.binary);
   EXPECT_EQ(request.profile, "ant_neuro");
-  EXPECT_THROW(parse_subscribe(json::parse(R"({"channels":["video"]})")), common::InvalidArgument);
-  EXPECT_THROW(parse_subscribe(json::parse(R"({"format":"xml"})")), common::InvalidArgument);
+  EXPECT_THROW(parse_subscribe(json::parse(R"({"channels":["video"]})")), base::InvalidArgument);
+  EXPECT_THROW(parse_subscribe(json::parse(R"({"format":"xml"})")), base::InvalidArgument);
   EXPECT_THROW(parse_subscribe(json::parse(R"({"device_id":"a","profile":"b"})")),
-               common::InvalidArgument);
+               base::InvalidArgument);
 }
 
 TEST(Messages, RegisterAndDataValidation) {
@@ -100,9 +100,9 @@ TEST(Messages, RegisterAndDataValidation) {
   EXPECT_EQ(reg.channels, 8);
   EXPECT_EQ(reg.sample_rate_hz, 250.0);
   EXPECT_THROW(parse_register(json::parse(R"({"device_id":"d","channels":0,"sample_rate":250})")),
-               common::InvalidArgument);
+               base::InvalidArgument);
   EXPECT_THROW(parse_register(json::parse(R"({"device_id":"d","channels":8,"sample_rate":-1})")),
-               common::InvalidArgument);
+               base::InvalidArgument);
 
   const auto packet = parse_data(
       json::parse(R"({"device_id":"d1","timestamp":12.5,"packet_id":3,"data":[[1,2],[3,4.5]]})"), 2,
@@ -115,15 +115,15 @@ TEST(Messages, RegisterAndDataValidation) {
   try {
     parse_data(json::parse(R"({"device_id":"d1","data":[[1,2]]})"), 2, 250.0);
     FAIL() << "channel count mismatch accepted";
-  } catch (const common::InvalidArgument& e) {
+  } catch (const base::InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("registered 2"), std::string::npos) << e.what();
   }
   EXPECT_THROW(parse_data(json::parse(R"({"device_id":"d1","data":[[1,2],[3]]})"), 2, 250.0),
-               common::InvalidArgument);
+               base::InvalidArgument);
   EXPECT_THROW(parse_data(json::parse(R"({"device_id":"d1","data":[[1,"x"],[3,4]]})"), 2, 250.0),
-               common::InvalidArgument);
+               base::InvalidArgument);
   EXPECT_THROW(parse_data(json::parse(R"({"device_id":"d1","data":[[1e300,2],[3,4]]})"), 2, 250.0),
-               common::InvalidArgument);
+               base::InvalidArgument);
 }
 
 TEST(SendQueue, FullQueueDropsTheOldest) {

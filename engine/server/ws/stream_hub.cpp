@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/base/errors.hpp"
 #include "engine/common/device_profiles.hpp"
-#include "engine/common/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
 #include "engine/server/ws/messages.hpp"
 
@@ -99,7 +99,7 @@ std::unique_ptr<Subscription> StreamHub::subscribe_synthetic(
   const auto& profile = common::find_device_profile(profile_name);
   const std::string key = "synthetic:" + std::string(profile.name);
   std::lock_guard lock(mutex_);
-  if (stopping_) throw common::InvalidArgument("the server is shutting down");
+  if (stopping_) throw base::InvalidArgument("the server is shutting down");
   auto& topic = topics_[key];
   const bool fresh = !topic;
   if (fresh) {
@@ -118,7 +118,7 @@ std::unique_ptr<Subscription> StreamHub::subscribe_device(
   std::lock_guard lock(mutex_);
   const auto it = topics_.find("device:" + device_id);
   if (it == topics_.end()) {
-    throw common::InvalidArgument("device '" + device_id + "' is not registered");
+    throw base::InvalidArgument("device '" + device_id + "' is not registered");
   }
   const auto id = it->second->add(std::move(subscriber), binary);
   return std::make_unique<Subscription>(it->second, id);
@@ -135,7 +135,7 @@ std::shared_ptr<StreamTopic> StreamHub::open_device(const std::string& device_id
   const std::string key = "device:" + device_id;
   std::lock_guard lock(mutex_);
   auto& topic = topics_[key];
-  if (topic) throw common::InvalidArgument("device '" + device_id + "' is already registered");
+  if (topic) throw base::InvalidArgument("device '" + device_id + "' is already registered");
   topic =
       std::make_shared<StreamTopic>(key, StreamInfo{"device", device_id, channels, sample_rate_hz});
   device_order_.push_back(device_id);

@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace neuro::server::ws {
 
@@ -44,8 +44,8 @@ void StreamSession::on_text(std::string_view text) {
     } else if (message.type == "ping") {
       send(R"({"type":"pong","timestamp":)" + format_epoch_seconds(epoch_seconds_now()) + "}");
     } else {
-      throw common::InvalidArgument("unknown message type '" + message.type +
-                                    "' (expected subscribe, unsubscribe or ping)");
+      throw base::InvalidArgument("unknown message type '" + message.type +
+                                  "' (expected subscribe, unsubscribe or ping)");
     }
   } catch (const std::exception& e) {
     state().counters.protocol_errors_total.fetch_add(1);

@@ -1,6 +1,6 @@
 #include "load/engine/curl/curl_exchange.hpp"
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "load/engine/curl/curl_easy.hpp"
 
 namespace neuro::load {
@@ -30,7 +30,7 @@ Exchange curl_exchange_once(const TargetUrl& target, const TransportOptions& tra
     if (error_kind_of(rc) == ErrorKind::kTls && transport.tls_verify) {
       what += " (a self-signed server needs tls_verify: false, --insecure or ca_file)";
     }
-    throw common::Error(common::ExitCode::kUnreachable, what);
+    throw base::Error(base::ExitCode::kUnreachable, what);
   }
   long status = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);

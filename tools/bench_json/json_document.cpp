@@ -1,9 +1,9 @@
-#include "tools/report/json_document.hpp"
+#include "tools/bench_json/json_document.hpp"
 
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-namespace neuro::report {
+namespace neuro::bench_json {
 
 bool replace_bare_non_finite(std::string_view text, std::string& out) {
   if (text.find("NaN") == std::string_view::npos &&
@@ -53,4 +53,4 @@ std::string json_path_join(const std::string& path, const std::string& key) {
                      "]";
 }
 
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

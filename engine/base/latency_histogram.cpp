@@ -1,13 +1,13 @@
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <string>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
-namespace neuro::common {
+namespace neuro::base {
 
 LatencyHistogram::LatencyHistogram(std::int64_t highest_ns, int significant_digits)
     : highest_ns_(highest_ns), significant_digits_(significant_digits) {
@@ -89,4 +89,4 @@ std::int64_t LatencyHistogram::percentile_ns(double p) const {
   return max_ns_;
 }
 
-}  // namespace neuro::common
+}  // namespace neuro::base

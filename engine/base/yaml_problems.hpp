@@ -8,9 +8,9 @@
 #include <string>
 #include <utility>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
-namespace neuro::common {
+namespace neuro::base {
 
 class YamlProblems {
  public:
@@ -33,4 +33,4 @@ class YamlProblems {
   std::string list_;
 };
 
-}  // namespace neuro::common
+}  // namespace neuro::base

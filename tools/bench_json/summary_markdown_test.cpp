@@ -1,8 +1,8 @@
-#include "tools/report/summary_markdown.hpp"
+#include "tools/bench_json/summary_markdown.hpp"
 
 #include <gtest/gtest.h>
 
-namespace neuro::report {
+namespace neuro::bench_json {
 namespace {
 
 BenchmarkRow row(const std::string& run, const std::string& aggregate, double time_ms,
@@ -24,7 +24,7 @@ TEST(SummaryMarkdown, FormatsSiPrefixes) {
   EXPECT_EQ(si_format(12.5e3), "12.5 k");
 }
 
-TEST(SummaryMarkdown, ShowsMediansWhenRepeatedAndErrors) {
+TEST(SummaryMarkdown, MediansRepeatedAndErrors) {
   BenchmarkFile file;
   file.path = "reports/x/bench_dsp.json";
   file.rows = {row("BM_A", "", 1.0, 1e6), row("BM_A", "", 3.0, 3e6), row("BM_A", "mean", 2.0, 2e6),
@@ -43,7 +43,7 @@ TEST(SummaryMarkdown, ShowsMediansWhenRepeatedAndErrors) {
 
 // Random interleaving writes medians in run order; the table must follow the declaration (family,
 // then its arguments), with rows the file gives no position for last, in file order.
-TEST(SummaryMarkdown, RowsInDeclaredOrderNotRunOrder) {
+TEST(SummaryMarkdown, RowsInDeclaredOrder) {
   BenchmarkFile file;
   file.path = "bench_x.json";
   auto at = [](BenchmarkRow r, long long family, long long instance) {
@@ -66,4 +66,4 @@ TEST(SummaryMarkdown, RowsInDeclaredOrderNotRunOrder) {
 }
 
 }  // namespace
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "tools/report/benchmark_json.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 
-namespace neuro::report {
+namespace neuro::bench_json {
 
 // With repetitions, a benchmark's row shows its median aggregate; otherwise its one run.
 std::string render_summary_markdown(const std::vector<BenchmarkFile>& files);
@@ -15,4 +15,4 @@ std::string render_summary_markdown(const std::vector<BenchmarkFile>& files);
 // 532800000 -> "532.8 M"; used for counters ending in _per_second.
 std::string si_format(double value);
 
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

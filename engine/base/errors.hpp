@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "engine/common/exit_codes.hpp"
+#include "engine/base/exit_codes.hpp"
 
-namespace neuro::common {
+namespace neuro::base {
 
 class Error : public std::runtime_error {
  public:
@@ -24,4 +24,4 @@ class InvalidArgument : public Error {
   explicit InvalidArgument(const std::string& message) : Error(ExitCode::kBadInput, message) {}
 };
 
-}  // namespace neuro::common
+}  // namespace neuro::base

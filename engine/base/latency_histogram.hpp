@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace neuro::common {
+namespace neuro::base {
 
 class LatencyHistogram {
  public:
@@ -78,4 +78,4 @@ class LatencyHistogram {
   double sum_ns_ = 0.0;
 };
 
-}  // namespace neuro::common
+}  // namespace neuro::base

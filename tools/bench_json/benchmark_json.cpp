@@ -1,4 +1,4 @@
-#include "tools/report/benchmark_json.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -7,14 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/common/huge_page_allocator.hpp"
-#include "tools/report/json_document.hpp"
+#include "tools/bench_json/json_document.hpp"
 
-namespace neuro::report {
+namespace neuro::bench_json {
 namespace {
 
-using common::InvalidArgument;
+using base::InvalidArgument;
 using Json = nlohmann::json;
 using DomBuilder = nlohmann::detail::json_sax_dom_parser<Json>;
 constexpr std::size_t kMaxDepth = 64;  // no benchmark file nests beyond 4; hostile ones may
@@ -337,4 +337,4 @@ BenchmarkFile read_benchmark_file(const std::filesystem::path& path) {
   return parse_benchmark_json(std::string_view(text.data(), text.size()), path);
 }
 
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

@@ -1,12 +1,12 @@
-#include "tools/report/benchmark_json.hpp"
+#include "tools/bench_json/benchmark_json.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
-namespace neuro::report {
+namespace neuro::bench_json {
 namespace {
 
 // Shaped like Google Benchmark 1.7 output, with a bare NaN and an error row.
@@ -44,7 +44,7 @@ TEST(BenchmarkJson, BadInputNamesFileAndPath) {
   auto message = [](const std::string& text) {
     try {
       parse_benchmark_json(text, "run/bench_dsp.json");
-    } catch (const common::InvalidArgument& e) {
+    } catch (const base::InvalidArgument& e) {
       return std::string(e.what());
     }
     return std::string("no error");
@@ -57,8 +57,8 @@ TEST(BenchmarkJson, BadInputNamesFileAndPath) {
   EXPECT_NE(message(R"({"benchmarks": [{"name": "a", "real_time": "x"}]})")
                 .find("$.benchmarks[0].real_time: expected a number"),
             std::string::npos);
-  EXPECT_THROW(read_benchmark_file("/nonexistent/file.json"), common::InvalidArgument);
+  EXPECT_THROW(read_benchmark_file("/nonexistent/file.json"), base::InvalidArgument);
 }
 
 }  // namespace
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

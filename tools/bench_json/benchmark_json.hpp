@@ -11,7 +11,7 @@
 
 #include "engine/common/huge_page_allocator.hpp"
 
-namespace neuro::report {
+namespace neuro::bench_json {
 
 struct BenchmarkRow {
   std::string name;            // e.g. "BM_ZeroPhaseBandpass/32/30000/1_median"
@@ -44,9 +44,9 @@ struct BenchmarkFile {
   std::vector<BenchmarkRow, common::HugePageAllocator<BenchmarkRow>> rows;
 };
 
-// Throws common::InvalidArgument naming the file and the JSON path when it cannot be read or is
+// Throws base::InvalidArgument naming the file and the JSON path when it cannot be read or is
 // not benchmark JSON; never anything else, whatever the bytes.
 BenchmarkFile read_benchmark_file(const std::filesystem::path& path);
 BenchmarkFile parse_benchmark_json(std::string_view text, const std::filesystem::path& origin);
 
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

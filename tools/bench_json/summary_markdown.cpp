@@ -1,4 +1,4 @@
-#include "tools/report/summary_markdown.hpp"
+#include "tools/bench_json/summary_markdown.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,9 +6,9 @@
 #include <set>
 #include <sstream>
 
-#include "tools/report/declared_order.hpp"
+#include "tools/bench_json/declared_order.hpp"
 
-namespace neuro::report {
+namespace neuro::bench_json {
 namespace {
 
 std::string fixed(double v, int digits) {
@@ -109,4 +109,4 @@ std::string render_summary_markdown(const std::vector<BenchmarkFile>& files) {
   return out.str();
 }
 
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

@@ -1,4 +1,4 @@
-#include "engine/common/latency_histogram.hpp"
+#include "engine/base/latency_histogram.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <random>
 #include <vector>
 
-#include "engine/common/errors.hpp"
+#include "engine/base/errors.hpp"
 
-namespace neuro::common {
+namespace neuro::base {
 namespace {
 
 // Nearest-rank percentile of raw samples: the independent reference.
@@ -104,4 +104,4 @@ TEST(LatencyHistogram, RejectsBadArguments) {
 }
 
 }  // namespace
-}  // namespace neuro::common
+}  // namespace neuro::base

@@ -4,7 +4,7 @@
 
 #include <tuple>
 
-namespace neuro::report {
+namespace neuro::bench_json {
 
 struct DeclaredPosition {
   long long family = -1;    // family_index; -1: the file does not say
@@ -19,4 +19,4 @@ inline bool declared_before(const DeclaredPosition& a, const DeclaredPosition& b
   return std::tie(a.family, a.instance) < std::tie(b.family, b.instance);
 }
 
-}  // namespace neuro::report
+}  // namespace neuro::bench_json

@@ -1,7 +1,7 @@
 // Exit codes shared by every neuroperf tool and script.
 #pragma once
 
-namespace neuro::common {
+namespace neuro::base {
 
 enum class ExitCode : int {
   kOk = 0,               // everything passed
@@ -13,4 +13,4 @@ enum class ExitCode : int {
 
 constexpr int to_int(ExitCode code) { return static_cast<int>(code); }
 
-}  // namespace neuro::common
+}  // namespace neuro::base
