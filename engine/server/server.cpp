@@ -58,8 +58,9 @@ Server::Server(ServerOptions options) : options_(std::move(options)), io_(option
   device_sessions_ = std::make_unique<ApiDeviceSessions>(*pg_);
   handler_pool_ =
       std::make_unique<net::thread_pool>(static_cast<std::size_t>(options_.handler_threads));
-  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): an aggregate of references; make_unique's
-  // parenthesised aggregate initialisation is C++20 that clang-tidy 14 cannot parse.
+  // An aggregate of references: make_unique's parenthesised aggregate initialisation is C++20
+  // that clang-tidy 14 cannot parse, so the new is written out.
+  // NOLINTNEXTLINE(cppcoreguidelines-owning-memory)
   context_.reset(new ServerContext{options_,
                                    *pg_,
                                    *redis_,
