@@ -59,12 +59,13 @@ struct Suite {
   std::unique_ptr<Server> server;
   std::string token;
 };
-Suite* suite = nullptr;
+// The suite's server, from SetUpTestSuite to TearDownTestSuite.
+std::unique_ptr<Suite> suite;
 }  // namespace
 
 void ServerTest::SetUpTestSuite() {
   if (!have_pg() || suite) return;
-  suite = new Suite;
+  suite = std::make_unique<Suite>();
   suite->options = test_server_options("test");
   auto& o = suite->options;
   o.threads = 2;
@@ -97,8 +98,7 @@ void ServerTest::TearDownTestSuite() {
   }
   std::error_code ec;
   std::filesystem::remove_all(suite->options.data_dir, ec);
-  delete suite;
-  suite = nullptr;
+  suite.reset();
 }
 
 void ServerTest::SetUp() {
