@@ -147,7 +147,7 @@ TEST_F(ServerDataTest, JsonSamplesAreExactOrNull) {
   const auto s = create_session("openbci_cyton");
   const std::string id = s["id"];
   std::mt19937 random(11);
-  std::vector<float> samples(8 * 500);
+  std::vector<float> samples(std::size_t{8} * 500);
   for (auto& v : samples) {
     do {
       v = std::bit_cast<float>(static_cast<std::uint32_t>(random()));

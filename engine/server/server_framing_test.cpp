@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -111,16 +112,13 @@ class ServerFraming : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!have_pg()) return;
-    own_ = new OwnServer("framing", [](ServerOptions& o) {
+    own_ = std::make_unique<OwnServer>("framing", [](ServerOptions& o) {
       o.limits.idle_timeout = 1s;
       o.limits.read_timeout = 1s;
       o.limits.body_timeout = 2s;
     });
   }
-  static void TearDownTestSuite() {
-    delete own_;
-    own_ = nullptr;
-  }
+  static void TearDownTestSuite() { own_.reset(); }
   void SetUp() override {
     if (!own_) GTEST_SKIP() << "NEUROPERF_PG_URL is not set";
   }
@@ -128,9 +126,9 @@ class ServerFraming : public ::testing::Test {
   // The smuggled request behind every ambiguous one: if it is ever answered, the framing was
   // read the attacker's way.
   static constexpr std::string_view kSmuggled = "GET /health HTTP/1.1\r\nHost: t\r\n\r\n";
-  static OwnServer* own_;
+  static std::unique_ptr<OwnServer> own_;
 };
-OwnServer* ServerFraming::own_ = nullptr;
+std::unique_ptr<OwnServer> ServerFraming::own_;
 
 void expect_refused_alone(const Exchange& e, int status) {
   const auto seen = statuses(e.received);

@@ -59,7 +59,7 @@ Process start_server(const std::vector<std::string>& args) {
     char buffer[512];
     while (std::fgets(buffer, sizeof buffer, err)) {
     }
-    std::fclose(err);
+    std::fclose(err);  // NOLINT(cppcoreguidelines-owning-memory): the FILE fdopen gave above
   }).detach();
   return p;
 }
