@@ -61,6 +61,15 @@ bool whole_document(od::document& document, std::string_view body) {
   return body.find_first_not_of(" \t\r\n", end) == std::string_view::npos;
 }
 
+// The thread's document, checked to be the answer made as `generation`.
+od::document& latest(std::uint64_t generation) {
+  ThreadDocument& doc = thread_document();
+  if (doc.generation != generation) {
+    throw std::logic_error("JsonAnswer: read after another answer was parsed on this thread");
+  }
+  return doc.document;
+}
+
 }  // namespace
 
 static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING);
@@ -90,12 +99,8 @@ void JsonAnswer::read(const char* data, std::size_t size, std::size_t capacity) 
 // unquoted; others as their JSON text in the body (normalised by the caller).
 std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) const {
   if (!valid_) return std::nullopt;
-  ThreadDocument& doc = thread_document();
-  if (doc.generation != generation_) {
-    throw std::logic_error("JsonAnswer: read after another answer was parsed on this thread");
-  }
   od::value value;
-  if (doc.document.at_pointer(json_pointer(json_path)).get(value) != simdjson::SUCCESS) {
+  if (latest(generation_).at_pointer(json_pointer(json_path)).get(value) != simdjson::SUCCESS) {
     return std::nullopt;
   }
   od::json_type type;
@@ -116,12 +121,9 @@ std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) 
 
 bool JsonAnswer::exists(const std::string& json_path) const {
   if (!valid_) return false;
-  ThreadDocument& doc = thread_document();
-  if (doc.generation != generation_) {
-    throw std::logic_error("JsonAnswer: read after another answer was parsed on this thread");
-  }
+  // No conversion: the value may be a large array that only its existence matters for.
   od::value value;
-  return doc.document.at_pointer(json_pointer(json_path)).get(value) == simdjson::SUCCESS;
+  return latest(generation_).at_pointer(json_pointer(json_path)).get(value) == simdjson::SUCCESS;
 }
 
 std::optional<std::string> JsonAnswer::value_at(const std::string& json_path) const {
