@@ -4,6 +4,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -52,6 +56,17 @@ class LoopbackServer {
     for (auto& t : threads_) t.join();
   }
   unsigned short port() const { return port_; }
+  // Bytes that reached the server's sockets and wait there to be read (FIONREAD), summed:
+  // 0 while the server keeps reading what arrives.
+  int unread_bytes() {
+    std::lock_guard lock(accepted_mutex_);
+    int total = 0;
+    for (const int fd : accepted_) {
+      int waiting = 0;
+      if (::ioctl(fd, FIONREAD, &waiting) == 0) total += waiting;
+    }
+    return total;
+  }
 
  private:
   struct Upgrade {
@@ -65,6 +80,10 @@ class LoopbackServer {
       if (ec) return;
       if (send_buffer_bytes_ > 0)
         s.set_option(net::socket_base::send_buffer_size(send_buffer_bytes_));
+      {
+        std::lock_guard lock(accepted_mutex_);
+        accepted_.push_back(s.native_handle());
+      }
       auto upgrade = std::make_shared<Upgrade>(std::move(s));
       http::async_read(upgrade->stream, upgrade->buffer, upgrade->parser,
                        [this, upgrade](beast::error_code read_ec, std::size_t) {
@@ -81,6 +100,8 @@ class LoopbackServer {
   tcp::acceptor acceptor_;
   int send_buffer_bytes_;
   unsigned short port_ = 0;
+  std::mutex accepted_mutex_;
+  std::vector<int> accepted_;
   std::vector<std::thread> threads_;
 };
 
@@ -109,16 +130,25 @@ class Client {
   }
 
   void send(const std::string& text) {
-    bool done = false;
-    beast::error_code result;
+    start_send(text);
+    ASSERT_TRUE(sent(std::chrono::seconds(20))) << "write did not complete";
+  }
+  // A write in two halves, for tests that watch the connection while it waits: `text` must
+  // outlive the write, and only one may be in flight.
+  void start_send(const std::string& text) {
+    write_done_ = false;
+    write_result_ = {};
     ws_.text(true);
-    ws_.async_write(net::buffer(text), [&](beast::error_code ec, std::size_t) {
-      result = ec;
-      done = true;
+    ws_.async_write(net::buffer(text), [this](beast::error_code ec, std::size_t) {
+      write_result_ = ec;
+      write_done_ = true;
     });
-    run_until([&] { return done; }, std::chrono::seconds(20));
-    ASSERT_TRUE(done) << "write did not complete";
-    ASSERT_FALSE(result) << result.message();
+  }
+  // True once the write started last is complete (an error fails the test).
+  bool sent(std::chrono::milliseconds timeout) {
+    run_until([&] { return write_done_; }, timeout);
+    EXPECT_FALSE(write_result_) << write_result_.message();
+    return write_done_;
   }
 
   // The next message, or nullopt at close/timeout.
@@ -148,6 +178,16 @@ class Client {
   // Runs the io_context (reading if reading) for a while.
   void pump(std::chrono::milliseconds duration) {
     run_until([] { return false; }, duration);
+  }
+
+  // How many times in a row the kernel's retransmission timer expired on this connection
+  // (tcpi_backoff): > 0 while the client's own sends wait on TCP, not on the server.
+  int retransmission_backoff() {
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    if (::getsockopt(socket.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &size) != 0) return 0;
+    return info.tcpi_backoff;
   }
 
   bool closed() const { return closed_; }
@@ -200,6 +240,8 @@ class Client {
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
   bool reading_;
+  bool write_done_ = false;
+  beast::error_code write_result_;
   std::deque<Received> inbox_;
   bool closed_ = false;
   int close_code_ = -1;
