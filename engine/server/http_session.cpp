@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -11,6 +12,7 @@
 #include <limits>
 
 #include "engine/server/api_error.hpp"
+#include "engine/server/response_head.hpp"
 #include "engine/server/websocket_host.hpp"
 
 namespace neuro::server {
@@ -70,6 +72,7 @@ void HttpSession::close_if_idle() {
 void HttpSession::do_read_header() {
   if (server_.draining.load()) return do_close();
   header_parser_.emplace();
+  head_request_ = false;
   header_parser_->header_limit(static_cast<std::uint32_t>(server_.options.limits.header_bytes));
   // The route's limit is applied after routing. Not boost::none: Beast 1.74 compares a
   // Content-Length with an empty optional as greater and refuses every body.
@@ -105,6 +108,7 @@ void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
         error_response(http::status::bad_request, "malformed request: " + ec.message()));
   }
   const auto& header = header_parser_->get();
+  head_request_ = header.method() == http::verb::head;
   keep_alive_ = header.keep_alive() && !server_.draining.load();
   request_ = RequestContext{};
   request_.server = &server_;
@@ -407,11 +411,16 @@ void HttpSession::do_write(StringResponse response) {
   response.version(11);
   response.keep_alive(keep_alive_ && !server_.draining.load());
   response.prepare_payload();
-  response_ = std::make_shared<StringResponse>(std::move(response));
+  response_ = std::move(response);
+  write_response_head(*response_, head_bytes_);
+  // A HEAD answer carries the GET answer's head (its Content-Length too) and no body.
+  const std::array<net::const_buffer, 2> bytes{
+      net::buffer(head_bytes_),
+      head_request_ ? net::const_buffer() : net::buffer(response_->body())};
   stream_.expires_after(server_.options.limits.read_timeout);
-  http::async_write(stream_, *response_,
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
-                                              !response_->keep_alive()));
+  net::async_write(stream_, bytes,
+                   beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                                             !response_->keep_alive()));
 }
 
 void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {

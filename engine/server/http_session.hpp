@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -76,7 +77,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::size_t low_water_bytes_ = 1;
   std::uint64_t raw_remaining_ = 0;
   std::optional<net::steady_timer> raw_deadline_;
-  std::shared_ptr<StringResponse> response_;
+  std::optional<StringResponse> response_;  // the answer being written
+  std::string head_bytes_;                  // its status line and fields (response_head.hpp)
+  bool head_request_ = false;
   std::chrono::steady_clock::time_point started_;
 };
 

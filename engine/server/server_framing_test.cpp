@@ -3,7 +3,7 @@
 // Content-Lengths) is refused with 400 and the connection closed, so nothing smuggled behind it
 // is ever served; chunk sizes past the route's limit or past 64 bits are refused; a folded
 // header is one request; headers trickled byte by byte do not hold a connection past the
-// header timeout.
+// header timeout; a HEAD answer carries no body.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -211,6 +211,28 @@ TEST_F(ServerFraming, StalledBodyIsCutAtTheReadTimeout) {
   s.read_into(e, 4000ms, started);
   EXPECT_TRUE(e.closed) << e.received;
   EXPECT_LT(e.closed_after_ms, 3500.0);
+}
+
+// HEAD is answered like GET, without the body (RFC 9110 9.3.2): a body there would be read as
+// the start of the next answer on the connection.
+TEST_F(ServerFraming, HeadAnswerCarriesNoBody) {
+  const auto e = exchange(port(),
+                          "HEAD /health HTTP/1.1\r\nHost: t\r\n\r\n"
+                          "GET /health HTTP/1.1\r\nHost: t\r\n\r\n",
+                          500ms);
+  ASSERT_EQ(statuses(e.received), (std::vector<int>{200, 200})) << e.received;
+  const auto head_end = e.received.find("\r\n\r\n");
+  EXPECT_EQ(e.received.compare(head_end + 4, 9, "HTTP/1.1 "), 0) << e.received;
+  const auto get_at = head_end + 4;
+  const auto get_head_end = e.received.find("\r\n\r\n", get_at);
+  const auto length = [&](std::size_t from) {
+    const auto at = e.received.find("Content-Length: ", from);
+    return std::stoul(e.received.substr(at + 16));
+  };
+  const auto get_body = e.received.substr(get_head_end + 4);
+  EXPECT_EQ(length(0), get_body.size()) << "HEAD's Content-Length is GET's";
+  EXPECT_EQ(length(get_at), get_body.size());
+  EXPECT_TRUE(nlohmann::json::parse(get_body, nullptr, false).contains("status")) << get_body;
 }
 
 }  // namespace
