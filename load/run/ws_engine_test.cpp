@@ -109,22 +109,28 @@ thresholds: ['gaps == 0', 'ws_errors == 0']
 TEST(WsEngine, DevicePacketsStoredAtExactRate) {
   const char* url = target_url();
   if (!url) GTEST_SKIP() << "NEUROPERF_TARGET_URL is not set";
-  const std::string prefix = "wst" + std::to_string(std::random_device{}());
-  // 2 users, [2, 3] devices: user 0 opens 2, user 1 opens 3; 10 packets of 25 samples each
-  // (250 Hz x 100 ms) in 1 s.
-  const auto doc = run(
-      "name: ws-devices\n" + kAuth + R"(steps:
+  // Aligned, a user's devices send together; spread, each starts at its own point of the
+  // 100 ms period and still sends its 10 packets (its receive lasts 1 s from there).
+  for (const std::string phase : {"aligned", "spread"}) {
+    SCOPED_TRACE(phase);
+    const std::string prefix = "wst" + std::to_string(std::random_device{}());
+    // 2 users, [2, 3] devices: user 0 opens 2, user 1 opens 3; 10 packets of 25 samples each
+    // (250 Hz x 100 ms) in 1 s.
+    const auto doc = run(
+        "name: ws-devices\n" + kAuth + R"(steps:
   - name: devices
     ws:
       path: /ws/devices?token=${token}
       devices: [2, 3]
       send: '{"type":"register","device_id":")" +
-          prefix +
-          R"(-${user}-${device}","device_type":"openbci_cyton","channels":8,"sample_rate":250}'
+            prefix +
+            R"(-${user}-${device}","device_type":"openbci_cyton","channels":8,"sample_rate":250}'
       every: 100ms
+      phase: )" +
+            phase + R"(
       eeg: {channels: 8, rate: 250}
       message: '{"type":"data","device_id":")" +
-          prefix + R"(-${user}-${device}","timestamp":${now},"packet_id":${packet},"data":${eeg}}'
+            prefix + R"(-${user}-${device}","timestamp":${now},"packet_id":${packet},"data":${eeg}}'
       receive:
         duration: 1s
         reply_to: packet_id
@@ -135,32 +141,33 @@ TEST(WsEngine, DevicePacketsStoredAtExactRate) {
         max: 5s
 executor: {type: constant-users, users: 2, iterations: 1, duration: 10s}
 )",
-      url);
-  const auto& ws = doc["steps"][0]["ws"];
-  expect_clean(ws, 5);
-  EXPECT_EQ(ws["messages_out"], 5 * (1 + 10 + 1));
-  EXPECT_EQ(ws["measured"], 5 * 10);  // every packet's ack, matched by packet_id
-  EXPECT_EQ(ws["messages_in"], 5 * (1 + 10 + 1));
+        url);
+    const auto& ws = doc["steps"][0]["ws"];
+    expect_clean(ws, 5);
+    EXPECT_EQ(ws["messages_out"], 5 * (1 + 10 + 1));
+    EXPECT_EQ(ws["measured"], 5 * 10);  // every packet's ack, matched by packet_id
+    EXPECT_EQ(ws["messages_in"], 5 * (1 + 10 + 1));
 
-  // The server's own account: one session per device, 250 samples per channel stored.
-  const auto target = resolve_target(url);
-  const auto login = exchange_once(target,
-                                   request("POST", target.url.host_header, "/auth/token", "",
-                                           R"({"username":"loadtest","password":"test_pass"})"),
-                                   false, 5);
-  ASSERT_EQ(login.status, 200);
-  const auto token = json::parse(login.body)["access_token"].get<std::string>();
-  const auto list = get_json(target, "/api/v2/sessions?limit=200", token);
-  std::map<std::string, std::string> sessions;  // device id -> session id
-  for (const auto& s : list["sessions"]) {
-    const auto device = s.value("device_id", std::string());
-    if (device.rfind(prefix + "-", 0) == 0) sessions[device] = s["id"].get<std::string>();
-  }
-  ASSERT_EQ(sessions.size(), 5u);
-  for (const char* device : {"-0-0", "-0-1", "-1-0", "-1-1", "-1-2"}) {
-    ASSERT_TRUE(sessions.count(prefix + device)) << device;
-    const auto s = get_json(target, "/api/v2/sessions/" + sessions[prefix + device], token);
-    EXPECT_EQ(s["samples_stored"], 250) << device;
+    // The server's own account: one session per device, 250 samples per channel stored.
+    const auto target = resolve_target(url);
+    const auto login = exchange_once(target,
+                                     request("POST", target.url.host_header, "/auth/token", "",
+                                             R"({"username":"loadtest","password":"test_pass"})"),
+                                     false, 5);
+    ASSERT_EQ(login.status, 200);
+    const auto token = json::parse(login.body)["access_token"].get<std::string>();
+    const auto list = get_json(target, "/api/v2/sessions?limit=200", token);
+    std::map<std::string, std::string> sessions;  // device id -> session id
+    for (const auto& s : list["sessions"]) {
+      const auto device = s.value("device_id", std::string());
+      if (device.rfind(prefix + "-", 0) == 0) sessions[device] = s["id"].get<std::string>();
+    }
+    ASSERT_EQ(sessions.size(), 5u);
+    for (const char* device : {"-0-0", "-0-1", "-1-0", "-1-1", "-1-2"}) {
+      ASSERT_TRUE(sessions.count(prefix + device)) << device;
+      const auto s = get_json(target, "/api/v2/sessions/" + sessions[prefix + device], token);
+      EXPECT_EQ(s["samples_stored"], 250) << device;
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 // it receives (latency from a timestamp field or to the reply of a sent packet, sequence gaps).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -39,6 +40,12 @@ struct WsStep {
   // packet's index, ${device} the device's, ${eeg} the packet's samples as JSON arrays), or
   // the packet's float32 bytes when eeg.binary.
   double every_s = 0;
+  // aligned: a session's packet k leaves at open + k x every, so a user's devices send at the
+  // same instant. spread: each session's schedule starts later by its own fraction of `every`
+  // (session n = user x devices_max + device: frac(n x 0.618...) x every, evenly spread over
+  // the period and the same from run to run), as independent devices' clocks are; its receive
+  // lasts as long from there.
+  bool phase_spread = false;
   std::string message;
   // One entry, or the device profiles devices take in turn: device d of user u streams
   // eeg[(u + d) % size] (${profile}, ${channels}, ${rate} name it in the messages).
@@ -62,6 +69,13 @@ struct WsStep {
 
   std::size_t eeg_for(std::int64_t user, std::uint32_t device) const {
     return eeg.empty() ? 0 : static_cast<std::size_t>(user + device) % eeg.size();
+  }
+  // How much later than its open a session's schedule starts (0 unless phase_spread).
+  std::int64_t phase_ns(std::int64_t user, std::uint32_t device) const {
+    if (!phase_spread || every_s <= 0) return 0;
+    constexpr double kGoldenFraction = 0.6180339887498949;
+    const auto n = static_cast<double>(user * devices_max + device);
+    return static_cast<std::int64_t>(std::fmod(n * kGoldenFraction, 1.0) * every_s * 1e9);
   }
   int devices_for(std::int64_t user) const {
     const int span = devices_max - devices_min + 1;

@@ -123,8 +123,8 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
     return step;
   }
   check_fields(ws, at,
-               {"path", "headers", "subprotocol", "devices", "send", "every", "message", "eeg",
-                "packets", "receive", "close", "max_message"},
+               {"path", "headers", "subprotocol", "devices", "send", "every", "phase", "message",
+                "eeg", "packets", "receive", "close", "max_message"},
                problems);
   step.method = "GET";
   if (!ws["path"] || !ws["path"].IsScalar() || ws["path"].Scalar().empty() ||
@@ -173,6 +173,15 @@ Step read_ws_step(const YAML::Node& node, const std::string& where, Reader& read
                             ws["eeg"]["format"].Scalar() == "binary")) {
       problems.add(e, at + ".every", "needs a message (or eeg: {format: binary})");
     }
+  }
+  if (const auto ph = ws["phase"]) {
+    const std::string phase = ph.IsScalar() ? ph.Scalar() : "";
+    if (phase == "spread") {
+      w.phase_spread = true;
+    } else if (phase != "aligned") {
+      problems.add(ph, at + ".phase", "expected aligned or spread");
+    }
+    if (!ws["every"]) problems.add(ph, at + ".phase", "only with every");
   }
   if (const auto m = ws["message"]) {
     if (!ws["every"]) problems.add(m, at + ".message", "only with every");

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "engine/base/errors.hpp"
 #include "load/scenario/scenario.hpp"
 #include "load/scenario/ws_quick.hpp"
@@ -28,6 +30,7 @@ steps:
       devices: [2, 4]
       send: ['{"type":"register","device_id":"d${user}-${device}"}']
       every: 100ms
+      phase: spread
       eeg: {channels: 8, rate: 250}
       message: '{"packet_id":${packet},"t":${now},"data":${eeg}}'
       packets: 50
@@ -64,6 +67,7 @@ thresholds: ['ws_p99 < 5ms', 'gaps == 0', 'ws_msgs_in > 100', 'ws_connect_p99 < 
   EXPECT_EQ(w.devices_for(3), 2);
   EXPECT_EQ(w.on_open.size(), 1u);
   EXPECT_DOUBLE_EQ(w.every_s, 0.1);
+  EXPECT_TRUE(w.phase_spread);
   ASSERT_EQ(w.eeg.size(), 1u);
   EXPECT_EQ(w.eeg[0].channels, 8);
   EXPECT_FALSE(w.eeg[0].binary);
@@ -95,6 +99,7 @@ steps:
   - ws:
       path: /ok
       message: '{"p":${packet}}'
+      phase: staggered
       receive: {latency_from: t, reply_to: id, until: {json: type}}
 executor: {type: constant-users, users: 1, duration: 1s}
 thresholds: ['gaps = 0', 'ws_p99 < 5']
@@ -106,6 +111,8 @@ thresholds: ['gaps = 0', 'ws_p99 < 5']
         "w.yaml:7: steps[0].ws.recieve: unknown field", "steps[0].ws.receive: expected {duration",
         "w.yaml:8: steps[0].ws.send: ${missing} is not captured",
         "w.yaml:11: steps[1].ws.message: only with every",
+        "w.yaml:12: steps[1].ws.phase: expected aligned or spread",
+        "w.yaml:12: steps[1].ws.phase: only with every",
         "steps[1].ws.receive.duration: expected how long to receive",
         "steps[1].ws.receive: give latency_from or reply_to, not both",
         "steps[1].ws.receive.reply_to: needs messages sent on a schedule",
@@ -113,6 +120,35 @@ thresholds: ['gaps = 0', 'ws_p99 < 5']
         "thresholds[0]: expected 'METRIC < VALUE'", "thresholds[1]: expected a duration"}) {
     EXPECT_NE(m.find(expected), std::string::npos) << expected << "\nin:\n" << m;
   }
+}
+
+// phase: spread puts 1,000 sessions (100 users x 10 devices) evenly over the period: every
+// phase inside it, none twice, and no gap between neighbours wider than 3 / 1,000 of it (the
+// golden-ratio sequence leaves gaps of at most three sizes, the largest ~2.6 / n); aligned
+// sessions all start at their open.
+TEST(WsStepPhase, SpreadCoversThePeriodEvenly) {
+  WsStep w;
+  w.every_s = 0.1;
+  w.devices_min = w.devices_max = 10;
+  EXPECT_EQ(w.phase_ns(7, 3), 0);
+  w.phase_spread = true;
+  std::vector<std::int64_t> phases;
+  for (std::int64_t user = 0; user < 100; ++user) {
+    for (std::uint32_t device = 0; device < 10; ++device) {
+      phases.push_back(w.phase_ns(user, device));
+    }
+  }
+  std::sort(phases.begin(), phases.end());
+  EXPECT_GE(phases.front(), 0);
+  EXPECT_LT(phases.back(), 100'000'000);
+  EXPECT_EQ(std::adjacent_find(phases.begin(), phases.end()), phases.end()) << "a phase twice";
+  std::int64_t widest = 100'000'000 - phases.back() + phases.front();  // around the period's end
+  for (std::size_t i = 1; i < phases.size(); ++i) {
+    widest = std::max(widest, phases[i] - phases[i - 1]);
+  }
+  EXPECT_LT(widest, 300'000) << "ns";
+  // The same from run to run.
+  EXPECT_EQ(w.phase_ns(42, 5), WsStep(w).phase_ns(42, 5));
 }
 
 // wss:// is the target's scheme, as https:// is for HTTP steps; HTTP/2 stays refused.

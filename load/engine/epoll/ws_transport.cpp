@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 
@@ -420,7 +419,10 @@ void WsTransport::on_open(Session& s, std::int64_t now) {
     if (sessions_[index].state == State::kFree) return;
   }
   if (w.every_s > 0) {
-    s.next_send_ns = now;
+    const std::int64_t phase_ns = w.phase_ns(slots_[s.slot].user, s.device);
+    s.open_ns += phase_ns;  // packet k leaves at open_ns + k x every
+    s.end_ns += phase_ns;
+    s.next_send_ns = s.open_ns;
     send_due(s, now);
     if (s.state == State::kFree) return;
   }
