@@ -26,8 +26,10 @@ LatencyHistogram::LatencyHistogram(std::int64_t highest_ns, int significant_digi
                           std::to_string(sub_bucket_count) + " ns, got " +
                           std::to_string(highest_ns));
   }
-  counts_.assign(index_of(highest_ns) + 1, 0);
+  bucket_count_ = index_of(highest_ns) + 1;
 }
+
+void LatencyHistogram::allocate() { counts_.assign(bucket_count_, 0); }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.highest_ns_ != highest_ns_ || other.significant_digits_ != significant_digits_) {
@@ -37,7 +39,13 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
                           std::to_string(other.highest_ns_) + " ns/" +
                           std::to_string(other.significant_digits_) + " digits)");
   }
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  if (!other.counts_.empty()) {
+    if (counts_.empty()) {
+      counts_ = other.counts_;
+    } else {
+      for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+    }
+  }
   total_ += other.total_;
   out_of_range_ += other.out_of_range_;
   min_ns_ = std::min(min_ns_, other.min_ns_);
@@ -46,7 +54,7 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
 }
 
 void LatencyHistogram::reset() noexcept {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  std::fill(counts_.begin(), counts_.end(), 0);  // kept: a reused histogram records again
   total_ = 0;
   out_of_range_ = 0;
   min_ns_ = INT64_MAX;

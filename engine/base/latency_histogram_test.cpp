@@ -85,6 +85,31 @@ TEST(LatencyHistogram, MergeEqualsRecordingInOne) {
   EXPECT_DOUBLE_EQ(a.mean_ns(), all.mean_ns());
 }
 
+// Buckets are allocated at the first observation: an empty histogram still has the whole
+// layout (every bucket reads 0), and merges into or from an empty one are exact.
+TEST(LatencyHistogram, EmptyHistogramsMergeExactly) {
+  LatencyHistogram filled, empty, into_empty, all;
+  for (std::int64_t v = 3; v < 9'000'000; v = v * 5 / 3 + 7) {
+    filled.record(v);
+    all.record(v);
+  }
+  EXPECT_EQ(empty.bucket_count(), all.bucket_count());
+  for (std::size_t i = 0; i < empty.bucket_count(); ++i) ASSERT_EQ(empty.count_at(i), 0);
+  EXPECT_EQ(empty.percentile_ns(50.0), 0);
+  filled.merge(empty);    // an empty one merged in changes nothing
+  into_empty.merge(all);  // an empty one takes the other's buckets
+  into_empty.merge(empty);
+  for (const LatencyHistogram* h : {&filled, &into_empty}) {
+    ASSERT_EQ(h->count(), all.count());
+    for (std::size_t i = 0; i < all.bucket_count(); ++i) ASSERT_EQ(h->count_at(i), all.count_at(i));
+    EXPECT_EQ(h->percentile_ns(90.0), all.percentile_ns(90.0));
+    EXPECT_EQ(h->min_ns(), all.min_ns());
+    EXPECT_EQ(h->max_ns(), all.max_ns());
+  }
+  into_empty.record(42);  // its own buckets, not the other's
+  EXPECT_EQ(all.count_at(all.index_of(42)) + 1, into_empty.count_at(all.index_of(42)));
+}
+
 TEST(LatencyHistogram, OutOfRangeIsCountedNotRecorded) {
   LatencyHistogram h(1'000'000);
   EXPECT_FALSE(h.record(-1));

@@ -87,6 +87,9 @@ class OutcomeTally {
     }
   }
   void flush_second();
+  // When the current second ends: the loop wakes by then, so the main thread finds each second
+  // flushed soon after it ends, even while every user is thinking.
+  std::int64_t second_ends_ns() const { return (second_ + 1) * 1'000'000'000; }
   Series take_series();  // any thread
 
   void publish(std::int64_t users) {

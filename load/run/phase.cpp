@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "load/engine/make_load_thread.hpp"
@@ -79,12 +81,20 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
   const double cpu_before = process_cpu_s();
   std::atomic<bool> stop{false};
   std::atomic<int> running{plan.threads};
+  // The main thread sleeps until its next tick or until the last load thread ends, not in
+  // short naps: each wake-up is a context switch that the client's CPU figure pays for.
+  std::mutex ended_mutex;
+  std::condition_variable ended;
   std::vector<std::thread> threads;
   threads.reserve(load_threads.size());
   for (auto& w : load_threads) {
-    threads.emplace_back([&stop, &running, load = w.get()] {
+    threads.emplace_back([&stop, &running, &ended_mutex, &ended, load = w.get()] {
       load->run(stop);
-      running.fetch_sub(1);
+      {
+        std::lock_guard lock(ended_mutex);
+        running.fetch_sub(1);
+      }
+      ended.notify_all();
     });
   }
   SparseHistogram cumulative;
@@ -102,11 +112,11 @@ PhaseResult run_phase(const Scenario& scenario, const Prepared& prepared, const 
     }
   };
   for (int tick = 1; running.load() > 0; ++tick) {
-    // A little after the boundary: the load threads flush a finished second within their 50 ms
-    // wake-up.
+    // A little after the boundary: each load thread wakes as a second ends and flushes it.
     const auto at = start + std::chrono::seconds(tick) + std::chrono::milliseconds(100);
-    while (running.load() > 0 && Clock::now() < at) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    {
+      std::unique_lock lock(ended_mutex);
+      ended.wait_until(lock, at, [&] { return running.load() == 0; });
     }
     if (running.load() == 0) break;
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 
 #include "load/engine/user_driver.hpp"
 #include "load/http/http_request.hpp"
@@ -16,6 +17,7 @@ namespace {
 
 constexpr std::int64_t kMs = 1'000'000;
 constexpr std::int64_t kTimeoutScanNs = 50 * kMs;
+constexpr std::int64_t kNoScan = std::numeric_limits<std::int64_t>::max();
 constexpr std::size_t kReadBuffer = 64 << 10;
 constexpr std::size_t kEventsPerWait = 512;
 
@@ -68,6 +70,7 @@ void EpollTransport::start(std::uint32_t slot, std::size_t step_index, const Var
   }
   c.written = 0;
   c.parser.reset(step.method == "HEAD", step.needs_body() ? &c.body : nullptr);
+  if (next_scan_ns_ == kNoScan) next_scan_ns_ = now + kTimeoutScanNs;
   if (c.fd < 0) {
     begin_connect(c, now);
   } else {
@@ -181,12 +184,16 @@ void EpollTransport::fail(Conn& c, ErrorKind kind, std::int64_t now) {
 
 void EpollTransport::on_turn(std::int64_t now) {
   if (now < next_scan_ns_) return;
+  bool in_flight = false;
   for (auto& c : conns_) {
     if (c.io != Io::kNone && now - driver_->sent_ns(index_of(c)) > timeout_ns_) {
       fail(c, ErrorKind::kTimeout, now);
     }
+    in_flight = in_flight || c.io != Io::kNone;
   }
-  next_scan_ns_ = now + kTimeoutScanNs;
+  // With nothing in flight (every user thinking) the loop need not wake for the scan: the next
+  // start() schedules it again. Each wake-up costs a context switch, ~20-30 us of CPU on a VM.
+  next_scan_ns_ = in_flight ? now + kTimeoutScanNs : kNoScan;
 }
 
 void EpollTransport::poll(std::int64_t wait_ns) {
