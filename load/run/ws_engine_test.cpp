@@ -106,6 +106,40 @@ thresholds: ['gaps == 0', 'ws_errors == 0']
   }
 }
 
+// The devices scenario: 2 users, [2, 3] devices, 10 packets each in 1 s, the given phase;
+// device ids start with `prefix`.
+std::string devices_scenario(const std::string& prefix, const std::string& phase) {
+  std::string yaml = "name: ws-devices\n" + kAuth + R"(steps:
+  - name: devices
+    ws:
+      path: /ws/devices?token=${token}
+      devices: [2, 3]
+      send: '{"type":"register","device_id":"@PREFIX@-${user}-${device}","device_type":"openbci_cyton","channels":8,"sample_rate":250}'
+      every: 100ms
+      phase: @PHASE@
+      eeg: {channels: 8, rate: 250}
+      message: '{"type":"data","device_id":"@PREFIX@-${user}-${device}","timestamp":${now},"packet_id":${packet},"data":${eeg}}'
+      receive:
+        duration: 1s
+        reply_to: packet_id
+        match: {json: type, equals: ack}
+      close:
+        send: '{"type":"unregister"}'
+        until: {json: type, equals: unregistered}
+        max: 5s
+executor: {type: constant-users, users: 2, iterations: 1, duration: 10s}
+)";
+  const auto replace_all = [&yaml](std::string_view mark, const std::string& value) {
+    for (auto at = yaml.find(mark); at != std::string::npos; at = yaml.find(mark, at)) {
+      yaml.replace(at, mark.size(), value);
+      at += value.size();
+    }
+  };
+  replace_all("@PREFIX@", prefix);
+  replace_all("@PHASE@", phase);
+  return yaml;
+}
+
 TEST(WsEngine, DevicePacketsStoredAtExactRate) {
   const char* url = target_url();
   if (!url) GTEST_SKIP() << "NEUROPERF_TARGET_URL is not set";
@@ -116,32 +150,7 @@ TEST(WsEngine, DevicePacketsStoredAtExactRate) {
     const std::string prefix = "wst" + std::to_string(std::random_device{}());
     // 2 users, [2, 3] devices: user 0 opens 2, user 1 opens 3; 10 packets of 25 samples each
     // (250 Hz x 100 ms) in 1 s.
-    const auto doc = run(
-        "name: ws-devices\n" + kAuth + R"(steps:
-  - name: devices
-    ws:
-      path: /ws/devices?token=${token}
-      devices: [2, 3]
-      send: '{"type":"register","device_id":")" +
-            prefix +
-            R"(-${user}-${device}","device_type":"openbci_cyton","channels":8,"sample_rate":250}'
-      every: 100ms
-      phase: )" +
-            phase + R"(
-      eeg: {channels: 8, rate: 250}
-      message: '{"type":"data","device_id":")" +
-            prefix + R"(-${user}-${device}","timestamp":${now},"packet_id":${packet},"data":${eeg}}'
-      receive:
-        duration: 1s
-        reply_to: packet_id
-        match: {json: type, equals: ack}
-      close:
-        send: '{"type":"unregister"}'
-        until: {json: type, equals: unregistered}
-        max: 5s
-executor: {type: constant-users, users: 2, iterations: 1, duration: 10s}
-)",
-        url);
+    const auto doc = run(devices_scenario(prefix, phase), url);
     const auto& ws = doc["steps"][0]["ws"];
     expect_clean(ws, 5);
     EXPECT_EQ(ws["messages_out"], 5 * (1 + 10 + 1));
