@@ -36,6 +36,12 @@ void ChunkWriter::submit(ChunkBatch batch) {
   changed_.notify_all();
 }
 
+void ChunkWriter::run_in_order(std::function<void()> call) {
+  ChunkBatch batch;  // no rows: stored at once, then its `done` runs
+  batch.done = [call = std::move(call)](bool) { call(); };
+  submit(std::move(batch));
+}
+
 std::size_t ChunkWriter::pending() const {
   std::lock_guard lock(mutex_);
   return waiting_.size() + in_progress_;

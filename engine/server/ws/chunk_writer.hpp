@@ -37,6 +37,10 @@ class ChunkWriter {
   ChunkWriter& operator=(const ChunkWriter&) = delete;
 
   void submit(ChunkBatch batch);
+  // Runs `call` on the writer thread after what was submitted before it: the device sessions'
+  // other store calls (opening a session at `register`) stay off the network threads and in
+  // order with the chunks.
+  void run_in_order(std::function<void()> call);
   // Batches submitted and not yet stored (or given up).
   std::size_t pending() const;
   // Waits until nothing is pending or `deadline` passes; true when drained.

@@ -55,18 +55,14 @@ void DeviceSession::on_text(std::string_view text) {
 }
 
 void DeviceSession::on_register(const nlohmann::json& body) {
-  if (device_) {
-    throw InvalidArgument("this connection already registered device '" + device_->info.device_id +
+  if (device_ || registering_) {
+    throw InvalidArgument("this connection already registered device '" +
+                          (device_ ? device_->info.device_id : registering_id_) +
                           "'; unregister it first");
   }
   const auto request = parse_register(body);
   LiveDevice info{request.device_id, request.device_type, request.channels, request.sample_rate_hz,
                   0};
-  const auto channels = static_cast<std::size_t>(request.channels);
-  dsp::StreamingFilter filter(device_filter(request.sample_rate_hz), channels);
-  // Steady-state start: a device's DC offset does not ring through the first stored second.
-  filter.reset(dsp::StreamingFilter::Start::kSteadyState);
-
   auto& st = state();
   {
     std::lock_guard lock(st.devices_mutex);
@@ -74,15 +70,64 @@ void DeviceSession::on_register(const nlohmann::json& body) {
       throw InvalidArgument("device '" + info.device_id + "' is already registered");
     }
   }
-  std::int64_t store_session_id = 0;
-  try {
-    store_session_id = st.device_sessions.open_device_session(info);
-  } catch (const std::exception& e) {
-    std::lock_guard lock(st.devices_mutex);
-    st.devices.erase(info.device_id);
-    throw InvalidArgument("could not open a session for device '" + info.device_id +
-                          "': " + e.what());
+  // Its session row is a PostgreSQL round trip: made on the writer thread, not here, where it
+  // would hold every other connection of this network thread (the ramp of a 1,000-device fleet
+  // showed acks waiting for it). This connection reads nothing more until it is done.
+  registering_ = true;
+  registering_id_ = info.device_id;
+  pause_reading();
+  auto self = std::static_pointer_cast<DeviceSession>(shared_from_this());
+  DeviceSessions* sessions = &st.device_sessions;
+  st.writer.run_in_order([self = std::move(self), sessions, info = std::move(info)]() mutable {
+    std::int64_t store_session_id = 0;
+    std::string error;
+    try {
+      store_session_id = sessions->open_device_session(info);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    // Back on the connection's executor, which also takes the last reference there (the
+    // session's destructor may release the whole service state, writer thread included).
+    auto executor = self->executor();
+    boost::asio::post(executor, [self = std::move(self), info = std::move(info), store_session_id,
+                                 error = std::move(error)]() mutable {
+      self->on_registered(std::move(info), store_session_id, error);
+    });
+  });
+}
+
+void DeviceSession::on_registered(LiveDevice info, std::int64_t store_session_id,
+                                  const std::string& error) {
+  registering_ = false;
+  registering_id_.clear();
+  auto& st = state();
+  if (!error.empty() || ending()) {
+    {
+      std::lock_guard lock(st.devices_mutex);
+      st.devices.erase(info.device_id);
+    }
+    if (error.empty()) {
+      // The connection went while its row was made: close the row with nothing stored.
+      DeviceSessions* sessions = &st.device_sessions;
+      st.writer.run_in_order([sessions, store_session_id, device_id = info.device_id] {
+        try {
+          sessions->close_device_session(store_session_id, 0);
+        } catch (const std::exception& e) {
+          std::cerr << "ws: closing the session of device '" << device_id << "': " << e.what()
+                    << "\n";
+        }
+      });
+    } else {
+      st.counters.protocol_errors_total.fetch_add(1);
+      send_error("could not open a session for device '" + info.device_id + "': " + error);
+    }
+    resume_reading();
+    return;
   }
+  const auto channels = static_cast<std::size_t>(info.channels);
+  dsp::StreamingFilter filter(device_filter(info.sample_rate_hz), channels);
+  // Steady-state start: a device's DC offset does not ring through the first stored second.
+  filter.reset(dsp::StreamingFilter::Start::kSteadyState);
   auto topic = st.hub->open_device(info.device_id, channels, info.sample_rate_hz);
   device_.emplace(info, store_session_id, std::move(filter), std::move(topic));
   send(nlohmann::json{{"type", "registered"},
@@ -92,6 +137,7 @@ void DeviceSession::on_register(const nlohmann::json& body) {
                       {"sample_rate", info.sample_rate_hz},
                       {"server_time", epoch_seconds_now()}}
            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  resume_reading();
 }
 
 void DeviceSession::on_data(const nlohmann::json& body) {

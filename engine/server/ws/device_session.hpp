@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/dsp/streaming_filter.hpp"
@@ -51,6 +52,8 @@ class DeviceSession : public WsSession {
   };
 
   void on_register(const nlohmann::json& body);
+  // On the connection's executor once the store made the device's session row (or failed).
+  void on_registered(LiveDevice info, std::int64_t store_session_id, const std::string& error);
   void on_data(const nlohmann::json& body);
   void on_packet(const DataPacket& packet);  // a parsed packet of the registered device
   void on_unregister(const nlohmann::json& body);
@@ -59,6 +62,8 @@ class DeviceSession : public WsSession {
   void end_device(bool reply);
 
   std::optional<Device> device_;
+  bool registering_ = false;    // its session row is being made; reads are paused
+  std::string registering_id_;  // the device being registered
   boost::asio::steady_timer flush_timer_;
   bool flush_armed_ = false;
 };

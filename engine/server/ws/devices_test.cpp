@@ -286,6 +286,47 @@ TEST_F(DevicesTest, UnreadAcksDoNotStallDevice) {
   }
 }
 
+// A device whose session row is slow to make (a slow PostgreSQL) holds only itself: another
+// device on the same network thread gets its ack meanwhile, and what the slow one sends before
+// its `registered` waits in the socket and is taken afterwards, not refused.
+class SlowSessions : public CountingSessions {
+ public:
+  static constexpr std::chrono::milliseconds kSlow{2000};
+  std::int64_t open_device_session(const LiveDevice& device) override {
+    if (device.device_id.rfind("slow", 0) == 0) std::this_thread::sleep_for(kSlow);
+    return CountingSessions::open_device_session(device);
+  }
+};
+
+TEST_F(DevicesTest, SlowSessionRowHoldsOnlyItsDevice) {
+  SlowSessions sessions;
+  WebSocketService service(*pool_, sessions, WebSocketOptions{});
+  LoopbackServer server(service, 1);  // one network thread for both devices
+  Client fast(server.port(), "/ws/devices");
+  fast.send(register_message("fast_1", 2, 250));
+  ASSERT_TRUE(fast.read_until("registered"));
+  Client slow(server.port(), "/ws/devices");
+  slow.send(register_message("slow_1", 2, 250));
+  std::mt19937 rng(5);
+  slow.send(data_message("slow_1", random_packet(rng, 2, 25, 250.0), 1));
+  std::this_thread::sleep_for(milliseconds(200));  // the slow row is being made
+  const auto sent = std::chrono::steady_clock::now();
+  fast.send(data_message("fast_1", random_packet(rng, 2, 25, 250.0), 7));
+  const auto ack = fast.read_until("ack", milliseconds(5000));
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(json::parse(ack->text)["packet_id"], 7);
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, SlowSessions::kSlow / 2)
+      << "the fast device's ack waited for the slow device's session row";
+  auto m = slow.read(milliseconds(5000));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["type"], "registered") << m->text;
+  m = slow.read(milliseconds(5000));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["type"], "ack") << m->text;
+  EXPECT_EQ(json::parse(m->text)["packet_id"], 1);
+  EXPECT_EQ(service.stats().protocol_errors_total, 0);
+}
+
 TEST_F(DevicesTest, LiveDeviceReachesFollowers) {
   auto service = make_service();
   LoopbackServer server(*service);

@@ -96,6 +96,18 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     }
   }
   buffer_.consume(buffer_.size());
+  if (ended_) return;
+  if (read_paused_) {
+    read_waiting_ = true;
+    return;
+  }
+  do_read();
+}
+
+void WsSession::resume_reading() {
+  read_paused_ = false;
+  if (!read_waiting_) return;
+  read_waiting_ = false;
   if (!ended_) do_read();
 }
 

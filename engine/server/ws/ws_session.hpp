@@ -48,6 +48,9 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void send(std::string text) { send(std::make_shared<const std::string>(std::move(text))); }
   void send_error(std::string_view message);
   bool ending() const noexcept { return closing_ || ended_; }
+  // While paused, the next message stays in the socket (a call that must finish first).
+  void pause_reading() noexcept { read_paused_ = true; }
+  void resume_reading();
 
   ServiceState& state() noexcept { return *state_; }
   const std::string& user() const noexcept { return user_; }
@@ -74,6 +77,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::atomic<std::size_t> depth_{0};
   bool open_ = false;  // handshake done and counted
   bool writing_ = false;
+  bool read_paused_ = false;
+  bool read_waiting_ = false;  // a read was due while paused
   bool closing_ = false;
   bool close_sent_ = false;
   bool ended_ = false;
