@@ -298,7 +298,7 @@ class SlowSessions : public CountingSessions {
   }
 };
 
-TEST_F(DevicesTest, SlowSessionRowHoldsOnlyItsDevice) {
+TEST_F(DevicesTest, SlowRowHoldsOnlyItsDevice) {
   SlowSessions sessions;
   WebSocketService service(*pool_, sessions, WebSocketOptions{});
   LoopbackServer server(service, 1);  // one network thread for both devices
