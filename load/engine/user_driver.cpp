@@ -283,6 +283,7 @@ void UserDriver::run(const std::atomic<bool>& stop) {
     tally_.tick(now);
     publish();
     std::int64_t wake = std::min(arrivals_.next_ns(), transport_->wake_by_ns(now));
+    // At least once a second: the finished second is handed over, and `stop` is seen.
     wake = std::min(wake, tally_.second_ends_ns());
     if (!draining_) wake = std::min(wake, end_ns_);
     if (!draining_ && !timers_.empty()) wake = std::min(wake, timers_.front().first);

@@ -57,7 +57,7 @@ void DeviceSession::on_text(std::string_view text) {
 void DeviceSession::on_register(const nlohmann::json& body) {
   if (device_ || registering_) {
     throw InvalidArgument("this connection already registered device '" +
-                          (device_ ? device_->info.device_id : registering_id_) +
+                          (device_ ? device_->info.device_id : *registering_) +
                           "'; unregister it first");
   }
   const auto request = parse_register(body);
@@ -73,8 +73,7 @@ void DeviceSession::on_register(const nlohmann::json& body) {
   // Its session row is a PostgreSQL round trip: made on the writer thread, not here, where it
   // would hold every other connection of this network thread (the ramp of a 1,000-device fleet
   // showed acks waiting for it). This connection reads nothing more until it is done.
-  registering_ = true;
-  registering_id_ = info.device_id;
+  registering_ = info.device_id;
   pause_reading();
   auto self = std::static_pointer_cast<DeviceSession>(shared_from_this());
   DeviceSessions* sessions = &st.device_sessions;
@@ -98,8 +97,7 @@ void DeviceSession::on_register(const nlohmann::json& body) {
 
 void DeviceSession::on_registered(LiveDevice info, std::int64_t store_session_id,
                                   const std::string& error) {
-  registering_ = false;
-  registering_id_.clear();
+  registering_.reset();
   auto& st = state();
   if (!error.empty() || ending()) {
     {

@@ -62,8 +62,7 @@ class DeviceSession : public WsSession {
   void end_device(bool reply);
 
   std::optional<Device> device_;
-  bool registering_ = false;    // its session row is being made; reads are paused
-  std::string registering_id_;  // the device being registered
+  std::optional<std::string> registering_;  // the device whose session row is being made
   boost::asio::steady_timer flush_timer_;
   bool flush_armed_ = false;
 };

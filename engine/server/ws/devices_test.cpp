@@ -1,9 +1,12 @@
 // /ws/devices through a loopback acceptor: register, data, ack, unregister; every acked packet
 // read back from PostgreSQL equal to the streaming filter applied to what was sent; a device
-// that never reads its acks; a live device followed on /ws/stream.
+// that never reads its acks; a device whose session row is slow to make, beside another; a live
+// device followed on /ws/stream.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -287,20 +290,38 @@ TEST_F(DevicesTest, UnreadAcksDoNotStallDevice) {
 }
 
 // A device whose session row is slow to make (a slow PostgreSQL) holds only itself: another
-// device on the same network thread gets its ack meanwhile, and what the slow one sends before
-// its `registered` waits in the socket and is taken afterwards, not refused.
-class SlowSessions : public CountingSessions {
+// device on the same network thread gets its ack while that row is held (the store call waits
+// until the test has seen the ack), and what the slow one sends before its `registered` waits
+// in the socket and is taken afterwards, not refused.
+class GatedSessions : public CountingSessions {
  public:
-  static constexpr std::chrono::milliseconds kSlow{2000};
   std::int64_t open_device_session(const LiveDevice& device) override {
-    if (device.device_id.rfind("slow", 0) == 0) std::this_thread::sleep_for(kSlow);
+    if (device.device_id.rfind("slow", 0) == 0) {
+      std::unique_lock lock(gate_mutex_);
+      gate_.wait(lock, [&] { return open_; });
+    }
     return CountingSessions::open_device_session(device);
   }
+  void open() {
+    {
+      std::lock_guard lock(gate_mutex_);
+      open_ = true;
+    }
+    gate_.notify_all();
+  }
+
+ private:
+  std::mutex gate_mutex_;
+  std::condition_variable gate_;
+  bool open_ = false;
 };
 
 TEST_F(DevicesTest, SlowRowHoldsOnlyItsDevice) {
-  SlowSessions sessions;
+  GatedSessions sessions;
   WebSocketService service(*pool_, sessions, WebSocketOptions{});
+  // Destroyed before the service, so that a failed assertion still lets the row be made.
+  const std::unique_ptr<GatedSessions, void (*)(GatedSessions*)> opens_at_exit(
+      &sessions, [](GatedSessions* s) { s->open(); });
   LoopbackServer server(service, 1);  // one network thread for both devices
   Client fast(server.port(), "/ws/devices");
   fast.send(register_message("fast_1", 2, 250));
@@ -313,10 +334,11 @@ TEST_F(DevicesTest, SlowRowHoldsOnlyItsDevice) {
   const auto sent = std::chrono::steady_clock::now();
   fast.send(data_message("fast_1", random_packet(rng, 2, 25, 250.0), 7));
   const auto ack = fast.read_until("ack", milliseconds(5000));
-  ASSERT_TRUE(ack);
+  ASSERT_TRUE(ack) << "the fast device's ack waited for the slow device's session row";
   EXPECT_EQ(json::parse(ack->text)["packet_id"], 7);
-  EXPECT_LT(std::chrono::steady_clock::now() - sent, SlowSessions::kSlow / 2)
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, milliseconds(1000))
       << "the fast device's ack waited for the slow device's session row";
+  sessions.open();
   auto m = slow.read(milliseconds(5000));
   ASSERT_TRUE(m);
   EXPECT_EQ(json::parse(m->text)["type"], "registered") << m->text;

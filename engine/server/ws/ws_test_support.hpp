@@ -57,7 +57,8 @@ class LoopbackServer {
   }
   unsigned short port() const { return port_; }
   // Bytes that reached the server's sockets and wait there to be read (FIONREAD), summed:
-  // 0 while the server keeps reading what arrives.
+  // 0 while the server keeps reading what arrives. Asked while the test's connections are open
+  // (a closed one's descriptor may since belong to something else).
   int unread_bytes() {
     std::lock_guard lock(accepted_mutex_);
     int total = 0;
