@@ -27,6 +27,15 @@ bool luma_is_plane_zero(int format) {
   }
 }
 
+// FFmpeg's draw_horiz_band: a band of the frame `src` (type 3: a whole frame, not a field).
+void tell_band(AVCodecContext* codec, const AVFrame* src, int* /*offset*/, int y, int type,
+               int height) {
+  constexpr int kFramePicture = 3;
+  if (type != kFramePicture || src == nullptr || src->data[0] == nullptr || height <= 0) return;
+  static_cast<BandListener*>(codec->opaque)
+      ->on_band(LumaBand{src->data[0], src->linesize[0], src->width, src->height, y, height});
+}
+
 }  // namespace
 
 void Decoder::fail(const std::string& what) const {
@@ -64,6 +73,12 @@ Decoder::Decoder(const std::string& path, DecoderOptions options)
   if (rc < 0) fail("codec parameters: " + av_error_text(rc));
   codec_->pkt_timebase = stream->time_base;
   codec_->thread_count = options.threads > 0 ? options.threads : 1;
+  if (options.bands != nullptr && codec_->thread_count == 1 && par->codec_id == AV_CODEC_ID_MPEG4 &&
+      (codec->capabilities & AV_CODEC_CAP_DRAW_HORIZ_BAND) != 0) {
+    codec_->opaque = options.bands;
+    codec_->draw_horiz_band = tell_band;
+    tells_bands_ = true;
+  }
   codec_->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
   // Report damaged bitstreams instead of concealing them.
   codec_->err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK;

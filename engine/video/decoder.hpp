@@ -9,10 +9,34 @@
 
 namespace neuro::video {
 
+// Told of each band of a frame's luma rows as soon as the decoder has finished them, while they
+// are still in the CPU's cache (FFmpeg's draw_horiz_band), so a reader of every pixel does not
+// fetch the frame again from memory once it is whole. Only MPEG-4 Part 2 decoded on one thread
+// tells (its pixels are final once their macroblock row is decoded: no in-loop filter); other
+// decoders tell nothing. Bands come top to bottom, in display order, before next() returns
+// their frame. Called from inside libavcodec: it must not throw.
+struct LumaBand {
+  const std::uint8_t* plane = nullptr;  // the frame's luma plane: FrameView::luma once returned
+  int stride = 0;
+  int width = 0;  // the frame's
+  int height = 0;
+  int y = 0;  // the band's first row and its count of rows
+  int rows = 0;
+};
+
+class BandListener {
+ public:
+  virtual void on_band(const LumaBand& band) noexcept = 0;
+
+ protected:
+  ~BandListener() = default;
+};
+
 struct DecoderOptions {
   // Decoder threads. FFmpeg's frame threading pays for one session alone on a multi-core
   // machine; with as many sessions as cores, 1 per session avoids the hand-off cost.
   int threads = 1;
+  BandListener* bands = nullptr;  // not owned; outlives the decoder
 };
 
 struct VideoInfo {
@@ -48,6 +72,8 @@ class Decoder {
   bool next(FrameView& out);
 
   std::int64_t frames_decoded() const noexcept { return decoded_; }
+  // Whether the BandListener of the options is told of bands (see BandListener).
+  bool tells_bands() const noexcept { return tells_bands_; }
 
  private:
   [[noreturn]] void fail(const std::string& what) const;
@@ -63,6 +89,7 @@ class Decoder {
   std::int64_t decoded_ = 0;
   bool flushing_ = false;
   bool finished_ = false;
+  bool tells_bands_ = false;
 };
 
 }  // namespace neuro::video

@@ -32,7 +32,10 @@ struct DetectorOptions {
   int update_shift = 5;   // background pixels move 1/32 of the way to each new frame
 };
 
-class MotionDetector {
+// Reads each frame's luma once, at half resolution: from the decoder's bands as they are
+// finished (set it as the decoder's BandListener; the rows are still in cache), or from the
+// whole frame when it is pushed, for frames no band told of.
+class MotionDetector final : public BandListener {
  public:
   // Throws InvalidArgument for a frame below 16x16 or options out of range.
   MotionDetector(int width, int height, DetectorOptions options = {});
@@ -42,6 +45,11 @@ class MotionDetector {
   void push(const FrameView& frame, std::vector<DetectionEvent>& out);
   // End of stream: a video shorter than the warm-up is detected with what was seen.
   void finish(std::vector<DetectionEvent>& out);
+
+  // A band of the frame being decoded (BandListener); the next push of that frame reads it.
+  void on_band(const LumaBand& band) noexcept override;
+  // Frames read from bands so far (the others were read whole when pushed).
+  std::int64_t frames_from_bands() const noexcept { return frames_from_bands_; }
 
   int scaled_width() const noexcept { return sw_; }
   int scaled_height() const noexcept { return sh_; }
@@ -58,14 +66,20 @@ class MotionDetector {
   void downscale_row(const std::uint8_t* a, const std::uint8_t* b,
                      std::uint8_t* out) const noexcept;
   void downscale(const FrameView& frame, std::uint8_t* out) const noexcept;
-  void classify(const std::uint8_t* small, std::size_t offset, std::size_t n) noexcept;
+  // Row y of the half-resolution frame against the background: its foreground mask into
+  // mask_row_, the background's update, and the row's runs added to the components.
+  void classify_row(const std::uint8_t* small, int y);
   void detect(const FrameView& frame, std::vector<DetectionEvent>& out);
   void learn_background();
   void flush_warmup(std::vector<DetectionEvent>& out);
   void detect(const std::uint8_t* small, std::int64_t frame, std::int64_t time_us,
               std::vector<DetectionEvent>& out);
-  void components(std::int64_t frame, std::int64_t time_us, std::vector<DetectionEvent>& out);
+  void begin_components() noexcept;
+  void add_runs(int y);
+  void end_components(std::int64_t frame, std::int64_t time_us, std::vector<DetectionEvent>& out);
   int find(int i) noexcept;
+  // The frame's half-resolution image made from its bands, if every row came; resets the bands.
+  const std::uint8_t* take_banded(const FrameView& frame) noexcept;
 
   int width_, height_;
   int sw_, sh_;  // half resolution
@@ -73,11 +87,19 @@ class MotionDetector {
   bool ready_ = false;
   std::vector<std::uint8_t> warmup_;  // buffered half-resolution frames
   std::vector<std::int64_t> warmup_frame_, warmup_time_;
-  std::vector<std::uint8_t> small_, mask_, background_;
+  std::vector<std::uint8_t> small_;              // one half-resolution row (frames not banded)
+  std::vector<std::uint64_t> mask_row_;          // one row's foreground mask, a bit per pixel
   std::vector<std::uint16_t> background_fixed_;  // background x 16, for the running average
   std::vector<Run> runs_;
   std::vector<int> row_start_;
   std::vector<Stats> stats_;
+  // The frame whose bands are being read: its plane, rows told, half-resolution rows made.
+  const std::uint8_t* band_plane_ = nullptr;
+  int band_stride_ = 0;
+  int band_rows_ = 0;
+  int band_pairs_ = 0;
+  std::vector<std::uint8_t> banded_;
+  std::int64_t frames_from_bands_ = 0;
 };
 
 }  // namespace neuro::video

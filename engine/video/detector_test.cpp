@@ -106,6 +106,89 @@ TEST_P(Detection, MatchesGroundTruth) {
   EXPECT_GE(result.recall, 0.99) << result.false_negatives << " FN";
 }
 
+// The detector reads MPEG-4 frames from the decoder's bands, while their rows are in cache; it
+// must find exactly what it finds reading each whole frame once it is returned.
+std::vector<DetectionEvent> detect_whole_frames(const std::string& path) {
+  Decoder decoder(path);  // no band listener
+  EXPECT_FALSE(decoder.tells_bands());
+  MotionDetector detector(decoder.info().width, decoder.info().height);
+  std::vector<DetectionEvent> events;
+  FrameView frame;
+  while (decoder.next(frame)) detector.push(frame, events);
+  detector.finish(events);
+  EXPECT_EQ(detector.frames_from_bands(), 0);
+  return events;
+}
+
+TEST_P(Detection, BandsAsWholeFrames) {
+  const auto [encoder, seed] = GetParam();
+  if (!has_encoder(encoder)) GTEST_SKIP() << "this libavcodec has no " << encoder << " encoder";
+  const std::string path = dir_.file("v.mp4");
+  generate_video(path, testing::short_video(4, seed, encoder));
+  const SessionResult banded = run_session(path);
+  // MPEG-4 Part 2 tells every frame's bands; H.264 none (its frames are read whole).
+  EXPECT_EQ(banded.frames_from_bands, std::string(encoder) == "mpeg4" ? banded.frames : 0);
+  const auto whole = detect_whole_frames(path);
+  ASSERT_EQ(banded.events.size(), whole.size());
+  ASSERT_FALSE(whole.empty());
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(banded.events[i].frame, whole[i].frame) << "event " << i;
+    EXPECT_EQ(banded.events[i].time_us, whole[i].time_us) << "event " << i;
+    EXPECT_EQ(banded.events[i].box, whole[i].box) << "event " << i;
+    EXPECT_DOUBLE_EQ(banded.events[i].confidence, whole[i].confidence) << "event " << i;
+  }
+}
+
+// Bands out of order, of another frame, or with a row missing: the frame is read whole.
+TEST(MotionDetector, IncompleteBandsReadTheWholeFrame) {
+  DetectorOptions options;
+  options.warmup_frames = 2;
+  options.warmup_stride = 1;
+  MotionDetector banded(320, 240, options);
+  MotionDetector whole(320, 240, options);
+  std::vector<DetectionEvent> from_bands, from_frames;
+  const auto background = square_frame(0, 0, 0);
+  const auto object = square_frame(100, 100, 40);
+  const auto other = square_frame(200, 20, 40);
+  for (int i = 0; i < 2; ++i) {
+    const FrameView f{background.data(), 320, 320, 240, i, std::int64_t{i} * 1000, nullptr};
+    banded.push(f, from_bands);
+    whole.push(f, from_frames);
+  }
+  const auto band = [](const std::vector<std::uint8_t>& luma, int y, int rows) {
+    return LumaBand{luma.data(), 320, 320, 240, y, rows};
+  };
+  // Frame 2: every band, of 16 rows, then an odd split (15 + 17): read from bands.
+  for (int y = 0; y < 240; y += 16) banded.on_band(band(object, y, 16));
+  banded.push(FrameView{object.data(), 320, 320, 240, 2, 2000, nullptr}, from_bands);
+  whole.push(FrameView{object.data(), 320, 320, 240, 2, 2000, nullptr}, from_frames);
+  EXPECT_EQ(banded.frames_from_bands(), 1);
+  banded.on_band(band(object, 0, 15));
+  banded.on_band(band(object, 15, 225));
+  banded.push(FrameView{object.data(), 320, 320, 240, 3, 3000, nullptr}, from_bands);
+  whole.push(FrameView{object.data(), 320, 320, 240, 3, 3000, nullptr}, from_frames);
+  EXPECT_EQ(banded.frames_from_bands(), 2);
+  // Frame 4: the other frame's bands (whole), then a gap, then bands past the frame's end.
+  for (int y = 0; y < 240; y += 16) banded.on_band(band(object, y, 16));
+  banded.push(FrameView{other.data(), 320, 320, 240, 4, 4000, nullptr}, from_bands);
+  whole.push(FrameView{other.data(), 320, 320, 240, 4, 4000, nullptr}, from_frames);
+  banded.on_band(band(other, 0, 16));
+  banded.on_band(band(other, 32, 208));
+  banded.push(FrameView{other.data(), 320, 320, 240, 5, 5000, nullptr}, from_bands);
+  whole.push(FrameView{other.data(), 320, 320, 240, 5, 5000, nullptr}, from_frames);
+  banded.on_band(band(other, 0, 232));
+  banded.on_band(band(other, 232, 16));
+  banded.push(FrameView{other.data(), 320, 320, 240, 6, 6000, nullptr}, from_bands);
+  whole.push(FrameView{other.data(), 320, 320, 240, 6, 6000, nullptr}, from_frames);
+  EXPECT_EQ(banded.frames_from_bands(), 2);
+  ASSERT_EQ(from_bands.size(), from_frames.size());
+  for (std::size_t i = 0; i < from_frames.size(); ++i) {
+    EXPECT_EQ(from_bands[i].frame, from_frames[i].frame);
+    EXPECT_EQ(from_bands[i].box, from_frames[i].box) << "frame " << from_frames[i].frame;
+  }
+  EXPECT_EQ(from_frames.back().box, (Box{200, 20, 40, 40}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Videos, Detection,
                          ::testing::Values(std::make_tuple("mpeg4", 1), std::make_tuple("mpeg4", 2),
                                            std::make_tuple("mpeg4", 3),

@@ -19,8 +19,9 @@ struct SessionOptions {
 
 struct SessionResult {
   std::int64_t frames = 0;
-  double video_seconds = 0.0;       // frames / frame rate
-  double processing_seconds = 0.0;  // wall clock, open to last event
+  std::int64_t frames_from_bands = 0;  // read by the detector from the decoder's bands
+  double video_seconds = 0.0;          // frames / frame rate
+  double processing_seconds = 0.0;     // wall clock, open to last event
   std::vector<DetectionEvent> events;
   base::LatencyHistogram frame_latency;  // ns per frame, decode + detect
 
