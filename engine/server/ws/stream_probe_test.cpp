@@ -1,14 +1,24 @@
 // Measures /ws/stream push latency (the packet's server timestamp to the client's receipt) for
 // many subscribers of one synthetic profile, with the server on its own thread and every client
-// on another. Runs only when NEUROPERF_WS_PROBE=1 (label `probe`, not part of scripts/test):
+// on another; and the floor beneath it: the same fan-out as plain loopback TCP writes. Runs only
+// when NEUROPERF_WS_PROBE=1 (label `probe`, not part of scripts/test):
 //   NEUROPERF_WS_PROBE=1 NEUROPERF_WS_PROBE_SUBSCRIBERS=1000
 //   NEUROPERF_WS_PROBE_PROFILE=openbci_cyton build/release/engine/server/ws/server_ws_probe
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <thread>
 
+#include "engine/common/device_profiles.hpp"
+#include "engine/common/synthetic_eeg.hpp"
 #include "engine/server/ws/messages.hpp"
 #include "engine/server/ws/ws_test_support.hpp"
 
@@ -93,6 +103,102 @@ TEST_F(ProbeTest, PushLatency) {
       static_cast<long long>(stats.messages_dropped_total));
   EXPECT_EQ(gaps, 0);
   service.shutdown(std::chrono::milliseconds(2000));
+}
+
+// The floor: what loopback TCP alone gives one writer thread fanning out a packet of the
+// profile's JSON size (no WebSocket, no JSON work) to N sockets in turn with blocking writes,
+// read by another thread under epoll; latency from the tick's start to each message's last byte.
+TEST(ProbeFloor, LoopbackFanOut) {
+  if (env_or("NEUROPERF_WS_PROBE", "") != "1") GTEST_SKIP() << "set NEUROPERF_WS_PROBE=1";
+  const int subscribers = std::stoi(env_or("NEUROPERF_WS_PROBE_SUBSCRIBERS", "100"));
+  const std::string profile = env_or("NEUROPERF_WS_PROBE_PROFILE", "ant_neuro");
+  const double seconds = std::stod(env_or("NEUROPERF_WS_PROBE_SECONDS", "20"));
+  const auto block =
+      common::make_synthetic_eeg(common::options_for(common::find_device_profile(profile), 0.1));
+  const std::string frame = neural_data_json(profile, 0, epoch_seconds_now(), block);
+
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  ASSERT_EQ(::listen(listener, subscribers), 0);
+  std::vector<int> writers, readers;
+  const int on = 1;
+  for (int i = 0; i < subscribers; ++i) {
+    const int c = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const int w = ::accept(listener, nullptr, nullptr);
+    ASSERT_GE(w, 0);
+    ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    ::setsockopt(w, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    readers.push_back(c);
+    writers.push_back(w);
+  }
+  ::close(listener);
+
+  const int ticks = static_cast<int>(seconds * 10);
+  std::atomic<std::int64_t> tick_start_ns{0};
+  std::atomic<bool> done{false};
+  auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  std::vector<double> latencies_us;
+  std::thread reader([&] {
+    const int ep = ::epoll_create1(0);
+    for (int i = 0; i < subscribers; ++i) {
+      epoll_event ev{EPOLLIN, {.u32 = static_cast<std::uint32_t>(i)}};
+      ::epoll_ctl(ep, EPOLL_CTL_ADD, readers[i], &ev);
+    }
+    std::vector<std::size_t> got(subscribers, 0);
+    std::vector<char> buffer(1 << 16);
+    std::vector<epoll_event> events(256);
+    while (!done.load()) {
+      const int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+      for (int k = 0; k < n; ++k) {
+        const auto i = events[k].data.u32;
+        const ssize_t r = ::read(readers[i], buffer.data(), buffer.size());
+        if (r <= 0) continue;
+        got[i] += static_cast<std::size_t>(r);
+        while (got[i] >= frame.size()) {  // a message's last byte: its latency
+          got[i] -= frame.size();
+          latencies_us.push_back(static_cast<double>(now_ns() - tick_start_ns.load()) / 1e3);
+        }
+      }
+    }
+    ::close(ep);
+  });
+  auto next = std::chrono::steady_clock::now();
+  for (int t = 0; t < ticks; ++t) {
+    next += std::chrono::milliseconds(100);
+    std::this_thread::sleep_until(next);
+    tick_start_ns.store(now_ns());
+    for (const int w : writers) {
+      for (std::size_t at = 0; at < frame.size();) {
+        const ssize_t r = ::write(w, frame.data() + at, frame.size() - at);
+        ASSERT_GT(r, 0);
+        at += static_cast<std::size_t>(r);
+      }
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  done.store(true);
+  reader.join();
+  for (const int fd : writers) ::close(fd);
+  for (const int fd : readers) ::close(fd);
+  ASSERT_EQ(latencies_us.size(), static_cast<std::size_t>(ticks) * subscribers);
+  std::sort(latencies_us.begin(), latencies_us.end());
+  auto pct = [&](double q) {
+    return latencies_us[static_cast<std::size_t>(q * static_cast<double>(latencies_us.size() - 1))];
+  };
+  std::printf(
+      "floor: %d sockets x %zu bytes (a %s frame), %d ticks: p50 %.0f us, p99 %.0f us, max %.0f "
+      "us\n",
+      subscribers, frame.size(), profile.c_str(), ticks, pct(0.5), pct(0.99), latencies_us.back());
 }
 
 }  // namespace
