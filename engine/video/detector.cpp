@@ -1,5 +1,6 @@
-// The detector's kernels: 2x2 luma averaging, background difference + selective update in one
-// pass (plain loops over bytes that GCC vectorises), run-based connected components.
+// The detector's kernels: 2x2 luma averaging (AVX2), background difference + selective update in
+// one pass over a row (AVX2, the foreground as one bit per pixel), the row's runs from those bits
+// at once, run-based connected components.
 #include "engine/video/detector.hpp"
 
 #include <algorithm>
@@ -80,11 +81,11 @@ void MotionDetector::push(const FrameView& frame, std::vector<DetectionEvent>& o
   }
   const std::uint8_t* banded = take_banded(frame);
   if (ready_) {
-    if (banded == nullptr) {
+    if (banded != nullptr) {
+      detect(banded, frame.index, frame.pts_us, out);
+    } else {
       detect(frame, out);
-      return;
     }
-    detect(banded, frame.index, frame.pts_us, out);
     return;
   }
   const std::size_t pixels = banded_.size();
