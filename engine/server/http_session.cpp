@@ -83,13 +83,14 @@ void HttpSession::do_read_header() {
   route_ = nullptr;
   route_index_ = server_.metrics.unmatched();
   idle_ = buffer_.size() == 0;
-  stream_.expires_after(server_.options.limits.idle_timeout);
+  watch(server_.options.limits.idle_timeout);
   http::async_read_header(
       stream_, buffer_, *header_parser_,
       beast::bind_front_handler(&HttpSession::on_read_header, shared_from_this()));
 }
 
 void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
+  unwatch();
   idle_ = false;
   started_ = std::chrono::steady_clock::now();
   if (ec == http::error::header_limit) {
@@ -175,6 +176,7 @@ void HttpSession::do_continue(const std::function<void()>& next) {
   // before sending the body, or a second without it.
   if (!beast::iequals((*request_.header)[http::field::expect], "100-continue")) return next();
   static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+  unwatch();
   stream_.expires_after(server_.options.limits.read_timeout);
   net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
                    [self = shared_from_this(), next](beast::error_code ec, std::size_t) {
@@ -206,11 +208,13 @@ void HttpSession::hand_over_websocket(const std::string& user) {
     return reject(http::status::service_unavailable, "WebSocket service not available");
   }
   server_.metrics.record(route_index_, 101, std::chrono::steady_clock::now() - started_);
+  unwatch();
   stream_.expires_never();
   server_.websocket->accept(std::move(stream_), header_parser_->release(), user);
 }
 
 void HttpSession::do_read_body() {
+  unwatch();
   stream_.expires_after(server_.options.limits.body_timeout);
   http::async_read(stream_, buffer_, *body_parser_,
                    beast::bind_front_handler(&HttpSession::on_read_body, shared_from_this()));
@@ -277,6 +281,7 @@ void HttpSession::start_raw_body() {
   if (!write_to_sink({static_cast<const char*>(buffer_.data().data()), head})) return;
   buffer_.consume(head);
   raw_remaining_ -= head;
+  unwatch();
   stream_.expires_never();  // the raw reads have their own deadline (raw_deadline_)
   wait_raw_body();
 }
@@ -329,6 +334,7 @@ void HttpSession::read_chunked_body() {
   auto& body = stream_parser_->get().body();
   body.data = stream_buffer_.data();
   body.size = stream_buffer_.size();
+  unwatch();
   stream_.expires_after(server_.options.limits.read_timeout);
   http::async_read(stream_, buffer_, *stream_parser_,
                    beast::bind_front_handler(&HttpSession::on_read_stream, shared_from_this()));
@@ -356,6 +362,7 @@ void HttpSession::on_read_stream(beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::do_finish_stream() {
+  unwatch();
   stream_.expires_never();
   net::post(server_.handler_pool, [self = shared_from_this()] {
     StringResponse response;
@@ -390,6 +397,7 @@ void HttpSession::do_handle(const std::shared_ptr<StringRequest>& request) {
     StringResponse response = run_handler(*route_, request_);
     return do_write(std::move(response));
   }
+  unwatch();
   stream_.expires_never();
   net::post(server_.handler_pool, [self = shared_from_this(), request] {
     StringResponse response = run_handler(*self->route_, self->request_);
@@ -417,18 +425,43 @@ void HttpSession::do_write(StringResponse response) {
   const std::array<net::const_buffer, 2> bytes{
       net::buffer(head_bytes_),
       head_request_ ? net::const_buffer() : net::buffer(response_->body())};
-  stream_.expires_after(server_.options.limits.read_timeout);
+  watch(server_.options.limits.read_timeout);
   net::async_write(stream_, bytes,
                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
                                              !response_->keep_alive()));
 }
 
 void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
+  unwatch();
   server_.metrics.record(route_index_, response_->result_int(),
                          std::chrono::steady_clock::now() - started_);
   response_.reset();
   if (ec || close) return do_close();
   do_read_header();
+}
+
+void HttpSession::watch(std::chrono::steady_clock::duration timeout) {
+  stream_.expires_never();
+  watch_until_ = std::chrono::steady_clock::now() + timeout;
+  if (!watchdog_armed_) arm_watchdog();
+}
+
+void HttpSession::arm_watchdog() {
+  if (!watchdog_) watchdog_.emplace(stream_.get_executor());
+  watchdog_armed_ = true;
+  watchdog_->expires_at(watch_until_);
+  // A weak pointer: the watchdog must not keep a finished connection alive until it wakes.
+  watchdog_->async_wait([weak = weak_from_this()](beast::error_code ec) {
+    if (auto self = weak.lock()) self->on_watchdog(ec);
+  });
+}
+
+void HttpSession::on_watchdog(beast::error_code ec) {
+  watchdog_armed_ = false;
+  if (ec || watch_until_ == std::chrono::steady_clock::time_point::max()) return;
+  if (std::chrono::steady_clock::now() < watch_until_) return arm_watchdog();  // moved on
+  beast::error_code ignored;
+  stream_.socket().close(ignored);  // the read or write pending fails; its handler closes up
 }
 
 void HttpSession::do_close() {
@@ -442,6 +475,7 @@ void HttpSession::do_close() {
     return;
   }
   stream_buffer_.resize(64 << 10);
+  unwatch();
   stream_.expires_after(std::chrono::seconds(1));
   do_drain();
 }

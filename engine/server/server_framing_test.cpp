@@ -201,6 +201,36 @@ TEST_F(ServerFraming, TrickledHeadersAreCutAtTheTimeout) {
   RecordProperty("trickled_header_held_ms", std::to_string(held_ms));
 }
 
+TEST_F(ServerFraming, IdleConnectionIsClosedAtIdleTimeout) {
+  RawSocket s(port());
+  Exchange e;
+  const auto started = Clock::now();
+  s.read_into(e, 4000ms, started);
+  EXPECT_TRUE(e.closed) << "an idle connection stayed open 4 s past a 1 s idle timeout";
+  EXPECT_GT(e.closed_after_ms, 800.0);
+  EXPECT_LT(e.closed_after_ms, 3000.0);
+}
+
+// Requests 600 ms apart for 3 s: each one moves the idle deadline on (the connection lives
+// three times its 1 s idle timeout), and the deadline after the last answer still closes it.
+TEST_F(ServerFraming, EachRequestMovesTheIdleDeadline) {
+  RawSocket s(port());
+  const auto started = Clock::now();
+  for (int i = 0; i < 5; ++i) {
+    if (i > 0) std::this_thread::sleep_until(started + i * 600ms);
+    ASSERT_TRUE(s.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")) << "request " << i;
+    Exchange e;
+    s.read_into(e, 300ms, started);
+    EXPECT_EQ(statuses(e.received), std::vector<int>{200}) << "request " << i << ": " << e.received;
+    ASSERT_FALSE(e.closed) << "closed after " << e.closed_after_ms << " ms, at request " << i;
+  }
+  const auto last = Clock::now();
+  Exchange e;
+  s.read_into(e, 4000ms, last);
+  EXPECT_TRUE(e.closed) << "still open 4 s after the last answer";
+  EXPECT_LT(e.closed_after_ms, 3000.0);
+}
+
 TEST_F(ServerFraming, StalledBodyIsCutAtTheReadTimeout) {
   RawSocket s(port());
   const auto started = Clock::now();
