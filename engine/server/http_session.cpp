@@ -176,8 +176,7 @@ void HttpSession::do_continue(const std::function<void()>& next) {
   // before sending the body, or a second without it.
   if (!beast::iequals((*request_.header)[http::field::expect], "100-continue")) return next();
   static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-  unwatch();
-  stream_.expires_after(server_.options.limits.read_timeout);
+  watch(server_.options.limits.read_timeout);
   net::async_write(stream_, net::buffer(kContinue, sizeof kContinue - 1),
                    [self = shared_from_this(), next](beast::error_code ec, std::size_t) {
                      if (ec) return self->do_close();
@@ -208,14 +207,12 @@ void HttpSession::hand_over_websocket(const std::string& user) {
     return reject(http::status::service_unavailable, "WebSocket service not available");
   }
   server_.metrics.record(route_index_, 101, std::chrono::steady_clock::now() - started_);
-  unwatch();
-  stream_.expires_never();
+  unwatch();  // the stream is the WebSocket session's now
   server_.websocket->accept(std::move(stream_), header_parser_->release(), user);
 }
 
 void HttpSession::do_read_body() {
-  unwatch();
-  stream_.expires_after(server_.options.limits.body_timeout);
+  watch(server_.options.limits.body_timeout);
   http::async_read(stream_, buffer_, *body_parser_,
                    beast::bind_front_handler(&HttpSession::on_read_body, shared_from_this()));
 }
@@ -281,8 +278,6 @@ void HttpSession::start_raw_body() {
   if (!write_to_sink({static_cast<const char*>(buffer_.data().data()), head})) return;
   buffer_.consume(head);
   raw_remaining_ -= head;
-  unwatch();
-  stream_.expires_never();  // the raw reads have their own deadline (raw_deadline_)
   wait_raw_body();
 }
 
@@ -292,21 +287,16 @@ void HttpSession::wait_raw_body() {
     return do_finish_stream();
   }
   set_low_water(static_cast<std::size_t>(std::min(raw_remaining_, kStreamLowWaterBytes)));
-  if (!raw_deadline_) raw_deadline_.emplace(stream_.get_executor());
-  raw_deadline_->expires_after(server_.options.limits.read_timeout);
-  raw_deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
-    // Nothing for read_timeout: the wait fails and the upload is dropped. The expiry check
-    // skips a stale completion that raced a re-arm for the next piece.
-    if (!ec && self->raw_deadline_->expiry() <= std::chrono::steady_clock::now())
-      self->stream_.socket().cancel();
-  });
+  // Nothing for read_timeout: the watchdog closes the socket, the wait fails and the upload is
+  // dropped.
+  watch(server_.options.limits.read_timeout);
   stream_.socket().async_wait(
       tcp::socket::wait_read,
       beast::bind_front_handler(&HttpSession::on_raw_body_readable, shared_from_this()));
 }
 
 void HttpSession::on_raw_body_readable(beast::error_code ec) {
-  raw_deadline_->cancel();
+  unwatch();
   std::size_t got = 0;
   if (!ec) {
     auto& socket = stream_.socket();
@@ -334,8 +324,7 @@ void HttpSession::read_chunked_body() {
   auto& body = stream_parser_->get().body();
   body.data = stream_buffer_.data();
   body.size = stream_buffer_.size();
-  unwatch();
-  stream_.expires_after(server_.options.limits.read_timeout);
+  watch(server_.options.limits.read_timeout);
   http::async_read(stream_, buffer_, *stream_parser_,
                    beast::bind_front_handler(&HttpSession::on_read_stream, shared_from_this()));
 }
@@ -363,7 +352,6 @@ void HttpSession::on_read_stream(beast::error_code ec, std::size_t) {
 
 void HttpSession::do_finish_stream() {
   unwatch();
-  stream_.expires_never();
   net::post(server_.handler_pool, [self = shared_from_this()] {
     StringResponse response;
     try {
@@ -398,7 +386,6 @@ void HttpSession::do_handle(const std::shared_ptr<StringRequest>& request) {
     return do_write(std::move(response));
   }
   unwatch();
-  stream_.expires_never();
   net::post(server_.handler_pool, [self = shared_from_this(), request] {
     StringResponse response = run_handler(*self->route_, self->request_);
     net::post(self->stream_.get_executor(),
@@ -441,15 +428,21 @@ void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::watch(std::chrono::steady_clock::duration timeout) {
-  stream_.expires_never();
   watch_until_ = std::chrono::steady_clock::now() + timeout;
-  if (!watchdog_armed_) arm_watchdog();
+  // The watchdog never sleeps longer than the shortest request timeout (arm_watchdog), so a
+  // deadline of a request phase is never earlier than its wake-up and needs no re-arm; only a
+  // shorter one (the close's drain) re-arms it.
+  if (!watchdog_armed_ || watch_until_ < watchdog_->expiry()) arm_watchdog();
 }
 
 void HttpSession::arm_watchdog() {
   if (!watchdog_) watchdog_.emplace(stream_.get_executor());
+  const auto& limits = server_.options.limits;
+  const auto longest_sleep =
+      std::min({limits.idle_timeout, limits.read_timeout, limits.body_timeout});
   watchdog_armed_ = true;
-  watchdog_->expires_at(watch_until_);
+  // Moving the expiry cancels a wait still pending (its handler sees operation_aborted).
+  watchdog_->expires_at(std::min(watch_until_, std::chrono::steady_clock::now() + longest_sleep));
   // A weak pointer: the watchdog must not keep a finished connection alive until it wakes.
   watchdog_->async_wait([weak = weak_from_this()](beast::error_code ec) {
     if (auto self = weak.lock()) self->on_watchdog(ec);
@@ -457,11 +450,12 @@ void HttpSession::arm_watchdog() {
 }
 
 void HttpSession::on_watchdog(beast::error_code ec) {
+  if (ec == net::error::operation_aborted) return;  // re-armed (a newer wait is pending)
   watchdog_armed_ = false;
   if (ec || watch_until_ == std::chrono::steady_clock::time_point::max()) return;
   if (std::chrono::steady_clock::now() < watch_until_) return arm_watchdog();  // moved on
   beast::error_code ignored;
-  stream_.socket().close(ignored);  // the read or write pending fails; its handler closes up
+  stream_.socket().close(ignored);  // the operation pending fails; its handler closes up
 }
 
 void HttpSession::do_close() {
@@ -475,8 +469,7 @@ void HttpSession::do_close() {
     return;
   }
   stream_buffer_.resize(64 << 10);
-  unwatch();
-  stream_.expires_after(std::chrono::seconds(1));
+  watch(std::chrono::seconds(1));
   do_drain();
 }
 

@@ -59,12 +59,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void reject(http::status status, const std::string& detail);
   std::optional<std::string> authenticate(bool allow_query_token);
   void hand_over_websocket(const std::string& user);
-  // The keep-alive cycle's deadlines (a request's header, its answer's write) are kept by one
-  // watchdog timer per connection: watch() only moves a time point, where Beast's stream timer
-  // was armed and cancelled around every read and write (15 % of /health's throughput). The
-  // watchdog wakes at the deadline, sleeps on to a later one, and closes the socket (as Beast's
-  // timeout does) when it finds the deadline passed. Other phases use the stream's own timer and
-  // unwatch() first.
+  // Every deadline of the connection (idle time before a header, a body, an answer's write, the
+  // raw upload's pieces, the close's drain) is kept by one watchdog timer: watch() only moves a
+  // time point, where Beast's stream timer was armed and cancelled around every read and write
+  // (15 % of /health's throughput). The watchdog wakes at the deadline or after the shortest
+  // request timeout, whichever is first, sleeps on while the deadline has moved later, and closes
+  // the socket (as Beast's timeout does) when it finds the deadline passed; the operation pending
+  // fails and its handler closes up. The stream's own timer is never set.
   void watch(std::chrono::steady_clock::duration timeout);
   void unwatch() noexcept { watch_until_ = std::chrono::steady_clock::time_point::max(); }
   void arm_watchdog();
@@ -86,7 +87,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool counted_ = false;
   std::size_t low_water_bytes_ = 1;
   std::uint64_t raw_remaining_ = 0;
-  std::optional<net::steady_timer> raw_deadline_;
   std::optional<net::steady_timer> watchdog_;
   std::chrono::steady_clock::time_point watch_until_ = std::chrono::steady_clock::time_point::max();
   bool watchdog_armed_ = false;

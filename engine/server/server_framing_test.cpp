@@ -243,6 +243,30 @@ TEST_F(ServerFraming, StalledBodyIsCutAtTheReadTimeout) {
   EXPECT_LT(e.closed_after_ms, 3500.0);
 }
 
+// A streamed upload (read raw, piece by piece) whose client stops sending is cut at the read
+// timeout too, not held for the body's whole length.
+TEST_F(ServerFraming, StalledUploadIsCutAtTheReadTimeout) {
+  const std::string credentials = R"({"username":"test_user","password":"test_pass"})";
+  const auto login = exchange(port(),
+                              "POST /auth/token HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                              "application/json\r\nContent-Length: " +
+                                  std::to_string(credentials.size()) + "\r\n\r\n" + credentials,
+                              500ms);
+  const auto token = first_body(login.received);
+  ASSERT_TRUE(token.is_object() && token.contains("access_token")) << login.received;
+  RawSocket s(port());
+  const auto started = Clock::now();
+  ASSERT_TRUE(s.send("POST /api/v2/data/upload HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+                     token["access_token"].get<std::string>() +
+                     "\r\nContent-Type: multipart/form-data; boundary=b0undary\r\n"
+                     "Content-Length: 1000000\r\n\r\n--b0undary\r\nContent-Disposition: "
+                     "form-data; name=\"session_id\"\r\n\r\nstalled"));
+  Exchange e;
+  s.read_into(e, 4000ms, started);
+  EXPECT_TRUE(e.closed) << "a stalled upload held its connection for 4 s: " << e.received;
+  EXPECT_LT(e.closed_after_ms, 3500.0);
+}
+
 // HEAD is answered like GET, without the body (RFC 9110 9.3.2): a body there would be read as
 // the start of the next answer on the connection.
 TEST_F(ServerFraming, HeadAnswerCarriesNoBody) {
