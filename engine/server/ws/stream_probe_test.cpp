@@ -5,10 +5,7 @@
 //   NEUROPERF_WS_PROBE=1 NEUROPERF_WS_PROBE_SUBSCRIBERS=1000
 //   NEUROPERF_WS_PROBE_PROFILE=openbci_cyton build/release/engine/server/ws/server_ws_probe
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -105,6 +102,15 @@ TEST_F(ProbeTest, PushLatency) {
   service.shutdown(std::chrono::milliseconds(2000));
 }
 
+// An epoll instance's descriptor, closed when it goes out of scope.
+struct EpollFd {
+  EpollFd() = default;
+  ~EpollFd() { ::close(fd); }
+  EpollFd(const EpollFd&) = delete;
+  EpollFd& operator=(const EpollFd&) = delete;
+  int fd = ::epoll_create1(0);
+};
+
 // The floor: what loopback TCP alone gives one writer thread fanning out a packet of the
 // profile's JSON size (no WebSocket, no JSON work) to N sockets in turn with blocking writes,
 // read by another thread under epoll; latency from the tick's start to each message's last byte.
@@ -117,27 +123,15 @@ TEST(ProbeFloor, LoopbackFanOut) {
       common::make_synthetic_eeg(common::options_for(common::find_device_profile(profile), 0.1));
   const std::string frame = neural_data_json(profile, 0, epoch_seconds_now(), block);
 
-  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-  ASSERT_EQ(::listen(listener, subscribers), 0);
-  std::vector<int> writers, readers;
-  const int on = 1;
+  net::io_context ioc;  // never run: the sockets are used blocking, or under the reader's epoll
+  tcp::acceptor listener(ioc, tcp::endpoint(net::ip::address_v4::loopback(), 0));
+  std::vector<tcp::socket> writers, readers;
   for (int i = 0; i < subscribers; ++i) {
-    const int c = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    const int w = ::accept(listener, nullptr, nullptr);
-    ASSERT_GE(w, 0);
-    ::setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    ::setsockopt(w, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-    readers.push_back(c);
-    writers.push_back(w);
+    readers.emplace_back(ioc).connect(listener.local_endpoint());
+    writers.push_back(listener.accept());
+    readers.back().set_option(tcp::no_delay(true));
+    writers.back().set_option(tcp::no_delay(true));
   }
-  ::close(listener);
 
   const int ticks = static_cast<int>(seconds * 10);
   std::atomic<std::int64_t> tick_start_ns{0};
@@ -149,19 +143,20 @@ TEST(ProbeFloor, LoopbackFanOut) {
   };
   std::vector<double> latencies_us;
   std::thread reader([&] {
-    const int ep = ::epoll_create1(0);
+    // The floor's own reader: epoll and read(2) directly, nothing between them and the stamp.
+    const EpollFd ep;
     for (int i = 0; i < subscribers; ++i) {
       epoll_event ev{EPOLLIN, {.u32 = static_cast<std::uint32_t>(i)}};
-      ::epoll_ctl(ep, EPOLL_CTL_ADD, readers[i], &ev);
+      ::epoll_ctl(ep.fd, EPOLL_CTL_ADD, readers[i].native_handle(), &ev);
     }
     std::vector<std::size_t> got(subscribers, 0);
     std::vector<char> buffer(1 << 16);
     std::vector<epoll_event> events(256);
     while (!done.load()) {
-      const int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 100);
+      const int n = ::epoll_wait(ep.fd, events.data(), static_cast<int>(events.size()), 100);
       for (int k = 0; k < n; ++k) {
         const auto i = events[k].data.u32;
-        const ssize_t r = ::read(readers[i], buffer.data(), buffer.size());
+        const ssize_t r = ::read(readers[i].native_handle(), buffer.data(), buffer.size());
         if (r <= 0) continue;
         got[i] += static_cast<std::size_t>(r);
         while (got[i] >= frame.size()) {  // a message's last byte: its latency
@@ -170,26 +165,22 @@ TEST(ProbeFloor, LoopbackFanOut) {
         }
       }
     }
-    ::close(ep);
   });
+  beast::error_code write_error;
   auto next = std::chrono::steady_clock::now();
-  for (int t = 0; t < ticks; ++t) {
+  for (int t = 0; t < ticks && !write_error; ++t) {
     next += std::chrono::milliseconds(100);
     std::this_thread::sleep_until(next);
     tick_start_ns.store(now_ns());
-    for (const int w : writers) {
-      for (std::size_t at = 0; at < frame.size();) {
-        const ssize_t r = ::write(w, frame.data() + at, frame.size() - at);
-        ASSERT_GT(r, 0);
-        at += static_cast<std::size_t>(r);
-      }
+    for (auto& w : writers) {
+      net::write(w, net::buffer(frame), write_error);
+      if (write_error) break;
     }
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   done.store(true);
   reader.join();
-  for (const int fd : writers) ::close(fd);
-  for (const int fd : readers) ::close(fd);
+  ASSERT_FALSE(write_error) << write_error.message();
   ASSERT_EQ(latencies_us.size(), static_cast<std::size_t>(ticks) * subscribers);
   std::sort(latencies_us.begin(), latencies_us.end());
   auto pct = [&](double q) {
