@@ -116,7 +116,7 @@ void UserDriver::set_builtin_variables(Slot& s, bool iteration_start) {
   s.variables["now"] = now;
 }
 
-std::optional<ErrorKind> UserDriver::read_answer(Slot& s, int status, const std::string& body,
+std::optional<ErrorKind> UserDriver::read_answer(Slot& s, int status, const AnswerBody& body,
                                                  std::int64_t now, bool* repeat) {
   const Step& step = config_.scenario->steps[s.step];
   const StepFlow& flow = step.flow;
@@ -128,7 +128,7 @@ std::optional<ErrorKind> UserDriver::read_answer(Slot& s, int status, const std:
     kind = ErrorKind::kStatusUnexpected;
   }
   if (!step.needs_body()) return kind;
-  const JsonAnswer answer(body, body.capacity() - body.size());  // in place: the parser's room
+  const JsonAnswer answer(body);  // in place when the transport left the padding
   if (flow.poll) {
     const bool held = !kind && answer.holds(flow.poll->until);
     const std::int64_t elapsed = now - s.poll_start_ns;
@@ -154,7 +154,7 @@ std::optional<ErrorKind> UserDriver::read_answer(Slot& s, int status, const std:
   return kind;
 }
 
-void UserDriver::answered(std::uint32_t slot, int status, const std::string& body,
+void UserDriver::answered(std::uint32_t slot, int status, const AnswerBody& body,
                           std::int64_t now) {
   Slot& s = slots_[slot];
   s.phase = Phase::kIdle;

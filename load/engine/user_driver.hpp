@@ -19,6 +19,7 @@
 #include "load/engine/outcome_tally.hpp"
 #include "load/engine/policy.hpp"
 #include "load/engine/transport.hpp"
+#include "load/http/json_answer.hpp"
 
 namespace neuro::load {
 
@@ -49,8 +50,8 @@ class UserDriver final : public LoadThread {
   const LoadThreadConfig& config() const { return config_; }
   std::int64_t now_ns() const;
   std::int64_t sent_ns(std::uint32_t slot) const { return slots_[slot].sent_ns; }
-  // The request of `slot` was answered with `status` (`body` holds it when its step captures).
-  void answered(std::uint32_t slot, int status, const std::string& body, std::int64_t now);
+  // The request of `slot` was answered with `status` (`body` holds it when its step reads it).
+  void answered(std::uint32_t slot, int status, const AnswerBody& body, std::int64_t now);
   // The request of `slot` got no answer.
   void failed(std::uint32_t slot, ErrorKind kind, std::int64_t now);
   // A ws: step's message counts and latencies (the WebSocket transport's).
@@ -98,7 +99,7 @@ class UserDriver final : public LoadThread {
   void leave_step(Slot& s, std::size_t next, std::int64_t now);
   // What the answer of the slot's step decides beyond its status: captures, checks, the poll.
   // Returns the error kind of the answer, if any; sets *repeat when the step polls again.
-  std::optional<ErrorKind> read_answer(Slot& s, int status, const std::string& body,
+  std::optional<ErrorKind> read_answer(Slot& s, int status, const AnswerBody& body,
                                        std::int64_t now, bool* repeat);
 
   LoadThreadConfig config_;

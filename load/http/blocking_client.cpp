@@ -112,7 +112,8 @@ Exchange exchange_once(const ResolvedTarget& target, const std::string& request,
   }
   Exchange out;
   ResponseParser parser;
-  parser.reset(head, &out.body);
+  BodyBuffer body;
+  parser.reset(head, &body);
   char buffer[16384];
   for (;;) {
     pollfd p{s.get(), POLLIN, 0};
@@ -131,6 +132,7 @@ Exchange exchange_once(const ResolvedTarget& target, const std::string& request,
     if (status == ResponseParser::Status::kComplete) break;
   }
   out.status = parser.status_code();
+  out.body.assign(body.view());
   return out;
 }
 

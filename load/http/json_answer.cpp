@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "load/http/json_structure.hpp"
 #include "load/http/response_parser.hpp"
 #include "load/scenario/units.hpp"
 
@@ -49,10 +50,18 @@ std::string json_pointer(const std::string& json_path) {
   return pointer;
 }
 
-// Whether the body is one JSON value and nothing after it: the whole document is walked (brackets
-// balanced, strings closed, UTF-8 valid: what a truncated or non-JSON answer breaks) without
-// converting the numbers, which are checked where a path reads them.
-bool whole_document(od::document& document, std::string_view body) {
+// Whether the body is one JSON value and nothing after it (brackets balanced, strings closed,
+// UTF-8 valid: what a truncated or non-JSON answer breaks) without converting the numbers, which
+// are checked where a path reads them. An array or object's brackets are checked by one SIMD pass
+// over the bytes (`shape`, json_structure.hpp; the epoll transport makes it as the bytes arrive,
+// while they are in cache), simdjson's structural pass checks the strings and UTF-8; a broken
+// body costs no structural pass. Anything else is walked token by token to its end.
+bool whole_document(od::parser& parser, od::document& document, simdjson::padded_string_view view,
+                    JsonShape shape) {
+  if (shape == JsonShape::kBroken) return false;
+  if (parser.iterate(view).get(document) != simdjson::SUCCESS) return false;
+  if (shape == JsonShape::kWhole) return true;
+  const std::string_view body(view.data(), view.size());
   std::string_view raw;
   if (document.raw_json().get(raw) != simdjson::SUCCESS) return false;
   // raw_json ends where the walk stopped: at the end, or at a token after the value.
@@ -74,25 +83,25 @@ od::document& latest(std::uint64_t generation) {
 
 static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING);
 
-JsonAnswer::JsonAnswer(std::string_view body, std::size_t room_after) {
-  if (room_after >= simdjson::SIMDJSON_PADDING) {
-    read(body.data(), body.size(), body.size() + room_after);
+JsonAnswer::JsonAnswer(const AnswerBody& body) {
+  const JsonShape shape = body.shape ? *body.shape : json_container_shape(body.bytes);
+  if (body.room_after >= simdjson::SIMDJSON_PADDING) {
+    read(body.bytes.data(), body.bytes.size(), body.bytes.size() + body.room_after, shape);
     return;
   }
   ThreadDocument& doc = thread_document();
-  doc.padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-  doc.padded.assign(body.data(), body.size());
-  read(doc.padded.data(), doc.padded.size(), doc.padded.capacity());
+  doc.padded.reserve(body.bytes.size() + simdjson::SIMDJSON_PADDING);
+  doc.padded.assign(body.bytes.data(), body.bytes.size());
+  read(doc.padded.data(), doc.padded.size(), doc.padded.capacity(), shape);
 }
 
 // On-Demand reads the bytes lazily, as paths are looked up: they stay where they are until the
 // next answer on this thread.
-void JsonAnswer::read(const char* data, std::size_t size, std::size_t capacity) {
+void JsonAnswer::read(const char* data, std::size_t size, std::size_t capacity, JsonShape shape) {
   ThreadDocument& doc = thread_document();
   generation_ = ++doc.generation;
   const simdjson::padded_string_view view(data, size, capacity);
-  valid_ = doc.parser.iterate(view).get(doc.document) == simdjson::SUCCESS &&
-           whole_document(doc.document, std::string_view(data, size));
+  valid_ = whole_document(doc.parser, doc.document, view, shape);
 }
 
 // The text of the value a path names in this thread's latest answer, if it is there. Strings

@@ -10,19 +10,31 @@
 #include <string>
 #include <string_view>
 
+#include "load/http/json_structure.hpp"
 #include "load/scenario/step_flow.hpp"
 
 namespace neuro::load {
+
+// An answer's body as a transport hands it over: its bytes, how many more past them may be read
+// (with enough for simdjson's padding the body is read in place), and its shape when the
+// transport checked the JSON structure as the bytes arrived (json_structure.hpp).
+struct AnswerBody {
+  std::string_view bytes;
+  std::size_t room_after = 0;
+  std::optional<JsonShape> shape;
+};
 
 // One parser per thread holds the document, so a JsonAnswer is read before the next one is made
 // on the same thread (each is a local of the code that reads an answer); reading an older one
 // throws std::logic_error.
 class JsonAnswer {
  public:
-  // `room_after`: bytes readable past the body's end (a std::string's capacity - size, which
-  // ResponseParser reserves); with enough for the parser's padding the body is read in place and
-  // must stay unchanged while the answer is read, else a padded copy is read.
-  explicit JsonAnswer(std::string_view body, std::size_t room_after = 0);
+  // `room_after`: bytes readable past the body's end (ResponseParser reserves the padding); with
+  // enough for the parser's padding the body is read in place and must stay unchanged while the
+  // answer is read, else a padded copy is read.
+  explicit JsonAnswer(std::string_view body, std::size_t room_after = 0)
+      : JsonAnswer(AnswerBody{body, room_after, std::nullopt}) {}
+  explicit JsonAnswer(const AnswerBody& body);
   // The value at a dotted path ("data.items.0.id") as text: strings unquoted, null as "", other
   // values as compact JSON (objects with sorted keys); nullopt when the body is not JSON or the
   // path is absent.
@@ -39,7 +51,7 @@ class JsonAnswer {
   };
   std::optional<Found> find(const std::string& json_path) const;
   bool exists(const std::string& json_path) const;
-  void read(const char* data, std::size_t size, std::size_t capacity);
+  void read(const char* data, std::size_t size, std::size_t capacity, JsonShape shape);
   bool valid_ = false;
   std::uint64_t generation_ = 0;  // which parse of this thread's parser it is
 };

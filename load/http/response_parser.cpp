@@ -1,5 +1,6 @@
 #include "load/http/response_parser.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -32,7 +33,7 @@ std::string_view header_value(std::string_view line, std::size_t name_size) {
 
 }  // namespace
 
-void ResponseParser::reset(bool head_request, std::string* body_sink) noexcept {
+void ResponseParser::reset(bool head_request, BodyBuffer* body_sink) noexcept {
   state_ = State::kStatusLine;
   line_size_ = 0;
   header_bytes_ = 0;
@@ -206,6 +207,24 @@ ResponseParser::Status ResponseParser::feed(const char* data, std::size_t size, 
     }
   }
   *used = i;
+  return state_ == State::kDone ? Status::kComplete : Status::kIncomplete;
+}
+
+std::span<char> ResponseParser::body_room() {
+  if (state_ != State::kBody || !body_sink_) return {};
+  if (body_sink_->empty()) reserve_body();
+  // A length past kMaxBodyReserve is not trusted ahead of the bytes: its room grows per read.
+  constexpr std::int64_t kUntrustedStep = std::int64_t{1} << 20;
+  const auto n = static_cast<std::size_t>(
+      content_length_ <= kMaxBodyReserve ? remaining_ : std::min(remaining_, kUntrustedStep));
+  return {body_sink_->prepare(n), n};
+}
+
+ResponseParser::Status ResponseParser::body_read(std::size_t n) noexcept {
+  started_ = true;
+  body_sink_->commit(n);
+  remaining_ -= static_cast<std::int64_t>(n);
+  if (remaining_ == 0) state_ = State::kDone;
   return state_ == State::kDone ? Status::kComplete : Status::kIncomplete;
 }
 

@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
+#include <span>
+
+#include "load/http/body_buffer.hpp"
 
 namespace neuro::load {
 
@@ -22,13 +24,20 @@ class ResponseParser {
 
   // Prepares for the next response. A HEAD request's response has no body; `body_sink` (may be
   // null) receives the body bytes.
-  void reset(bool head_request = false, std::string* body_sink = nullptr) noexcept;
+  void reset(bool head_request = false, BodyBuffer* body_sink = nullptr) noexcept;
 
   // Consumes up to `size` bytes; *used says how many. kComplete once the response ends (bytes
   // after it are left unconsumed); kError on a malformed response.
   Status feed(const char* data, std::size_t size, std::size_t* used);
   // The peer closed the connection: completes a body delimited by close, else kError.
   Status on_eof();
+
+  // Inside a body of stated length that goes to the sink: the sink's room for the rest of it,
+  // where a reader may put the next bytes itself (one recv, no copy through feed()); then
+  // body_read() with how many it put there. Empty anywhere else (headers, chunked bodies, no
+  // sink), and never past the body: bytes after the response stay unread.
+  std::span<char> body_room();
+  Status body_read(std::size_t n) noexcept;
 
   int status_code() const noexcept { return status_code_; }
   bool keep_alive() const noexcept { return keep_alive_; }
@@ -69,7 +78,7 @@ class ResponseParser {
   bool chunked_ = false;
   bool head_request_ = false;
   bool started_ = false;
-  std::string* body_sink_ = nullptr;
+  BodyBuffer* body_sink_ = nullptr;
 };
 
 }  // namespace neuro::load

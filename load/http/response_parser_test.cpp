@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+#include <span>
 #include <string>
 
 namespace neuro::load {
@@ -47,14 +49,14 @@ TEST(ResponseParser, ContentLengthAtEverySplit) {
       "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\ncontent-length: 11\r\n\r\nhello world";
   for (std::size_t piece = 1; piece <= wire.size(); ++piece) {
     ResponseParser p;
-    std::string body;
+    BodyBuffer body;
     p.reset(false, &body);
     const auto [status, used] = feed_in_pieces(p, wire, piece);
     ASSERT_EQ(status, Status::kComplete) << "piece " << piece;
     EXPECT_EQ(used, wire.size());
     EXPECT_EQ(p.status_code(), 201);
     EXPECT_TRUE(p.keep_alive());
-    EXPECT_EQ(body, "hello world");
+    EXPECT_EQ(body.view(), "hello world");
   }
 }
 
@@ -64,7 +66,7 @@ TEST(ResponseParser, StatedLengthReservesThePadding) {
   const std::string wire =
       "HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n" + std::string(3000, 'x');
   ResponseParser p;
-  std::string body;
+  BodyBuffer body;
   p.reset(false, &body);
   std::size_t used = 0;
   ASSERT_EQ(p.feed(wire.data(), wire.size(), &used), Status::kComplete);
@@ -73,11 +75,77 @@ TEST(ResponseParser, StatedLengthReservesThePadding) {
 
   const std::string huge =
       "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kMaxBodyReserve + 1) + "\r\n\r\nabc";
-  std::string sink;
+  BodyBuffer sink;
   p.reset(false, &sink);
   EXPECT_EQ(p.feed(huge.data(), huge.size(), &used), Status::kIncomplete);
-  EXPECT_EQ(sink, "abc");
+  EXPECT_EQ(sink.view(), "abc");
   EXPECT_LT(sink.capacity(), std::size_t{1} << 20);
+}
+
+// The epoll transport receives a stated-length body straight into the sink's room: the room is
+// exactly what is left of the body (never the next response's bytes), and the body is the same
+// whether its bytes came through feed() first, in place, or both, in any split.
+TEST(ResponseParser, BodyReadInPlaceAtEverySplit) {
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n";
+  const std::string payload = "hello world";
+  for (std::size_t fed = 0; fed <= payload.size(); ++fed) {
+    for (std::size_t piece = 1; piece <= payload.size(); ++piece) {
+      ResponseParser p;
+      BodyBuffer body;
+      p.reset(false, &body);
+      const std::string start = head + payload.substr(0, fed);
+      std::size_t used = 0;
+      auto status = p.feed(start.data(), start.size(), &used);
+      ASSERT_EQ(used, start.size());
+      for (std::size_t at = fed; at < payload.size();) {
+        ASSERT_EQ(status, Status::kIncomplete);
+        const std::span<char> room = p.body_room();
+        ASSERT_EQ(room.size(), payload.size() - at) << "fed " << fed << ", piece " << piece;
+        const std::size_t n = std::min(piece, room.size());
+        std::memcpy(room.data(), payload.data() + at, n);
+        status = p.body_read(n);
+        at += n;
+      }
+      EXPECT_EQ(status, Status::kComplete) << "fed " << fed << ", piece " << piece;
+      EXPECT_EQ(body.view(), payload);
+      EXPECT_GE(body.room_after(), kBodyPadding);  // JsonAnswer reads it in place
+      EXPECT_TRUE(p.body_room().empty());
+    }
+  }
+}
+
+// No room where the bytes are not a stated-length body for the sink: before the headers end, in
+// a chunked body, without a sink, for HEAD; a length past kMaxBodyReserve offers room in steps.
+TEST(ResponseParser, NoBodyRoomOutsideAStatedBody) {
+  ResponseParser p;
+  BodyBuffer body;
+  std::size_t used = 0;
+  p.reset(false, &body);
+  EXPECT_TRUE(p.body_room().empty());
+  const std::string partial = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n";
+  p.feed(partial.data(), partial.size(), &used);
+  EXPECT_TRUE(p.body_room().empty());
+
+  const std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhe";
+  p.reset(false, &body);
+  EXPECT_EQ(p.feed(chunked.data(), chunked.size(), &used), Status::kIncomplete);
+  EXPECT_TRUE(p.body_room().empty());
+
+  const std::string stated = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+  p.reset(false, nullptr);
+  EXPECT_EQ(p.feed(stated.data(), stated.size(), &used), Status::kIncomplete);
+  EXPECT_TRUE(p.body_room().empty());
+  p.reset(true, &body);
+  EXPECT_EQ(p.feed(stated.data(), stated.size(), &used), Status::kComplete);
+  EXPECT_TRUE(p.body_room().empty());
+
+  const std::string huge =
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(kMaxBodyReserve + 1) + "\r\n\r\n";
+  p.reset(false, &body);
+  EXPECT_EQ(p.feed(huge.data(), huge.size(), &used), Status::kIncomplete);
+  const std::span<char> room = p.body_room();
+  EXPECT_GT(room.size(), 0u);
+  EXPECT_LE(room.size(), std::size_t{1} << 20);
 }
 
 TEST(ResponseParser, ChunkedAtEverySplit) {
@@ -86,12 +154,12 @@ TEST(ResponseParser, ChunkedAtEverySplit) {
       "6\r\n world\r\n0\r\nX-Trailer: y\r\n\r\n";
   for (std::size_t piece = 1; piece <= wire.size(); ++piece) {
     ResponseParser p;
-    std::string body;
+    BodyBuffer body;
     p.reset(false, &body);
     const auto [status, used] = feed_in_pieces(p, wire, piece);
     ASSERT_EQ(status, Status::kComplete) << "piece " << piece;
     EXPECT_EQ(used, wire.size());
-    EXPECT_EQ(body, "hello world");
+    EXPECT_EQ(body.view(), "hello world");
   }
 }
 
@@ -107,13 +175,13 @@ TEST(ResponseParser, StopsAtTheEndOfOneResponse) {
 
 TEST(ResponseParser, BodiesWithoutLength) {
   ResponseParser p;
-  std::string body;
+  BodyBuffer body;
   p.reset(false, &body);
   const std::string wire = "HTTP/1.0 200 OK\r\n\r\nuntil close";
   std::size_t used = 0;
   EXPECT_EQ(p.feed(wire.data(), wire.size(), &used), Status::kIncomplete);
   EXPECT_EQ(p.on_eof(), Status::kComplete);
-  EXPECT_EQ(body, "until close");
+  EXPECT_EQ(body.view(), "until close");
   EXPECT_FALSE(p.keep_alive());
 
   for (const char* no_body : {"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",

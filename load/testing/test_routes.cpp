@@ -1,6 +1,7 @@
 #include "load/testing/test_routes.hpp"
 
 #include <chrono>
+#include <string_view>
 #include <thread>
 
 namespace neuro::load::testing {
@@ -54,6 +55,24 @@ TestAnswer answer(const TestRequest& r) {
     const auto slash = rest.find('/');
     const bool same = slash != std::string::npos && rest.substr(0, slash) == rest.substr(slash + 1);
     return reply(same ? 200 : 400, same ? "same" : "different");
+  }
+  if (path.rfind("/big/", 0) == 0) {
+    // Large enough to arrive in many reads; brackets, quotes and backslashes inside a string,
+    // so that only a reader that honours strings and escapes finds the value whole.
+    const std::string rest = path.substr(5);
+    const std::string_view bad_suffix = "/mispaired";
+    const bool bad = rest.size() > bad_suffix.size() &&
+                     rest.compare(rest.size() - bad_suffix.size(), bad_suffix.size(), bad_suffix) == 0;
+    const std::string digits = bad ? rest.substr(0, rest.size() - bad_suffix.size()) : rest;
+    if (digits.empty() || digits.size() > 7 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      return reply(404, "bad count");
+    }
+    const long n = std::stol(digits);
+    std::string body = R"({"note": "]}\"[{\\\"}}", "values": [)";
+    for (long i = 0; i < n; ++i) body.append(i ? "," : "").append(std::to_string(i) + ".25");
+    body.append(bad ? R"(}, "count": )" : R"(], "count": )").append(digits).append("}");
+    return reply(200, std::move(body));
   }
   if (path == "/create" && r.method == "POST") {
     return reply(200, "{\"id\": 42, \"bytes\": " + std::to_string(r.body_size) + "}");

@@ -11,6 +11,9 @@
 //   /items/ID            200 {"id": "ID"} when ID is digits, else 404
 //   /check/A/B           200 when A == B, else 400 (checks substituted captures)
 //   POST /create         200 {"id": 42, "bytes": <body bytes received>}
+//   /big/N[/mispaired]   200 {"note": <a string of brackets and escapes>, "values": [N floats],
+//                        "count": N} (~7 bytes a value); /mispaired closes the array with '}'
+//                        (found only by pairing every bracket)
 //   /record, /poll/KEY/N, /json/VALUE   routes with state (recording_routes.hpp)
 // and, when configured, a stall: in every `stall_period_ms` the first `stall_ms` hold every
 // response until the stall ends (the coordinated-omission scenario). With `tls` it speaks

@@ -144,7 +144,8 @@ void CurlTransport::finish(Handle& h, CURLcode result, std::int64_t now) {
   curl_easy_getinfo(h.easy.get(), CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo(h.easy.get(), CURLINFO_HTTP_VERSION, &version);
   ++responses_by_version_[version];
-  driver_->answered(h.slot, static_cast<int>(status), h.body, now);
+  driver_->answered(h.slot, static_cast<int>(status),
+                    {h.body, h.body.capacity() - h.body.size(), std::nullopt}, now);
 }
 
 void CurlTransport::socket_action(curl_socket_t fd, int events) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <limits>
+#include <span>
 
 #include "load/engine/user_driver.hpp"
 #include "load/http/http_request.hpp"
@@ -20,6 +21,7 @@ constexpr std::int64_t kTimeoutScanNs = 50 * kMs;
 constexpr std::int64_t kNoScan = std::numeric_limits<std::int64_t>::max();
 constexpr std::size_t kReadBuffer = 64 << 10;
 constexpr std::size_t kEventsPerWait = 512;
+constexpr std::uint32_t kInterest = EPOLLIN | EPOLLRDHUP | EPOLLET;
 
 bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 
@@ -53,8 +55,27 @@ void EpollTransport::close_conn(Conn& c) {
     c.fd = -1;
     --connections_open_;
   }
-  c.io = Io::kNone;
+  settle(c);
   c.requests_on_fd = 0;
+  c.wants_out = false;
+}
+
+void EpollTransport::settle(Conn& c) {
+  if (c.io == Io::kNone) return;
+  c.io = Io::kNone;
+  // Nothing in flight: no timeout scan until a request starts (each would be a wake-up).
+  if (--in_flight_ == 0) next_scan_ns_ = kNoScan;
+}
+
+// EPOLLOUT is in the set only while a write waits for room (or a connect for its end): else every
+// ACK that frees send buffer is an edge, and a wake-up for nothing.
+void EpollTransport::watch_out(Conn& c, bool on) {
+  if (c.wants_out == on) return;
+  epoll_event ev{};
+  ev.events = kInterest | (on ? EPOLLOUT : 0u);
+  ev.data.u32 = index_of(c);
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+  c.wants_out = on;
 }
 
 void EpollTransport::start(std::uint32_t slot, std::size_t step_index, const Variables& variables,
@@ -70,8 +91,13 @@ void EpollTransport::start(std::uint32_t slot, std::size_t step_index, const Var
   }
   c.written = 0;
   c.parser.reset(step.method == "HEAD", step.needs_body() ? &c.body : nullptr);
+  c.body.clear();  // a step that does not read its answer gets no earlier one
+  c.structure = JsonStructureScanner();
+  c.scanned = 0;
   if (next_scan_ns_ == kNoScan) next_scan_ns_ = now + kTimeoutScanNs;
+  ++in_flight_;  // settle() counts it out, once c.io has left kNone
   if (c.fd < 0) {
+    c.io = Io::kConnecting;
     begin_connect(c, now);
   } else {
     c.io = Io::kWriting;
@@ -87,12 +113,13 @@ void EpollTransport::begin_connect(Conn& c, std::int64_t now) {
   const int one = 1;
   ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   epoll_event ev{};
-  // Edge-triggered and registered once: no epoll_ctl per request.
-  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  // Edge-triggered and registered once: no epoll_ctl per request (EPOLLOUT until connected).
+  ev.events = kInterest | EPOLLOUT;
   ev.data.u32 = index_of(c);
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &ev) != 0) {
     return fail(c, ErrorKind::kConnect, now);
   }
+  c.wants_out = true;
   c.io = Io::kConnecting;
   const int rc =
       ::connect(c.fd, reinterpret_cast<const sockaddr*>(&config_->address), config_->address_size);
@@ -140,23 +167,35 @@ void EpollTransport::do_write(Conn& c, std::int64_t now) {
       c.written += static_cast<std::size_t>(n);
       continue;
     }
-    if (n < 0 && would_block(errno)) return;  // the next EPOLLOUT edge resumes
+    if (n < 0 && would_block(errno)) return watch_out(c, true);  // an EPOLLOUT edge resumes
     if (n < 0 && errno == EINTR) continue;
     return fail(c, ErrorKind::kWrite, now);
   }
+  watch_out(c, false);
   c.io = Io::kReading;
 }
 
 void EpollTransport::do_read(Conn& c, std::int64_t now) {
   for (;;) {
-    const ssize_t n = ::recv(c.fd, read_buffer_.data(), read_buffer_.size(), 0);
+    // A body of stated length is received straight into its buffer; the rest (headers, small
+    // or chunked bodies, bodies nobody reads) through the thread's read buffer.
+    const std::span<char> room = c.parser.body_room();
+    const bool in_place = !room.empty();
+    char* into = in_place ? room.data() : read_buffer_.data();
+    const std::size_t want = in_place ? room.size() : read_buffer_.size();
+    const ssize_t n = ::recv(c.fd, into, want, 0);
     if (n > 0) {
       std::size_t used = 0;
-      const auto status = c.parser.feed(read_buffer_.data(), static_cast<std::size_t>(n), &used);
+      const auto got = static_cast<std::size_t>(n);
+      const auto status = in_place ? c.parser.body_read(got) : c.parser.feed(into, got, &used);
+      if (c.body.size() > c.scanned) {
+        c.structure.feed(c.body.view().substr(c.scanned));
+        c.scanned = c.body.size();
+      }
       if (status == ResponseParser::Status::kComplete) return complete(c, driver_->now_ns());
       if (status == ResponseParser::Status::kError) return fail(c, ErrorKind::kRead, now);
       // Fewer bytes than asked: the socket is drained and the next arrival raises a new edge.
-      if (static_cast<std::size_t>(n) < read_buffer_.size()) return;
+      if (got < want) return;
       continue;
     }
     if (n < 0 && would_block(errno)) return;
@@ -172,9 +211,10 @@ void EpollTransport::do_read(Conn& c, std::int64_t now) {
 
 void EpollTransport::complete(Conn& c, std::int64_t now) {
   ++c.requests_on_fd;
-  c.io = Io::kNone;
+  settle(c);
   if (!c.parser.keep_alive()) close_conn(c);
-  driver_->answered(index_of(c), c.parser.status_code(), c.body, now);
+  driver_->answered(index_of(c), c.parser.status_code(),
+                    {c.body.view(), c.body.room_after(), c.structure.finish()}, now);
 }
 
 void EpollTransport::fail(Conn& c, ErrorKind kind, std::int64_t now) {

@@ -10,6 +10,7 @@
 
 #include "load/engine/event_wait.hpp"
 #include "load/engine/transport.hpp"
+#include "load/http/json_structure.hpp"
 #include "load/http/response_parser.hpp"
 #include "load/results/request_stats.hpp"
 
@@ -51,8 +52,12 @@ class EpollTransport final : public Transport {
     std::string own_request;  // for steps whose path or headers hold ${variables}
     std::size_t written = 0;
     ResponseParser parser;
-    std::string body;  // only for steps with captures
+    BodyBuffer body;  // only for steps that read the answer (captures, checks, polls)
+    // The body's JSON structure, checked read by read while the bytes are in cache.
+    JsonStructureScanner structure;
+    std::size_t scanned = 0;  // body bytes given to `structure`
     std::int64_t requests_on_fd = 0;
+    bool wants_out = false;  // EPOLLOUT in the epoll set (connecting, or a write blocked)
   };
 
   std::uint32_t index_of(const Conn& c) const {
@@ -65,6 +70,9 @@ class EpollTransport final : public Transport {
   void complete(Conn& c, std::int64_t now);
   void fail(Conn& c, ErrorKind kind, std::int64_t now);
   void close_conn(Conn& c);
+  // The request on `c` has ended (answered, failed or closed): counted out of in_flight_.
+  void settle(Conn& c);
+  void watch_out(Conn& c, bool on);
 
   UserDriver* driver_ = nullptr;
   const LoadThreadConfig* config_ = nullptr;
@@ -76,6 +84,7 @@ class EpollTransport final : public Transport {
   std::vector<char> read_buffer_;
   std::int64_t timeout_ns_ = 0;
   std::int64_t next_scan_ns_ = 0;
+  std::int64_t in_flight_ = 0;
   std::int64_t connections_open_ = 0, connections_peak_ = 0;
 };
 

@@ -657,7 +657,7 @@ void WsTransport::deliver() {
     if (run.error) {
       driver_->failed(slot, *run.error, now);
     } else {
-      driver_->answered(slot, run.status, std::string(), now);
+      driver_->answered(slot, run.status, {}, now);
     }
   }
 }
