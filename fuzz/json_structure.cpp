@@ -1,13 +1,14 @@
 // Fuzz harness: json_container_shape on whatever a target answers, whole and fed to the scanner
 // in pieces whose sizes come from the input's first byte (reads split an answer anywhere), must
-// agree with the byte-at-a-time rules (load/testing/json_structure_reference.hpp).
+// agree with the byte-at-a-time rules (load/http/json_structure_reference.hpp).
+#include "load/http/json_structure.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "load/http/json_structure.hpp"
-#include "load/testing/json_structure_reference.hpp"
+#include "load/http/json_structure_reference.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -25,7 +25,8 @@ BlockMasks masks_of(const char* p) {
   BlockMasks m;
 #if defined(__AVX2__)
   for (int half = 0; half < 2; ++half) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + std::ptrdiff_t{32} * half));
+    const __m256i v =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + std::ptrdiff_t{32} * half));
     // OR 0x20 folds '[' onto '{' and ']' onto '}' (0x5B/0x5D -> 0x7B/0x7D); no other byte lands
     // on either.
     const __m256i folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));

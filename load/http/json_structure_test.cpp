@@ -1,5 +1,5 @@
 // json_container_shape, and the scanner fed the same bytes in random pieces, against a
-// byte-at-a-time reference written from the rules (load/testing/json_structure_reference.hpp:
+// byte-at-a-time reference written from the rules (load/http/json_structure_reference.hpp:
 // escapes, strings, a stack of brackets, whitespace after the value), on hand-picked bodies and
 // on random ones whose quotes, backslash runs and brackets fall on every side of the 64-byte
 // blocks; and on whole documents nlohmann writes.
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "load/testing/json_structure_reference.hpp"
+#include "load/http/json_structure_reference.hpp"
 
 namespace neuro::load {
 namespace {
@@ -72,7 +72,7 @@ TEST(JsonStructure, HandPicked) {
 // Bodies of 1-400 bytes from the bytes that matter (and some that do not), starting with a
 // bracket; backslash runs and quotes are frequent, so every carry across a block boundary is
 // exercised. About half are whole.
-TEST(JsonStructure, RandomBodiesAgreeWithTheReference) {
+TEST(JsonStructure, RandomBodiesMatchTheReference) {
   std::mt19937_64 rng(20261207);
   const std::string alphabet = "[]{}\"\"\\\\\\ a1,:\n";
   int whole = 0;
@@ -118,7 +118,7 @@ TEST(JsonStructure, RandomBodiesAgreeWithTheReference) {
 
 // Documents as a JSON library writes them, with strings full of brackets, quotes and
 // backslashes, are whole; cut anywhere inside, they are not.
-TEST(JsonStructure, WrittenDocumentsAreWholeAndTheirCutsAreNot) {
+TEST(JsonStructure, WrittenWholeAndCutsBroken) {
   std::mt19937_64 rng(7);
   const std::string text_bytes = "[]{}\"\\ab\n";
   const auto text = [&] {

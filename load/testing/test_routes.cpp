@@ -61,8 +61,9 @@ TestAnswer answer(const TestRequest& r) {
     // so that only a reader that honours strings and escapes finds the value whole.
     const std::string rest = path.substr(5);
     const std::string_view bad_suffix = "/mispaired";
-    const bool bad = rest.size() > bad_suffix.size() &&
-                     rest.compare(rest.size() - bad_suffix.size(), bad_suffix.size(), bad_suffix) == 0;
+    const bool bad =
+        rest.size() > bad_suffix.size() &&
+        rest.compare(rest.size() - bad_suffix.size(), bad_suffix.size(), bad_suffix) == 0;
     const std::string digits = bad ? rest.substr(0, rest.size() - bad_suffix.size()) : rest;
     if (digits.empty() || digits.size() > 7 ||
         digits.find_first_not_of("0123456789") != std::string::npos) {

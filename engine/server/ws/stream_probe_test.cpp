@@ -4,12 +4,15 @@
 // when NEUROPERF_WS_PROBE=1 (label `probe`, not part of scripts/test):
 //   NEUROPERF_WS_PROBE=1 NEUROPERF_WS_PROBE_SUBSCRIBERS=1000
 //   NEUROPERF_WS_PROBE_PROFILE=openbci_cyton build/release/engine/server/ws/server_ws_probe
+// (NEUROPERF_WS_PROBE_SECONDS: how long, default 20; NEUROPERF_WS_PROBE_WRITERS: the floor's
+// writer threads, default 1).
 #include <gtest/gtest.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <barrier>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -111,12 +114,14 @@ struct EpollFd {
   int fd = ::epoll_create1(0);
 };
 
-// The floor: what loopback TCP alone gives one writer thread fanning out a packet of the
-// profile's JSON size (no WebSocket, no JSON work) to N sockets in turn with blocking writes,
+// The floor: what loopback TCP alone gives one writer thread (NEUROPERF_WS_PROBE_WRITERS: more,
+// each with its share of the sockets, all starting the tick together) fanning out a packet of
+// the profile's JSON size (no WebSocket, no JSON work) to N sockets in turn with blocking writes,
 // read by another thread under epoll; latency from the tick's start to each message's last byte.
 TEST(ProbeFloor, LoopbackFanOut) {
   if (env_or("NEUROPERF_WS_PROBE", "") != "1") GTEST_SKIP() << "set NEUROPERF_WS_PROBE=1";
   const int subscribers = std::stoi(env_or("NEUROPERF_WS_PROBE_SUBSCRIBERS", "100"));
+  const int writer_threads = std::stoi(env_or("NEUROPERF_WS_PROBE_WRITERS", "1"));
   const std::string profile = env_or("NEUROPERF_WS_PROBE_PROFILE", "ant_neuro");
   const double seconds = std::stod(env_or("NEUROPERF_WS_PROBE_SECONDS", "20"));
   const auto block =
@@ -166,17 +171,35 @@ TEST(ProbeFloor, LoopbackFanOut) {
       }
     }
   });
-  beast::error_code write_error;
-  auto next = std::chrono::steady_clock::now();
-  for (int t = 0; t < ticks && !write_error; ++t) {
-    next += std::chrono::milliseconds(100);
-    std::this_thread::sleep_until(next);
-    tick_start_ns.store(now_ns());
-    for (auto& w : writers) {
-      net::write(w, net::buffer(frame), write_error);
-      if (write_error) break;
+  // Each writer thread sleeps to the tick, the last to arrive stamps its start, then each writes
+  // to its share of the sockets (every writer_threads-th one).
+  std::vector<beast::error_code> write_errors(writer_threads);
+  std::atomic<bool> failed{false};
+  std::barrier tick_barrier(writer_threads, [&]() noexcept { tick_start_ns.store(now_ns()); });
+  const auto first_tick = std::chrono::steady_clock::now();
+  auto write_share = [&](int share) {
+    auto next = first_tick;
+    for (int t = 0; t < ticks; ++t) {
+      next += std::chrono::milliseconds(100);
+      std::this_thread::sleep_until(next);
+      tick_barrier.arrive_and_wait();
+      if (failed.load()) continue;  // keep arriving: the others wait for this thread
+      for (std::size_t i = static_cast<std::size_t>(share); i < writers.size();
+           i += static_cast<std::size_t>(writer_threads)) {
+        net::write(writers[i], net::buffer(frame), write_errors[share]);
+        if (write_errors[share]) {
+          failed.store(true);
+          break;
+        }
+      }
     }
-  }
+  };
+  std::vector<std::thread> helpers;
+  for (int share = 1; share < writer_threads; ++share) helpers.emplace_back(write_share, share);
+  write_share(0);
+  for (auto& h : helpers) h.join();
+  beast::error_code write_error;
+  for (const auto& e : write_errors) write_error = write_error ? write_error : e;
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   done.store(true);
   reader.join();
@@ -187,9 +210,10 @@ TEST(ProbeFloor, LoopbackFanOut) {
     return latencies_us[static_cast<std::size_t>(q * static_cast<double>(latencies_us.size() - 1))];
   };
   std::printf(
-      "floor: %d sockets x %zu bytes (a %s frame), %d ticks: p50 %.0f us, p99 %.0f us, max %.0f "
-      "us\n",
-      subscribers, frame.size(), profile.c_str(), ticks, pct(0.5), pct(0.99), latencies_us.back());
+      "floor: %d sockets x %zu bytes (a %s frame), %d writer thread(s), %d ticks: p50 %.0f us, "
+      "p99 %.0f us, max %.0f us\n",
+      subscribers, frame.size(), profile.c_str(), writer_threads, ticks, pct(0.5), pct(0.99),
+      latencies_us.back());
 }
 
 }  // namespace
