@@ -214,9 +214,9 @@ std::span<char> ResponseParser::body_room() {
   if (state_ != State::kBody || !body_sink_) return {};
   if (body_sink_->empty()) reserve_body();
   // A length past kMaxBodyReserve is not trusted ahead of the bytes: its room grows per read.
-  constexpr std::int64_t kUntrustedStep = std::int64_t{1} << 20;
+  constexpr std::int64_t kUntrustedStepBytes = std::int64_t{1} << 20;
   const auto n = static_cast<std::size_t>(
-      content_length_ <= kMaxBodyReserve ? remaining_ : std::min(remaining_, kUntrustedStep));
+      content_length_ <= kMaxBodyReserve ? remaining_ : std::min(remaining_, kUntrustedStepBytes));
   return {body_sink_->prepare(n), n};
 }
 
