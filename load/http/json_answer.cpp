@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
+#include "load/http/json_members.hpp"
 #include "load/http/json_structure.hpp"
 #include "load/http/response_parser.hpp"
 #include "load/scenario/units.hpp"
@@ -14,15 +17,22 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-// The thread's latest answer: simdjson's On-Demand parser reads a padded copy of the body (the
-// padding lets its SIMD loads run past the end). On-Demand indexes the structure in one pass and
-// converts only the values a path reaches: a `check: {json: chunks, exists: true}` on a 700 KB
-// array of floats no longer parses 100,000 numbers it throws away.
+// The thread's latest answer. simdjson's On-Demand parser reads the bytes in place or a padded
+// copy (the padding lets its SIMD loads run past the end); it indexes a structure in one pass and
+// converts only the values a path reaches. An ASCII array or object is not indexed whole: a
+// path's first member is found by the scanner's spans and simdjson indexes only that member, where
+// a longer path goes on into it.
 struct ThreadDocument {
   od::parser parser;
   std::string padded;
   od::document document;
   std::uint64_t generation = 0;
+  const char* data = nullptr;  // the answer: `size` bytes, `capacity` readable
+  std::size_t size = 0;
+  std::size_t capacity = 0;
+  bool by_members = false;  // else `document` holds the whole answer
+  std::vector<JsonSpan> children;
+  JsonStructureScanner scanner;  // for answers handed over without their structure
 };
 
 ThreadDocument& thread_document() {
@@ -32,7 +42,7 @@ ThreadDocument& thread_document() {
 
 // "data.items.0" as the JSON pointer "/data/items/0" ('~' and '/' escaped): an object's member
 // by key, an array's element by index, as the dotted path has always meant.
-std::string json_pointer(const std::string& json_path) {
+std::string json_pointer(std::string_view json_path) {
   std::string pointer;
   pointer.reserve(json_path.size() + 8);
   pointer += '/';
@@ -50,12 +60,13 @@ std::string json_pointer(const std::string& json_path) {
   return pointer;
 }
 
-// Whether the body is one JSON value and nothing after it (brackets balanced, strings closed,
-// UTF-8 valid: what a truncated or non-JSON answer breaks) without converting the numbers, which
-// are checked where a path reads them. An array or object's brackets are checked by one SIMD pass
-// over the bytes (`shape`, json_structure.hpp; the epoll transport makes it as the bytes arrive,
-// while they are in cache), simdjson's structural pass checks the strings and UTF-8; a broken
-// body costs no structural pass. Anything else is walked token by token to its end.
+// Whether a body that is not a plain array or object (JsonAnswer::read) is one JSON value and
+// nothing after it (brackets balanced, strings closed, UTF-8 valid: what a truncated or non-JSON
+// answer breaks) without converting the numbers, which are checked where a path reads them. An
+// array or object's brackets are checked by one SIMD pass over the bytes (`shape`,
+// json_structure.hpp; the epoll transport makes it as the bytes arrive, while they are in cache),
+// simdjson's structural pass checks the strings and UTF-8; a broken body costs no structural
+// pass. Anything else is walked token by token to its end.
 bool whole_document(od::parser& parser, od::document& document, simdjson::padded_string_view view,
                     JsonShape shape) {
   if (shape == JsonShape::kBroken) return false;
@@ -71,12 +82,37 @@ bool whole_document(od::parser& parser, od::document& document, simdjson::padded
 }
 
 // The thread's document, checked to be the answer made as `generation`.
-od::document& latest(std::uint64_t generation) {
+ThreadDocument& latest(std::uint64_t generation) {
   ThreadDocument& doc = thread_document();
   if (doc.generation != generation) {
     throw std::logic_error("JsonAnswer: read after another answer was parsed on this thread");
   }
-  return doc.document;
+  return doc;
+}
+
+// A path's first member and the rest: "data.items.0" -> "data", "items.0".
+std::pair<std::string_view, std::string_view> first_segment(std::string_view json_path) {
+  const auto dot = json_path.find('.');
+  if (dot == std::string_view::npos) return {json_path, {}};
+  return {json_path.substr(0, dot), json_path.substr(dot + 1)};
+}
+
+// `document` indexed over the member `value` (an array or object inside the answer), the rest of
+// the path looked up in it.
+bool enter_member(ThreadDocument& doc, std::string_view value, std::string_view rest,
+                  od::value& found) {
+  if (value.front() != '{' && value.front() != '[') return false;  // a scalar has no members
+  const auto offset = static_cast<std::size_t>(value.data() - doc.data);
+  const simdjson::padded_string_view view(value.data(), value.size(), doc.capacity - offset);
+  if (doc.parser.iterate(view).get(doc.document) != simdjson::SUCCESS) return false;
+  return doc.document.at_pointer(json_pointer(rest)).get(found) == simdjson::SUCCESS;
+}
+
+// `document` indexed over the whole answer (a member walk left the path to simdjson).
+bool index_whole(ThreadDocument& doc) {
+  doc.by_members = false;
+  const simdjson::padded_string_view view(doc.data, doc.size, doc.capacity);
+  return doc.parser.iterate(view).get(doc.document) == simdjson::SUCCESS;
 }
 
 }  // namespace
@@ -84,42 +120,58 @@ od::document& latest(std::uint64_t generation) {
 static_assert(kBodyPadding >= simdjson::SIMDJSON_PADDING);
 
 JsonAnswer::JsonAnswer(const AnswerBody& body) {
-  const JsonShape shape = body.shape ? *body.shape : json_container_shape(body.bytes);
+  ThreadDocument& doc = thread_document();
+  JsonStructure structure;
+  if (body.structure) {
+    structure = *body.structure;
+  } else {
+    doc.scanner.reset();
+    doc.scanner.feed(body.bytes);
+    structure = doc.scanner.finish();
+  }
   if (body.room_after >= simdjson::SIMDJSON_PADDING) {
-    read(body.bytes.data(), body.bytes.size(), body.bytes.size() + body.room_after, shape);
+    read(body.bytes.data(), body.bytes.size(), body.bytes.size() + body.room_after, structure);
     return;
   }
-  ThreadDocument& doc = thread_document();
   doc.padded.reserve(body.bytes.size() + simdjson::SIMDJSON_PADDING);
   doc.padded.assign(body.bytes.data(), body.bytes.size());
-  read(doc.padded.data(), doc.padded.size(), doc.padded.capacity(), shape);
+  read(doc.padded.data(), doc.padded.size(), doc.padded.capacity(), structure);
 }
 
-// On-Demand reads the bytes lazily, as paths are looked up: they stay where they are until the
-// next answer on this thread.
-void JsonAnswer::read(const char* data, std::size_t size, std::size_t capacity, JsonShape shape) {
+// The bytes stay where they are until the next answer on this thread: members and values are
+// read from them as paths are looked up.
+void JsonAnswer::read(const char* data, std::size_t size, std::size_t capacity,
+                      const JsonStructure& structure) {
   ThreadDocument& doc = thread_document();
   generation_ = ++doc.generation;
+  doc.data = data;
+  doc.size = size;
+  doc.capacity = capacity;
+  // An ASCII array or object, whole, with no control byte in a string: nothing left for
+  // simdjson's structural pass to refuse, so it runs only where a path goes into a member.
+  doc.by_members =
+      structure.shape == JsonShape::kWhole && structure.plain && structure.children.has_value();
+  if (doc.by_members) {
+    doc.children.assign(structure.children->begin(), structure.children->end());
+    valid_ = true;
+    return;
+  }
   const simdjson::padded_string_view view(data, size, capacity);
-  valid_ = whole_document(doc.parser, doc.document, view, shape);
+  valid_ = whole_document(doc.parser, doc.document, view, structure.shape);
 }
 
-// The text of the value a path names in this thread's latest answer, if it is there. Strings
-// unquoted; others as their JSON text in the body (normalised by the caller).
-std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) const {
-  if (!valid_) return std::nullopt;
-  od::value value;
-  if (latest(generation_).at_pointer(json_pointer(json_path)).get(value) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
+namespace {
+
+// What find() answers for a value On-Demand reached.
+std::optional<JsonAnswer::Found> found_in(od::value& value) {
   od::json_type type;
   if (value.type().get(type) != simdjson::SUCCESS) return std::nullopt;
-  Found found;
-  found.kind = type == od::json_type::string ? Found::kString
-               : type == od::json_type::null ? Found::kNull
-                                             : Found::kOther;
+  JsonAnswer::Found found;
+  found.kind = type == od::json_type::string ? JsonAnswer::Found::kString
+               : type == od::json_type::null ? JsonAnswer::Found::kNull
+                                             : JsonAnswer::Found::kOther;
   std::string_view text;
-  if (found.kind == Found::kString) {
+  if (found.kind == JsonAnswer::Found::kString) {
     if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
   } else if (simdjson::to_json_string(value).get(text) != simdjson::SUCCESS) {
     return std::nullopt;
@@ -128,11 +180,66 @@ std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) 
   return found;
 }
 
+// What find() answers for a member's value as the body spells it (ASCII).
+std::optional<JsonAnswer::Found> found_in(std::string_view value) {
+  JsonAnswer::Found found;
+  if (value.front() == '"') {
+    found.kind = JsonAnswer::Found::kString;
+    const std::string_view inner = value.substr(1, value.size() - 2);
+    if (inner.find('\\') == std::string_view::npos) {
+      found.text = std::string(inner);
+      return found;
+    }
+    auto parsed = nlohmann::json::parse(value, nullptr, false);  // escapes checked and undone
+    if (parsed.is_discarded() || !parsed.is_string()) return std::nullopt;
+    found.text = parsed.get<std::string>();
+    return found;
+  }
+  found.kind = value == "null" ? JsonAnswer::Found::kNull : JsonAnswer::Found::kOther;
+  found.text = std::string(value);
+  return found;
+}
+
+}  // namespace
+
+// The value a path names in this thread's latest answer, if it is there. Strings unquoted;
+// others as their JSON text in the body (normalised by the caller).
+std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) const {
+  if (!valid_) return std::nullopt;
+  ThreadDocument& doc = latest(generation_);
+  od::value value;
+  if (doc.by_members) {
+    const auto [segment, rest] = first_segment(json_path);
+    const JsonMember member = find_json_member({doc.data, doc.size}, doc.children, segment);
+    if (member.result == JsonMember::kAbsent) return std::nullopt;
+    if (member.result == JsonMember::kFound) {
+      if (rest.empty()) return found_in(member.value);
+      if (!enter_member(doc, member.value, rest, value)) return std::nullopt;
+      return found_in(value);
+    }
+    if (!index_whole(doc)) return std::nullopt;
+  }
+  if (doc.document.at_pointer(json_pointer(json_path)).get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return found_in(value);
+}
+
 bool JsonAnswer::exists(const std::string& json_path) const {
   if (!valid_) return false;
+  ThreadDocument& doc = latest(generation_);
   // No conversion: the value may be a large array that only its existence matters for.
   od::value value;
-  return latest(generation_).at_pointer(json_pointer(json_path)).get(value) == simdjson::SUCCESS;
+  if (doc.by_members) {
+    const auto [segment, rest] = first_segment(json_path);
+    const JsonMember member = find_json_member({doc.data, doc.size}, doc.children, segment);
+    if (member.result == JsonMember::kAbsent) return false;
+    if (member.result == JsonMember::kFound) {
+      return rest.empty() || enter_member(doc, member.value, rest, value);
+    }
+    if (!index_whole(doc)) return false;
+  }
+  return doc.document.at_pointer(json_pointer(json_path)).get(value) == simdjson::SUCCESS;
 }
 
 std::optional<std::string> JsonAnswer::value_at(const std::string& json_path) const {

@@ -1,8 +1,11 @@
 // A response body read as JSON once, for everything a step reads from it: captures, `check:`
-// conditions and the polling step's `until`. The body is indexed by simdjson's On-Demand parser:
-// its structure is checked whole (one value, brackets balanced, strings closed, UTF-8 valid), and
-// only the values a path names are converted, so a check on a 700 KB answer of floats costs the
-// structural pass alone (a load thread reads every answer of a step with checks).
+// conditions and the polling step's `until`. Its structure is checked whole (one value, brackets
+// balanced, strings closed, UTF-8 valid) and only the values a path names are converted. An ASCII
+// array or object is checked by one SIMD pass (json_structure.hpp) and a path's first member
+// found by stepping over the members before it (json_members.hpp); simdjson's On-Demand parser
+// indexes only the member a longer path goes into. Anything else is indexed whole by simdjson.
+// A check on a 1 MB answer of floats costs the one pass (a load thread reads every answer of a
+// step with checks).
 #pragma once
 
 #include <cstdint>
@@ -16,12 +19,12 @@
 namespace neuro::load {
 
 // An answer's body as a transport hands it over: its bytes, how many more past them may be read
-// (with enough for simdjson's padding the body is read in place), and its shape when the
-// transport checked the JSON structure as the bytes arrived (json_structure.hpp).
+// (with enough for simdjson's padding the body is read in place), and its structure when the
+// transport scanned it as the bytes arrived (json_structure.hpp; its spans are copied).
 struct AnswerBody {
   std::string_view bytes;
   std::size_t room_after = 0;
-  std::optional<JsonShape> shape;
+  std::optional<JsonStructure> structure;
 };
 
 // One parser per thread holds the document, so a JsonAnswer is read before the next one is made
@@ -42,16 +45,19 @@ class JsonAnswer {
   // Whether the condition holds; a body that is not JSON holds none.
   bool holds(const JsonCondition& c) const;
 
- private:
-  // The value at the path, checked to be read from this thread's latest answer: a string's
-  // unescaped text, null, or another value's JSON text as the body spells it.
+  // A value as found at a path: a string's unescaped text, null, or another value's JSON text as
+  // the body spells it.
   struct Found {
     enum Kind { kString, kNull, kOther } kind = kOther;
     std::string text;
   };
+
+ private:
+  // The value at the path, checked to be read from this thread's latest answer.
   std::optional<Found> find(const std::string& json_path) const;
   bool exists(const std::string& json_path) const;
-  void read(const char* data, std::size_t size, std::size_t capacity, JsonShape shape);
+  void read(const char* data, std::size_t size, std::size_t capacity,
+            const JsonStructure& structure);
   bool valid_ = false;
   std::uint64_t generation_ = 0;  // which parse of this thread's parser it is
 };

@@ -18,6 +18,8 @@ struct BlockMasks {
   std::uint64_t quote = 0;
   std::uint64_t backslash = 0;
   std::uint64_t bracket = 0;  // [ ] { }
+  std::uint64_t high = 0;     // bytes 0x80-0xFF: not ASCII
+  std::uint64_t control = 0;  // bytes 0x00-0x1F
 };
 
 // One bit per byte of a 64-byte block.
@@ -38,6 +40,8 @@ BlockMasks masks_of(const char* p) {
     m.quote |= bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
     m.backslash |= bits(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')));
     m.bracket |= bits(bracket);
+    m.high |= bits(v);  // the sign bits
+    m.control |= bits(_mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1F)), v));
   }
 #else
   for (int i = 0; i < 64; ++i) {
@@ -46,9 +50,48 @@ BlockMasks masks_of(const char* p) {
     if (p[i] == '"') m.quote |= bit;
     if (p[i] == '\\') m.backslash |= bit;
     if (folded == '{' || folded == '}') m.bracket |= bit;
+    const auto byte = static_cast<unsigned char>(p[i]);
+    if (byte >= 0x80) m.high |= bit;
+    if (byte < 0x20) m.control |= bit;
   }
 #endif
   return m;
+}
+
+// Whether a 64-byte block holds none of the bytes the masks are for (quote, backslash, bracket,
+// control, not ASCII): most blocks of a large answer (digits, commas, keys' letters) are only
+// looked at by this test. Each byte is classed by two table lookups, one per nibble, after
+// Langdale and Lemire's vectorised classification: a byte is one of them when its two entries
+// share a bit.
+bool block_without_marks(const char* p) {
+#if defined(__AVX2__)
+  // bit 0: high nibble 0-1 (control) or 8-F (not ASCII), any low nibble; bit 1: 0x22 '"';
+  // bit 2: 0x5B-0x5D '[' '\' ']'; bit 3: 0x7B '{' and 0x7D '}'.
+  const __m256i by_low = _mm256_setr_epi8(1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 13, 5, 13, 1, 1,  //
+                                          1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 13, 5, 13, 1, 1);
+  const __m256i by_high = _mm256_setr_epi8(1, 1, 2, 0, 0, 4, 0, 8, 1, 1, 1, 1, 1, 1, 1, 1,  //
+                                           1, 1, 2, 0, 0, 4, 0, 8, 1, 1, 1, 1, 1, 1, 1, 1);
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  __m256i marks = _mm256_setzero_si256();
+  for (int half = 0; half < 2; ++half) {
+    const __m256i v =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + std::ptrdiff_t{32} * half));
+    const __m256i low = _mm256_shuffle_epi8(by_low, _mm256_and_si256(v, nibble));
+    const __m256i high =
+        _mm256_shuffle_epi8(by_high, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+    marks = _mm256_or_si256(marks, _mm256_and_si256(low, high));
+  }
+  return _mm256_testz_si256(marks, marks) != 0;
+#else
+  for (int i = 0; i < 64; ++i) {
+    const auto byte = static_cast<unsigned char>(p[i]);
+    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\' || (byte | 0x20) == '{' ||
+        (byte | 0x20) == '}') {
+      return false;
+    }
+  }
+  return true;
+#endif
 }
 
 // The bytes a backslash escapes: the one after each odd-length run of backslashes (and every
@@ -88,7 +131,10 @@ bool only_whitespace(std::string_view rest) {
 void JsonStructureScanner::feed(std::string_view bytes) {
   if (state_ == State::kStart) {
     const std::size_t first = bytes.find_first_not_of(kWhitespace);
-    if (first == std::string_view::npos) return;  // nothing but whitespace yet
+    if (first == std::string_view::npos) {  // nothing but whitespace yet
+      scanned_ += bytes.size();
+      return;
+    }
     state_ = bytes[first] == '[' || bytes[first] == '{' ? State::kInValue : State::kScalar;
   }
   if (state_ == State::kAfterValue) {
@@ -116,23 +162,41 @@ void JsonStructureScanner::feed(std::string_view bytes) {
   }
 }
 
-JsonShape JsonStructureScanner::finish() {
+JsonStructure JsonStructureScanner::finish() {
   if (state_ == State::kInValue && pending_size_ > 0) {  // the last, short block: spaces after
     std::memset(pending_ + pending_size_, ' ', sizeof pending_ - pending_size_);
     pending_size_ = 0;
     blocks(pending_, 1, {});
   }
+  JsonStructure found;
   switch (state_) {
     case State::kAfterValue:
-      return JsonShape::kWhole;
+      found.shape = JsonShape::kWhole;
+      found.plain = unplain_ == 0;
+      if (!too_many_children_) found.children = std::span<const JsonSpan>(children_);
+      return found;
     case State::kStart:
     case State::kScalar:
-      return JsonShape::kScalar;
+      found.shape = JsonShape::kScalar;
+      return found;
     case State::kInValue:  // the value never closed
     case State::kBroken:
       break;
   }
-  return JsonShape::kBroken;
+  found.shape = JsonShape::kBroken;
+  return found;
+}
+
+void JsonStructureScanner::reset() {
+  state_ = State::kStart;
+  depth_ = 0;  // curly_ is written at each level before it is read
+  escape_carry_ = 0;
+  in_string_carry_ = 0;
+  pending_size_ = 0;
+  scanned_ = 0;
+  unplain_ = 0;
+  children_.clear();
+  too_many_children_ = false;
 }
 
 void JsonStructureScanner::blocks(const char* p, std::size_t count, std::string_view after) {
@@ -140,17 +204,27 @@ void JsonStructureScanner::blocks(const char* p, std::size_t count, std::string_
   // every block.
   std::uint64_t escape_carry = escape_carry_;
   std::uint64_t in_string_carry = in_string_carry_;
+  std::uint64_t unplain = 0;
+  const std::size_t base = scanned_;
   for (std::size_t k = 0; k < count; ++k, p += 64) {
+    if (block_without_marks(p)) {
+      // No quote or bracket: a string stays open or closed, the nesting is as it was, and an
+      // escape carried in escapes a byte that means nothing here.
+      escape_carry = 0;
+      continue;
+    }
     const BlockMasks m = masks_of(p);
     // An escaped byte is neither a quote nor a bracket (outside a string a backslash is not JSON
     // at all; this keeps one rule for both).
     const std::uint64_t escaped = escaped_bytes(m.backslash, escape_carry);
     const std::uint64_t in_string = prefix_xor(m.quote & ~escaped) ^ in_string_carry;
     in_string_carry = static_cast<std::uint64_t>(static_cast<std::int64_t>(in_string) >> 63);
+    unplain |= m.high | (m.control & in_string);
     const std::uint64_t brackets = m.bracket & ~in_string & ~escaped;
     if (brackets == 0) continue;  // most blocks of a large answer: numbers, keys, strings
-    const int end = nest(p, brackets);
+    const int end = nest(p, brackets, base + 64 * k);
     if (end < 0) continue;
+    unplain_ |= unplain;
     if (state_ == State::kBroken) return;
     // The value ends in this block: what follows it here, in the later blocks and after them.
     const std::string_view rest(p + end + 1, 64 * (count - k) - static_cast<std::size_t>(end) - 1);
@@ -159,9 +233,11 @@ void JsonStructureScanner::blocks(const char* p, std::size_t count, std::string_
   }
   escape_carry_ = escape_carry;
   in_string_carry_ = in_string_carry;
+  unplain_ |= unplain;
+  scanned_ = base + 64 * count;
 }
 
-int JsonStructureScanner::nest(const char* p, std::uint64_t brackets) {
+int JsonStructureScanner::nest(const char* p, std::uint64_t brackets, std::size_t base) {
   for (std::uint64_t b = brackets; b != 0; b &= b - 1) {
     const int i = std::countr_zero(b);
     const bool is_curly = p[i] == '{' || p[i] == '}';
@@ -173,6 +249,13 @@ int JsonStructureScanner::nest(const char* p, std::uint64_t brackets) {
         return i;
       }
       level_word = is_curly ? level_word | level_bit : level_word & ~level_bit;
+      if (depth_ == 1 && !too_many_children_) {  // a child of the outermost value opens
+        if (children_.size() == kMaxChildren) {
+          too_many_children_ = true;
+        } else {
+          children_.push_back({base + static_cast<std::size_t>(i), 0});
+        }
+      }
       ++depth_;
       continue;
     }
@@ -185,6 +268,8 @@ int JsonStructureScanner::nest(const char* p, std::uint64_t brackets) {
       state_ = State::kBroken;
       return i;
     }
+    if (depth_ == 1 && !too_many_children_)
+      children_.back().close = base + static_cast<std::size_t>(i);
     if (depth_ == 0) return i;  // the outermost value closed
   }
   return -1;
@@ -193,7 +278,7 @@ int JsonStructureScanner::nest(const char* p, std::uint64_t brackets) {
 JsonShape json_container_shape(std::string_view body) {
   JsonStructureScanner scanner;
   scanner.feed(body);
-  return scanner.finish();
+  return scanner.finish().shape;
 }
 
 }  // namespace neuro::load

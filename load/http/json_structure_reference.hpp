@@ -4,6 +4,7 @@
 // one to close the outermost value ends it, and only whitespace may follow.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -11,16 +12,31 @@
 
 namespace neuro::load::testing {
 
-inline JsonShape reference_json_shape(std::string_view body) {
+// What the scanner reports besides the shape, by the same rules one byte at a time: `plain` (no
+// byte outside ASCII, no control byte while a string is open) and the outermost value's array
+// and object children (nullopt past JsonStructureScanner::kMaxChildren). Both are decided for
+// whole bodies only.
+struct ReferenceStructure {
+  JsonShape shape = JsonShape::kScalar;
+  bool plain = false;
+  std::optional<std::vector<JsonSpan>> children;
+};
+
+inline ReferenceStructure reference_json_structure(std::string_view body) {
   constexpr std::string_view kWhitespace = " \t\r\n";
+  ReferenceStructure found;
   const auto first = body.find_first_not_of(kWhitespace);
   if (first == std::string_view::npos || (body[first] != '[' && body[first] != '{')) {
-    return JsonShape::kScalar;
+    return found;  // kScalar
   }
+  found.shape = JsonShape::kBroken;
   std::vector<char> closers;
-  bool in_string = false, escaped = false;
+  std::vector<JsonSpan> children;
+  bool plain = true, in_string = false, escaped = false;
   for (std::size_t i = 0; i < body.size(); ++i) {
     const char c = body[i];
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80 || (byte < 0x20 && in_string)) plain = false;
     if (escaped) {
       escaped = false;
       continue;
@@ -32,19 +48,29 @@ inline JsonShape reference_json_shape(std::string_view body) {
     if (c == '"') in_string = !in_string;
     if (in_string) continue;
     if (c == '[' || c == '{') {
-      if (closers.size() == JsonStructureScanner::kMaxDepth) return JsonShape::kBroken;
+      if (closers.size() == JsonStructureScanner::kMaxDepth) return found;
+      if (closers.size() == 1) children.push_back({i, 0});
       closers.push_back(c == '[' ? ']' : '}');
     } else if (c == ']' || c == '}') {
-      if (closers.empty() || closers.back() != c) return JsonShape::kBroken;
+      if (closers.empty() || closers.back() != c) return found;
       closers.pop_back();
+      if (closers.size() == 1) children.back().close = i;
       if (closers.empty()) {
-        return body.find_first_not_of(kWhitespace, i + 1) == std::string_view::npos
-                   ? JsonShape::kWhole
-                   : JsonShape::kBroken;
+        if (body.find_first_not_of(kWhitespace, i + 1) != std::string_view::npos) return found;
+        found.shape = JsonShape::kWhole;
+        found.plain = plain;
+        if (children.size() <= JsonStructureScanner::kMaxChildren) {
+          found.children = std::move(children);
+        }
+        return found;
       }
     }
   }
-  return JsonShape::kBroken;
+  return found;  // the value never closed
+}
+
+inline JsonShape reference_json_shape(std::string_view body) {
+  return reference_json_structure(body).shape;
 }
 
 }  // namespace neuro::load::testing

@@ -2,7 +2,8 @@
 """ws_websockets.py: /ws/stream latency, neuroperf beside an independent python3-websockets client.
 
     /usr/bin/python3 scripts/anchors/ws_websockets.py [--target URL] [--subscribers N]
-        [--seconds S] [--profile P] [--rounds R] [--neuroperf PATH] [--json FILE]
+        [--seconds S] [--profile P] [--rounds R] [--threads N] [--spin-us US]
+        [--neuroperf PATH] [--json FILE]
 
 Each round runs, in turn against the same engine server, `neuroperf load` with one `ws:` step
 (N users at once, one session each: subscribe to P's neural_data, receive for S seconds,
@@ -26,7 +27,12 @@ turn, not at once: together they would share the two cores and the server's fan-
 The engine server: --target, else NEUROPERF_TARGET_URL, else services of its own
 (scripts/services in a throwaway state directory on free ports, 127.0.0.1 only; cleaned at exit).
 Defaults: 3 rounds, 100 subscribers of ant_neuro (32 ch x 100 samples per 100 ms, ~25 KB JSON),
-10 s. Exit: 0 ok; 2 usage or a missing tool; 3 a tool failed.
+10 s, and one neuroperf load thread (--threads): the independent client is one thread, and a
+second client thread on a 2-core machine takes the core the server's fan-out would use. Inside a
+burst of reads the independent client polls without sleeping for --spin-us (200) after its last
+read, as neuroperf's loop does: a reader asleep when a message lands stamps it after its
+wake-up (0.15-0.4 ms at the p50 of 100 ant_neuro subscribers on a 2-vCPU KVM guest); 0 makes it
+sleep between reads as before. Exit: 0 ok; 2 usage or a missing tool; 3 a tool failed.
 """
 import argparse
 import gc
@@ -123,7 +129,7 @@ class Subscriber:
         self.flush()
 
 
-def independent_client(base, subscribers, seconds, profile):
+def independent_client(base, subscribers, seconds, profile, spin_s):
     from websockets.uri import parse_uri
     uri = parse_uri(base.replace("http://", "ws://", 1) + "/ws/stream?token=" + token_for(base))
     subs = [Subscriber(uri, profile) for _ in range(subscribers)]
@@ -169,7 +175,15 @@ def independent_client(base, subscribers, seconds, profile):
             first_unparsed = first_unparsed or mono()
             if full or mono() - first_unparsed > MAX_UNPARSED_S:
                 break
-            ready = poll(QUIET_S)
+            # Inside a burst, poll without sleeping for spin_s after the last read, as
+            # neuroperf's loop does (load/engine/burst_spin.hpp): a sleeping reader stamps the
+            # next message after its wake-up, not when it lands.
+            ready = poll(0)
+            spin_end = mono() + spin_s
+            while not ready and mono() < spin_end:
+                ready = poll(0)
+            if not ready:
+                ready = poll(QUIET_S)
         for fd, stamp, start, got in unparsed:
             by_fd[fd].feed(stamp, bytes(view[start:start + got]), seconds, latencies, counts)
         unparsed.clear()
@@ -204,12 +218,13 @@ executor: {{type: constant-users, users: {subscribers}, iterations: 1}}
 """
 
 
-def neuroperf_client(exe, work, base, subscribers, seconds, profile, round_no):
+def neuroperf_client(exe, work, base, subscribers, seconds, profile, round_no, threads):
     scenario = pathlib.Path(work) / "ws_latency.yaml"
     scenario.write_text(SCENARIO.format(base=base, subscribers=subscribers, seconds=seconds,
                                         profile=profile))
     out = pathlib.Path(work) / f"neuroperf_{round_no}"
-    run = subprocess.run([str(exe), "load", str(scenario), "--quiet", "--out", str(out)],
+    run = subprocess.run([str(exe), "load", str(scenario), "--threads", str(threads), "--quiet",
+                          "--out", str(out)],
                          capture_output=True, text=True)
     if not (out / "result.json").exists():
         fail(3, f"neuroperf load exited {run.returncode} without a result: "
@@ -251,11 +266,15 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--profile", default="ant_neuro")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--spin-us", type=int, default=200)
     ap.add_argument("--neuroperf", default=str(ROOT / "build/release/tools/cli/neuroperf"))
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.subscribers < 1 or a.seconds < 1 or a.rounds < 1:
         fail(2, "--subscribers, --seconds and --rounds must be at least 1")
+    if a.threads < 1 or a.spin_us < 0:
+        fail(2, "--threads must be at least 1 and --spin-us at least 0")
     if not os.access(a.neuroperf, os.X_OK):
         fail(2, f"{a.neuroperf} is not built")
     try:
@@ -271,9 +290,9 @@ def main():
             runs = {"neuroperf": [], "websockets": []}
             for r in range(1, a.rounds + 1):
                 runs["neuroperf"].append(neuroperf_client(a.neuroperf, work, base, a.subscribers,
-                                                          a.seconds, a.profile, r))
+                                                          a.seconds, a.profile, r, a.threads))
                 runs["websockets"].append(independent_client(base, a.subscribers, a.seconds,
-                                                             a.profile))
+                                                             a.profile, a.spin_us / 1e6))
                 print(f"ws_websockets: round {r}/{a.rounds}: neuroperf {runs['neuroperf'][-1]}, "
                       f"websockets {runs['websockets'][-1]}", file=sys.stderr)
         finally:

@@ -92,7 +92,7 @@ void EpollTransport::start(std::uint32_t slot, std::size_t step_index, const Var
   c.written = 0;
   c.parser.reset(step.method == "HEAD", step.needs_body() ? &c.body : nullptr);
   c.body.clear();  // a step that does not read its answer gets no earlier one
-  c.structure = JsonStructureScanner();
+  c.structure.reset();
   c.scanned = 0;
   if (next_scan_ns_ == kNoScan) next_scan_ns_ = now + kTimeoutScanNs;
   ++in_flight_;  // settle() counts it out, once c.io has left kNone

@@ -694,7 +694,26 @@ std::int64_t WsTransport::wake_by_ns(std::int64_t now) const {
 }
 
 void WsTransport::poll(std::int64_t wait_ns) {
-  const int n = wait_.wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()), wait_ns);
+  const int max = static_cast<int>(events_.size());
+  std::int64_t now = driver_->now_ns();
+  const std::int64_t deadline = now + wait_ns;
+  // Through a burst of messages the loop polls instead of sleeping (burst_spin.hpp).
+  const std::int64_t spin_until = std::min(spin_.until(now), deadline);
+  int n = 0;
+  bool polled = false;
+  if (now < spin_until) {
+    const std::int64_t from = now;
+    do {
+      n = wait_.wait(epoll_fd_, events_.data(), max, 0);
+      now = driver_->now_ns();
+    } while (n == 0 && now < spin_until);
+    spin_.spun(from, now);
+    polled = true;
+  }
+  if (n == 0 && (now < deadline || !polled)) {
+    n = wait_.wait(epoll_fd_, events_.data(), max, std::max<std::int64_t>(deadline - now, 0));
+  }
+  if (n > 0) spin_.events_at(driver_->now_ns());
   for (int i = 0; i < n; ++i) {
     const epoll_event& ev = events_[static_cast<std::size_t>(i)];
     if (ev.data.u32 == kHttpTag) {

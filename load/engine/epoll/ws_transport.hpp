@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "load/engine/burst_spin.hpp"
 #include "load/engine/epoll/epoll_transport.hpp"
 #include "load/engine/epoll/ws_packets.hpp"
 #include "load/engine/epoll/ws_tls.hpp"
@@ -128,6 +129,7 @@ class WsTransport final : public Transport {
   std::vector<std::uint32_t> ready_;
   int epoll_fd_ = -1;
   EventWait wait_;
+  BurstSpin spin_;
   std::vector<epoll_event> events_;
   std::vector<char> read_buffer_;
   std::int64_t timeout_ns_ = 0;

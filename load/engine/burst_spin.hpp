@@ -1,0 +1,41 @@
+// How long an event loop keeps polling without sleeping after it handled events. A loop that
+// sleeps between the messages of a fan-out (the server writing one message to each of 100
+// subscribers in turn) is woken for each one, and a message's read, and its latency stamp, waits
+// for that wake-up: on a 2-vCPU KVM guest it put the p50 of 100 ant_neuro subscribers 0.15-0.4 ms
+// late (1.22-1.48 ms against 1.05-1.07 ms polling through the burst, AMD EPYC). The loop polls
+// for up to kSpinNs after its last events, and spends at most kBudgetNs of each second so: a
+// stream of messages that never pauses costs at most 5 % of the thread, idle sessions nothing.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace neuro::load {
+
+class BurstSpin {
+ public:
+  static constexpr std::int64_t kSpinNs = 200'000;
+  static constexpr std::int64_t kWindowNs = 1'000'000'000;
+  static constexpr std::int64_t kBudgetNs = 50'000'000;
+
+  // Until when the loop may poll without sleeping, at `now` (no later than `now`: sleep).
+  std::int64_t until(std::int64_t now) {
+    if (now - window_start_ns_ >= kWindowNs) {
+      window_start_ns_ = now;
+      spent_ns_ = 0;
+    }
+    if (last_events_ns_ < 0) return now;
+    return std::min(last_events_ns_ + kSpinNs, now + (kBudgetNs - spent_ns_));
+  }
+  // The loop polled without sleeping from `from` to `to`.
+  void spun(std::int64_t from, std::int64_t to) { spent_ns_ += to - from; }
+  // The loop handled events at `now`.
+  void events_at(std::int64_t now) { last_events_ns_ = now; }
+
+ private:
+  std::int64_t last_events_ns_ = -1;
+  std::int64_t window_start_ns_ = 0;
+  std::int64_t spent_ns_ = 0;
+};
+
+}  // namespace neuro::load
