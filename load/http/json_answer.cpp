@@ -31,6 +31,7 @@ struct ThreadDocument {
   std::size_t size = 0;
   std::size_t capacity = 0;
   bool by_members = false;  // else `document` holds the whole answer
+  bool unreadable = false;  // simdjson could not index the whole answer after a member walk
   std::vector<JsonSpan> children;
   JsonStructureScanner scanner;  // for answers handed over without their structure
 };
@@ -90,10 +91,16 @@ ThreadDocument& latest(std::uint64_t generation) {
   return doc;
 }
 
-// A path's first member and the rest: "data.items.0" -> "data", "items.0".
-std::pair<std::string_view, std::string_view> first_segment(std::string_view json_path) {
+// A path's first member and the rest: "data.items.0" -> "data", "items.0"; "a." -> "a", ""
+// (the member "" of `a`, as the pointer "/a/" says), "a" -> "a", none.
+struct PathSplit {
+  std::string_view first;
+  std::optional<std::string_view> rest;
+};
+
+PathSplit first_segment(std::string_view json_path) {
   const auto dot = json_path.find('.');
-  if (dot == std::string_view::npos) return {json_path, {}};
+  if (dot == std::string_view::npos) return {json_path, std::nullopt};
   return {json_path.substr(0, dot), json_path.substr(dot + 1)};
 }
 
@@ -108,11 +115,13 @@ bool enter_member(ThreadDocument& doc, std::string_view value, std::string_view 
   return doc.document.at_pointer(json_pointer(rest)).get(found) == simdjson::SUCCESS;
 }
 
-// `document` indexed over the whole answer (a member walk left the path to simdjson).
+// `document` indexed over the whole answer (a member walk left the path to simdjson). An answer
+// it cannot index holds no path from then on: `document` would still be an older one.
 bool index_whole(ThreadDocument& doc) {
   doc.by_members = false;
   const simdjson::padded_string_view view(doc.data, doc.size, doc.capacity);
-  return doc.parser.iterate(view).get(doc.document) == simdjson::SUCCESS;
+  doc.unreadable = doc.parser.iterate(view).get(doc.document) != simdjson::SUCCESS;
+  return !doc.unreadable;
 }
 
 }  // namespace
@@ -147,6 +156,7 @@ void JsonAnswer::read(const char* data, std::size_t size, std::size_t capacity,
   doc.data = data;
   doc.size = size;
   doc.capacity = capacity;
+  doc.unreadable = false;
   // An ASCII array or object, whole, with no control byte in a string: nothing left for
   // simdjson's structural pass to refuse, so it runs only where a path goes into a member.
   doc.by_members =
@@ -207,14 +217,15 @@ std::optional<JsonAnswer::Found> found_in(std::string_view value) {
 std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) const {
   if (!valid_) return std::nullopt;
   ThreadDocument& doc = latest(generation_);
+  if (doc.unreadable) return std::nullopt;
   od::value value;
   if (doc.by_members) {
     const auto [segment, rest] = first_segment(json_path);
     const JsonMember member = find_json_member({doc.data, doc.size}, doc.children, segment);
     if (member.result == JsonMember::kAbsent) return std::nullopt;
     if (member.result == JsonMember::kFound) {
-      if (rest.empty()) return found_in(member.value);
-      if (!enter_member(doc, member.value, rest, value)) return std::nullopt;
+      if (!rest) return found_in(member.value);
+      if (!enter_member(doc, member.value, *rest, value)) return std::nullopt;
       return found_in(value);
     }
     if (!index_whole(doc)) return std::nullopt;
@@ -228,6 +239,7 @@ std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) 
 bool JsonAnswer::exists(const std::string& json_path) const {
   if (!valid_) return false;
   ThreadDocument& doc = latest(generation_);
+  if (doc.unreadable) return false;
   // No conversion: the value may be a large array that only its existence matters for.
   od::value value;
   if (doc.by_members) {
@@ -235,7 +247,7 @@ bool JsonAnswer::exists(const std::string& json_path) const {
     const JsonMember member = find_json_member({doc.data, doc.size}, doc.children, segment);
     if (member.result == JsonMember::kAbsent) return false;
     if (member.result == JsonMember::kFound) {
-      return rest.empty() || enter_member(doc, member.value, rest, value);
+      return !rest || enter_member(doc, member.value, *rest, value);
     }
     if (!index_whole(doc)) return false;
   }

@@ -166,6 +166,9 @@ TEST(JsonAnswer, EscapesWhereMembersAreWalked) {
   EXPECT_EQ(at(R"([1, [2, 3], {"a": 4}])", "01"), std::nullopt);  // pointers have no leading zero
   EXPECT_EQ(at(R"({"a": 1 "b": 2})", "b"), std::nullopt);         // no comma: not JSON
   EXPECT_EQ(at(R"({"a": 1, "b" 2})", "b"), std::nullopt);         // no colon
+  // A path ending in a dot names the member "" of the last one, as the pointer "/a/" does.
+  EXPECT_EQ(at(R"({"a": {"": 5}})", "a."), "5");
+  EXPECT_EQ(at(R"({"a": 1})", "a."), std::nullopt);
 }
 
 // A random value: objects and arrays up to four levels, strings from bytes that need escaping

@@ -89,6 +89,7 @@ class MemberWalk {
  private:
   // One past the end of the value that starts at `at`; npos if none does.
   std::size_t value_end(std::size_t at) {
+    if (at >= body_.size()) return npos;
     const char c = body_[at];
     if (c == '[' || c == '{') {
       // The scanner placed every child in order, so the next one is this one.

@@ -59,18 +59,19 @@ BlockMasks masks_of(const char* p) {
 }
 
 // Whether a 64-byte block holds none of the bytes the masks are for (quote, backslash, bracket,
-// control, not ASCII): most blocks of a large answer (digits, commas, keys' letters) are only
-// looked at by this test. Each byte is classed by two table lookups, one per nibble, after
-// Langdale and Lemire's vectorised classification: a byte is one of them when its two entries
-// share a bit.
-bool block_without_marks(const char* p) {
+// byte outside ASCII, and control bytes when the block is inside a string): most blocks of a
+// large answer (digits, commas, keys' letters, indentation) are only looked at by this test.
+// Each byte is classed by two table lookups, one per nibble, after Langdale and Lemire's
+// vectorised classification: a byte is one of them when its two entries share a bit.
+bool block_without_marks(const char* p, bool in_string) {
 #if defined(__AVX2__)
-  // bit 0: high nibble 0-1 (control) or 8-F (not ASCII), any low nibble; bit 1: 0x22 '"';
-  // bit 2: 0x5B-0x5D '[' '\' ']'; bit 3: 0x7B '{' and 0x7D '}'.
-  const __m256i by_low = _mm256_setr_epi8(1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 13, 5, 13, 1, 1,  //
-                                          1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 13, 5, 13, 1, 1);
-  const __m256i by_high = _mm256_setr_epi8(1, 1, 2, 0, 0, 4, 0, 8, 1, 1, 1, 1, 1, 1, 1, 1,  //
-                                           1, 1, 2, 0, 0, 4, 0, 8, 1, 1, 1, 1, 1, 1, 1, 1);
+  // bit 0: high nibble 8-F (not ASCII); bit 1: 0x22 '"'; bit 2: 0x5B-0x5D '[' '\' ']';
+  // bit 3: 0x7B '{' and 0x7D '}'; bit 4: high nibble 0-1 (control), any low nibble.
+  const __m256i by_low =
+      _mm256_setr_epi8(17, 17, 19, 17, 17, 17, 17, 17, 17, 17, 17, 29, 21, 29, 17, 17,  //
+                       17, 17, 19, 17, 17, 17, 17, 17, 17, 17, 17, 29, 21, 29, 17, 17);
+  const __m256i by_high = _mm256_setr_epi8(16, 16, 2, 0, 0, 4, 0, 8, 1, 1, 1, 1, 1, 1, 1, 1,  //
+                                           16, 16, 2, 0, 0, 4, 0, 8, 1, 1, 1, 1, 1, 1, 1, 1);
   const __m256i nibble = _mm256_set1_epi8(0x0F);
   __m256i marks = _mm256_setzero_si256();
   for (int half = 0; half < 2; ++half) {
@@ -81,12 +82,15 @@ bool block_without_marks(const char* p) {
         _mm256_shuffle_epi8(by_high, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
     marks = _mm256_or_si256(marks, _mm256_and_si256(low, high));
   }
-  return _mm256_testz_si256(marks, marks) != 0;
+  // Outside strings a control byte is whitespace or not JSON at all: neither is the scan's to
+  // report.
+  const __m256i counted = _mm256_set1_epi8(static_cast<char>(in_string ? 0x1F : 0x0F));
+  return _mm256_testz_si256(marks, counted) != 0;
 #else
   for (int i = 0; i < 64; ++i) {
     const auto byte = static_cast<unsigned char>(p[i]);
-    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\' || (byte | 0x20) == '{' ||
-        (byte | 0x20) == '}') {
+    if ((byte < 0x20 && in_string) || byte >= 0x80 || byte == '"' || byte == '\\' ||
+        (byte | 0x20) == '{' || (byte | 0x20) == '}') {
       return false;
     }
   }
@@ -195,7 +199,13 @@ void JsonStructureScanner::reset() {
   pending_size_ = 0;
   scanned_ = 0;
   unplain_ = 0;
-  children_.clear();
+  // A connection keeps its scanner for the run: one answer with thousands of children must not
+  // leave each of 10,000 connections holding 64 KB.
+  if (children_.capacity() > kKeptChildren) {
+    std::vector<JsonSpan>().swap(children_);
+  } else {
+    children_.clear();
+  }
   too_many_children_ = false;
 }
 
@@ -207,7 +217,7 @@ void JsonStructureScanner::blocks(const char* p, std::size_t count, std::string_
   std::uint64_t unplain = 0;
   const std::size_t base = scanned_;
   for (std::size_t k = 0; k < count; ++k, p += 64) {
-    if (block_without_marks(p)) {
+    if (block_without_marks(p, in_string_carry != 0)) {
       // No quote or bracket: a string stays open or closed, the nesting is as it was, and an
       // escape carried in escapes a byte that means nothing here.
       escape_carry = 0;

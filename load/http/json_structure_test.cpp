@@ -90,6 +90,18 @@ TEST(JsonStructure, HandPicked) {
   JsonStructureScanner after;
   for (const char* piece : {"{}", "  ", "x"}) after.feed(piece);
   EXPECT_EQ(after.finish().shape, JsonShape::kBroken);
+  // Whitespace pieces before the value count in the children's offsets.
+  JsonStructureScanner spaced;
+  std::string fed;
+  for (const char* piece : {"  ", "\n", " [1,[2]]"}) {
+    spaced.feed(piece);
+    fed += piece;
+  }
+  const JsonStructure found = spaced.finish();
+  ASSERT_TRUE(found.children.has_value());
+  const std::size_t open = fed.find("[2");
+  EXPECT_EQ(std::vector<JsonSpan>(found.children->begin(), found.children->end()),
+            (std::vector<JsonSpan>{{open, open + 2}}));
   // Nesting past simdjson's 1,024 levels is refused; at the limit it is whole.
   EXPECT_EQ(json_container_shape(std::string(1024, '[') + std::string(1024, ']')),
             JsonShape::kWhole);
@@ -116,7 +128,7 @@ TEST(JsonStructure, RandomBodiesMatchTheReference) {
     const std::size_t size = 1 + rng() % 400;
     while (body.size() < size) {
       if (n % 3 == 0 && rng() % 4 == 0) {  // bytes the masks ignore, around single marks
-        for (std::size_t i = 16 + rng() % 96; i > 0; --i) body += "a1, :"[rng() % 5];
+        for (std::size_t i = 16 + rng() % 96; i > 0; --i) body += "a1, :\n\t"[rng() % 7];
         escaped = false;  // a pending escape took the run's first byte
       }
       char c = alphabet[rng() % alphabet.size()];
@@ -166,7 +178,7 @@ TEST(JsonStructure, ChildrenPlacedUpToTheLimit) {
     EXPECT_EQ(scanner.finish().children.has_value(), n + 1 <= JsonStructureScanner::kMaxChildren)
         << n;
   }
-  // A document nlohmann writes: each child's brackets where the text puts them.
+  // Each child's brackets where the text puts them, strings with brackets in them skipped.
   const std::string body = R"( {"a": [1, [2]], "b": "[", "c": {"d": {}}, "e": []} )";
   JsonStructureScanner scanner;
   scanner.feed(body);

@@ -31,7 +31,7 @@ Defaults: 3 rounds, 100 subscribers of ant_neuro (32 ch x 100 samples per 100 ms
 second client thread on a 2-core machine takes the core the server's fan-out would use. Inside a
 burst of reads the independent client polls without sleeping for --spin-us (200) after its last
 read, as neuroperf's loop does: a reader asleep when a message lands stamps it after its
-wake-up (0.15-0.4 ms at the p50 of 100 ant_neuro subscribers on a 2-vCPU KVM guest); 0 makes it
+wake-up (0.1-0.3 ms at the p50 of 100 ant_neuro subscribers on a 2-vCPU KVM guest); 0 makes it
 sleep between reads as before. Exit: 0 ok; 2 usage or a missing tool; 3 a tool failed.
 """
 import argparse
