@@ -210,48 +210,48 @@ std::optional<JsonAnswer::Found> found_in(std::string_view value) {
   return found;
 }
 
+// Where a path's value is in the thread's answer: the text of the path's one member of a plain
+// answer as the body spells it, a value On-Demand reached (in `value`), or nowhere.
+struct Located {
+  enum Kind { kAbsent, kMemberText, kValue } kind = kAbsent;
+  std::string_view text;
+};
+
+Located locate(ThreadDocument& doc, const std::string& json_path, od::value& value) {
+  if (doc.unreadable) return {};
+  if (doc.by_members) {
+    const auto [segment, rest] = first_segment(json_path);
+    const JsonMember member = find_json_member({doc.data, doc.size}, doc.children, segment);
+    if (member.result == JsonMember::kAbsent) return {};
+    if (member.result == JsonMember::kFound) {
+      if (!rest) return {Located::kMemberText, member.value};
+      return enter_member(doc, member.value, *rest, value) ? Located{Located::kValue, {}}
+                                                           : Located{};
+    }
+    if (!index_whole(doc)) return {};
+  }
+  if (doc.document.at_pointer(json_pointer(json_path)).get(value) != simdjson::SUCCESS) return {};
+  return {Located::kValue, {}};
+}
+
 }  // namespace
 
 // The value a path names in this thread's latest answer, if it is there. Strings unquoted;
 // others as their JSON text in the body (normalised by the caller).
 std::optional<JsonAnswer::Found> JsonAnswer::find(const std::string& json_path) const {
   if (!valid_) return std::nullopt;
-  ThreadDocument& doc = latest(generation_);
-  if (doc.unreadable) return std::nullopt;
   od::value value;
-  if (doc.by_members) {
-    const auto [segment, rest] = first_segment(json_path);
-    const JsonMember member = find_json_member({doc.data, doc.size}, doc.children, segment);
-    if (member.result == JsonMember::kAbsent) return std::nullopt;
-    if (member.result == JsonMember::kFound) {
-      if (!rest) return found_in(member.value);
-      if (!enter_member(doc, member.value, *rest, value)) return std::nullopt;
-      return found_in(value);
-    }
-    if (!index_whole(doc)) return std::nullopt;
-  }
-  if (doc.document.at_pointer(json_pointer(json_path)).get(value) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  return found_in(value);
+  const Located at = locate(latest(generation_), json_path, value);
+  if (at.kind == Located::kMemberText) return found_in(at.text);
+  if (at.kind == Located::kValue) return found_in(value);
+  return std::nullopt;
 }
 
 bool JsonAnswer::exists(const std::string& json_path) const {
   if (!valid_) return false;
-  ThreadDocument& doc = latest(generation_);
-  if (doc.unreadable) return false;
   // No conversion: the value may be a large array that only its existence matters for.
   od::value value;
-  if (doc.by_members) {
-    const auto [segment, rest] = first_segment(json_path);
-    const JsonMember member = find_json_member({doc.data, doc.size}, doc.children, segment);
-    if (member.result == JsonMember::kAbsent) return false;
-    if (member.result == JsonMember::kFound) {
-      return !rest || enter_member(doc, member.value, *rest, value);
-    }
-    if (!index_whole(doc)) return false;
-  }
-  return doc.document.at_pointer(json_pointer(json_path)).get(value) == simdjson::SUCCESS;
+  return locate(latest(generation_), json_path, value).kind != Located::kAbsent;
 }
 
 std::optional<std::string> JsonAnswer::value_at(const std::string& json_path) const {
