@@ -234,6 +234,36 @@ TEST_P(Engine, OpenModelSendsEveryArrival) {
   EXPECT_LE(server.connections(), 8 + 1);  // the pool and the reachability probe
 }
 
+// A pool keeps its connections through a lull: 8 in flight (200/s x 40 ms), then one at a time
+// (10/s), then 8 again. libcurl's cache left at its default holds 4 connections per transfer in
+// flight, so the lull closed all but 4 and the second burst opened new ones (13 in all over
+// TLS, each a handshake the latency paid for).
+TEST_P(Engine, PoolKeptThroughALull) {
+  TestServer server(server_options());
+  // The test server answers an HTTP/2 connection's streams one after the other: 40 ms each
+  // would serialise the run into 7 s, and one connection has no lull to lose anyway.
+  const std::string path = GetParam().http2 ? "/delay/5" : "/delay/40";
+  const auto doc = run_load(parse_scenario(head() + "steps: [{path: " + path + "}]\n" + R"(
+executor:
+  type: ramping-rate
+  start_rate: 200
+  max_connections: 8
+  stages:
+    - {duration: 400ms, target: 200}
+    - {duration: 0s, target: 10}
+    - {duration: 1s, target: 10}
+    - {duration: 0s, target: 200}
+    - {duration: 400ms, target: 200}
+)",
+                                           "test.yaml", server.url()),
+                            RunOptions{.threads = 1, .quiet = true});
+  EXPECT_EQ(doc["totals"]["errors"], 0) << doc["steps"].dump();
+  if (!GetParam().http2) {  // HTTP/2 multiplexes the bursts on one connection
+    EXPECT_GE(server.connections(), 6) << "no burst had several requests in flight";
+  }
+  EXPECT_LE(server.connections(), 8 + 1);  // the pool and the reachability probe
+}
+
 TEST_P(Engine, OpenLatencyFromIntendedSendTime) {
   // One connection, 50 ms per request, 40 arrivals a second: sends queue behind each other,
   // so latency from the intended time grows past the service time and sends are late.

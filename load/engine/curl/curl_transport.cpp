@@ -91,6 +91,12 @@ void CurlTransport::begin(UserDriver& driver, std::size_t slots) {
   curl_multi_setopt(m, CURLMOPT_TIMERDATA, this);
   const bool multiplex = config_->transport.http2 && (config_->target.tls || !h2c_reuse_broken());
   curl_multi_setopt(m, CURLMOPT_PIPELINING, multiplex ? CURLPIPE_MULTIPLEX : CURLPIPE_NOTHING);
+  // The pool is `slots` connections, kept through a lull: left at its default the cache holds
+  // 4 per transfer in flight (handles join the multi only while they run), so one request in
+  // flight closed all but 4 idle connections and the next burst paid new handshakes. The total
+  // is also the hard bound a transfer waits for, as in the epoll engine.
+  curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, static_cast<long>(slots));
+  curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(slots));
   handles_.resize(slots);
   for (std::size_t i = 0; i < handles_.size(); ++i) {
     Handle& h = handles_[i];
