@@ -142,7 +142,7 @@ void write_steps(const load::LoadResult& r, std::ostream& out) {
            "<th>msg/s in</th><th>msg/s out</th><th>KB/s in</th><th>Gaps</th><th>Errors</th>"
            "<th>Close codes</th><th>connect p99 ms</th><th>p50 ms</th><th>p90 ms</th>"
            "<th>p95 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th><th>mean ms</th>"
-           "<th>Clock</th></tr></thead><tbody>";
+           "<th>read lag p99 ms</th><th>Clock</th></tr></thead><tbody>";
     for (const load::StepResult& s : r.steps) {
       if (!s.ws) continue;
       const load::WsResult& w = *s.ws;
@@ -152,7 +152,7 @@ void write_steps(const load::LoadResult& r, std::ostream& out) {
           << td(std::to_string(w.error_total())) << td(html_escape(w.close_codes_text()))
           << td(ms(percentiles_of(w.connect).p99));
       write_percentile_cells(percentiles_of(w.latency), out);
-      out << td(html_escape(w.clock)) << "</tr>";
+      out << td(read_lag_p99(w)) << td(html_escape(w.clock)) << "</tr>";
     }
     out << "</tbody></table>\n";
   }

@@ -51,7 +51,8 @@ void write_steps(const load::LoadResult& r, std::ostream& out) {
   if (std::any_of(r.steps.begin(), r.steps.end(), [](const load::StepResult& s) { return s.ws; })) {
     out << "WebSocket (latency per message):\n\n| Step | Sessions | msg/s in | msg/s out | "
            "KB/s in | Gaps | Errors | Close codes | connect p99 ms | p50 ms | p95 ms | p99 ms | "
-           "max ms |\n|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n";
+           "max ms | read lag p99 ms |\n"
+           "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n";
     for (const load::StepResult& s : r.steps) {
       if (!s.ws) continue;
       const load::WsResult& w = *s.ws;
@@ -62,7 +63,7 @@ void write_steps(const load::LoadResult& r, std::ostream& out) {
           << " | " << markdown_escape(w.close_codes_text()) << " | "
           << ms(percentiles_of(w.connect).p99);
       for (const std::int64_t ns : {p.p50, p.p95, p.p99, p.max}) out << " | " << ms(ns);
-      out << " |\n";
+      out << " | " << read_lag_p99(w) << " |\n";
     }
     out << "\n";
     for (const load::StepResult& s : r.steps) {

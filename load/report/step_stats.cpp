@@ -17,6 +17,11 @@ Percentiles percentiles_of(const load::SparseHistogram& data) {
   return p;
 }
 
+std::string read_lag_p99(const load::WsResult& w) {
+  if (w.read_lag.count == 0) return "–";
+  return ms(percentiles_of(w.read_lag).p99);
+}
+
 double error_rate_percent(std::int64_t errors, std::int64_t requests) {
   return requests > 0 ? 100.0 * static_cast<double>(errors) / static_cast<double>(requests) : 0.0;
 }

@@ -24,6 +24,10 @@ Percentiles percentiles_of(const load::SparseHistogram& data);
 std::vector<std::pair<const char*, const load::SparseHistogram*>> flow_loops(
     const load::StepResult& s);
 
+// A ws: step's read lag p99 in ms ("0.012"), or "–" where no arrival stamp came (wss://, a
+// result from before the lag was measured).
+std::string read_lag_p99(const load::WsResult& w);
+
 // 100 * errors / requests; 0 when there were no requests.
 double error_rate_percent(std::int64_t errors, std::int64_t requests);
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -35,6 +36,20 @@ TEST(WsReport, SummaryAndPageCarryTheWsObject) {
   EXPECT_NE(md.str().find(" | " + codes + " | "), std::string::npos) << md.str();
   EXPECT_NE(html.str().find("<table id=\"websocket\">"), std::string::npos);
   EXPECT_NE(html.str().find(codes), std::string::npos);
+  // A run without arrival stamps (this fixture predates them) shows no lag, not a lag of 0.
+  EXPECT_NE(md.str().find(" | – |\n"), std::string::npos) << md.str();
+  // With them, the lag's p99 from its own buckets: here a copy of the latency's, so the row ends
+  // with the latency's p99 and max, then that p99 again (the writer's summary, in ms).
+  auto lagged = doc;
+  lagged["steps"][0]["ws"]["read_lag"] = ws["latency"];
+  std::ostringstream md3;
+  write_markdown_summary(lagged, md3);
+  char p99[32], max[32];
+  std::snprintf(p99, sizeof p99, "%.3f", ws["latency_percentiles_ms"]["p99"].get<double>());
+  std::snprintf(max, sizeof max, "%.3f", ws["latency_percentiles_ms"]["max"].get<double>());
+  EXPECT_NE(md3.str().find(std::string(" | ") + p99 + " | " + max + " | " + p99 + " |\n"),
+            std::string::npos)
+      << md3.str();
   // A document without ws: steps has no WebSocket table.
   auto plain = doc;
   plain["steps"][0]["ws"] = nullptr;

@@ -118,6 +118,7 @@ WsResult read_ws(const ObjectReader& r, HistogramParser& hists) {
   w.connect = hists.parse(r.get("connect"), r.at("connect"));
   w.latency = hists.parse(r.get("latency"), r.at("latency"));
   w.latency_mean_ms = r.maybe_number("latency_mean_ms").value_or(w.latency.mean_ns() / 1e6);
+  if (const json* lag = r.maybe("read_lag")) w.read_lag = hists.parse(*lag, r.at("read_lag"));
   return w;
 }
 
@@ -142,7 +143,10 @@ json ws_json(const WsResult& w) {
           {"latency", w.latency.to_json()},
           {"latency_percentiles_ms", percentiles_json(w.latency.to_histogram())},
           {"latency_mean_ms", w.latency_mean_ms},
-          {"latency_clock", w.clock}};
+          {"latency_clock", w.clock},
+          {"read_lag", w.read_lag.to_json()},
+          {"read_lag_percentiles_ms",
+           w.read_lag.count > 0 ? percentiles_json(w.read_lag.to_histogram()) : json(nullptr)}};
 }
 
 // "poll" and "group": {count, latency, mean_ms, percentiles_ms}.

@@ -57,6 +57,7 @@ struct WsResult {
   std::map<std::string, std::int64_t> close_codes;  // "1000" -> sessions closed with it
   std::map<std::string, std::int64_t> errors;       // by kind (kWsErrorNames)
   SparseHistogram connect, latency;
+  SparseHistogram read_lag;  // empty where no stamp came (wss://, results from before it)
   double latency_mean_ms = 0;
   std::string clock;  // latency_clock
 

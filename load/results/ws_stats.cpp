@@ -28,6 +28,7 @@ void WsStats::merge(const WsStats& o) {
   for (std::size_t i = 0; i < errors.size(); ++i) errors[i] += o.errors[i];
   connect.merge(o.connect);
   latency.merge(o.latency);
+  read_lag.merge(o.read_lag);
   other_host = other_host || o.other_host;
 }
 
@@ -51,6 +52,7 @@ WsResult ws_result(const WsStats& ws, double duration_s) {
   w.connect = SparseHistogram::from(ws.connect);
   w.latency = SparseHistogram::from(ws.latency);
   w.latency_mean_ms = ws.latency.mean_ns() / 1e6;
+  w.read_lag = SparseHistogram::from(ws.read_lag);
   w.clock = ws.other_host ? "another host: the clocks' offset is in the latency" : "one host";
   return w;
 }
@@ -82,6 +84,7 @@ WsStats ws_stats(const WsResult& w) {
   }
   ws.connect = w.connect.to_histogram();
   ws.latency = w.latency.to_histogram();
+  ws.read_lag = w.read_lag.to_histogram();
   ws.other_host = w.clock != "one host";
   return ws;
 }
@@ -104,6 +107,10 @@ void observe_ws(const WsStats& ws, double duration_s, Observations& o) {
     o["ws_p99"] = ms(h.percentile_ns(99));
     o["ws_max"] = ms(h.max_ns());
     o["ws_mean"] = h.mean_ns() / 1e6;
+  }
+  if (ws.read_lag.count() > 0) {
+    o["ws_read_lag_p50"] = ms(ws.read_lag.percentile_ns(50));
+    o["ws_read_lag_p99"] = ms(ws.read_lag.percentile_ns(99));
   }
 }
 

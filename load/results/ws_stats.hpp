@@ -36,6 +36,9 @@ struct WsStats {
   std::array<std::int64_t, kWsErrorNames.size()> errors{};
   base::LatencyHistogram connect;
   base::LatencyHistogram latency;
+  // Per latency taken on a plain ws:// socket: from the kernel's arrival stamp of the read's
+  // last segment to the read (the client's lag, included in `latency`).
+  base::LatencyHistogram read_lag;
   // The latency compares the server's clock with ours: only meaningful on one host.
   bool other_host = false;
 
@@ -52,8 +55,8 @@ struct WsStats {
 // histograms go through LatencyHistogram, exact in buckets, min, max and percentiles.
 WsResult ws_result(const WsStats& ws, double duration_s);
 WsStats ws_stats(const WsResult& ws);
-// ws_p50 .. ws_max, ws_mean, ws_connect_p99, gaps, ws_errors, ws_msgs_in, ws_msgs_out (per
-// second of `duration_s`), added when a ws: step ran.
+// ws_p50 .. ws_max, ws_mean, ws_connect_p99, ws_read_lag_p50/p99, gaps, ws_errors, ws_msgs_in,
+// ws_msgs_out (per second of `duration_s`), added when a ws: step ran.
 void observe_ws(const WsStats& ws, double duration_s, Observations& o);
 
 }  // namespace neuro::load

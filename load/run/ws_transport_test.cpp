@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -397,6 +399,54 @@ TEST_P(WsTransport, LongBurstsArriveWhole) {
   EXPECT_EQ(step["ws"]["close_codes"], json({{"1000", 1}}));
   EXPECT_EQ(client_close, "1000");
   EXPECT_EQ(error_total(step), 0);
+}
+
+// Each latency taken on ws:// has the client's read lag beside it (the kernel's arrival stamp to
+// the read), and a lag is no longer than its latency: the message was stamped before it was
+// sent. A message stamped 300 ms before it was sent is 300 ms old on arrival; the lag is not.
+// wss:// reads go through OpenSSL and carry no arrival stamp: no lag, not a lag of 0.
+TEST_P(WsTransport, ReadLagBesideLatency) {
+  ScriptedServer server(
+      1,
+      [&](Peer& p) {
+        p.handshake();
+        for (int seq = 0; seq < 20; ++seq) {
+          const double now_s =
+              std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+          const double stamped = seq == 10 ? now_s - 0.3 : now_s;
+          char text[96];
+          std::snprintf(text, sizeof text, R"({"seq":%d,"timestamp":%.6f})", seq, stamped);
+          p.send(ws::Opcode::kText, text);
+          std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        std::string payload;
+        while (auto m = p.next(&payload)) {
+          if (m->opcode == ws::Opcode::kClose) {
+            p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
+            return;
+          }
+        }
+      },
+      tls());
+  const auto step =
+      run_ws("      path: /x\n      receive: {duration: 400ms, latency_from: timestamp}\n", server);
+  const auto& ws = step["ws"];
+  ASSERT_EQ(ws["measured"], 20) << step.dump();
+  EXPECT_GE(ws["latency_percentiles_ms"]["max"].get<double>(), 300.0);
+  if (GetParam()) {
+    EXPECT_EQ(ws["read_lag"]["count"], 0);
+    EXPECT_TRUE(ws["read_lag_percentiles_ms"].is_null());
+    return;
+  }
+  // Every message but those read before the kernel turned stamping on (arrival_stamp.hpp): on a
+  // loaded machine its deferred work may take a few of the 5 ms apart.
+  EXPECT_GE(ws["read_lag"]["count"].get<int>(), 10);
+  EXPECT_LE(ws["read_lag"]["count"].get<int>(), 20);
+  EXPECT_LE(ws["read_lag_percentiles_ms"]["max"].get<double>(),
+            ws["latency_percentiles_ms"]["max"].get<double>());
+  EXPECT_LT(ws["read_lag_percentiles_ms"]["max"].get<double>(), 250.0)
+      << "the message's age on arrival counted as the client's lag";
 }
 
 // A session that sends one message and closes when the client does.

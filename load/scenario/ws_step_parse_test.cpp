@@ -42,7 +42,8 @@ steps:
         seq_field: seq
       close: {send: '{"type":"unregister"}', until: {json: type, equals: unregistered}, max: 3s}
 executor: {type: constant-users, users: 5, duration: 1m}
-thresholds: ['ws_p99 < 5ms', 'gaps == 0', 'ws_msgs_in > 100', 'ws_connect_p99 < 1s']
+thresholds: ['ws_p99 < 5ms', 'gaps == 0', 'ws_msgs_in > 100', 'ws_connect_p99 < 1s',
+             'ws_read_lag_p99 < 2ms']
 )",
                                 "w.yaml");
   ASSERT_EQ(s.steps.size(), 1u);
@@ -80,7 +81,8 @@ thresholds: ['ws_p99 < 5ms', 'gaps == 0', 'ws_msgs_in > 100', 'ws_connect_p99 < 
   EXPECT_EQ(w.on_close.size(), 1u);
   EXPECT_EQ(w.close_until->value, "unregistered");
   EXPECT_DOUBLE_EQ(w.close_wait_s, 3);
-  ASSERT_EQ(s.thresholds.size(), 4u);
+  ASSERT_EQ(s.thresholds.size(), 5u);
+  EXPECT_DOUBLE_EQ(s.thresholds[4].limit, 2);
   EXPECT_EQ(s.thresholds[1].comparison, Comparison::kEqual);
   EXPECT_TRUE(s.thresholds[1].passes(0));
   EXPECT_FALSE(s.thresholds[1].passes(1));

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "load/engine/curl/curl_transport.hpp"
+#include "load/engine/epoll/arrival_stamp.hpp"
 #include "load/engine/user_driver.hpp"
 #include "load/http/json_answer.hpp"
 #include "load/ws/handshake.hpp"
@@ -215,6 +216,11 @@ void WsTransport::open_session(std::uint32_t slot, std::uint32_t device, std::in
   peak_ = std::max(peak_, open_);
   const int one = 1;
   ::setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // The client's read lag beside each latency (arrival_stamp.hpp); wss:// reads go through
+  // OpenSSL, which keeps the kernel's stamps to itself.
+  if (!tls_ && (!step.ws->latency_from.empty() || !step.ws->reply_to.empty())) {
+    enable_arrival_stamps(s.fd);
+  }
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.u32 = index;
@@ -328,10 +334,13 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
     // until the socket would block (what it holds decrypted must not wait for an edge).
     bool drained;
     ssize_t n;
+    ReadStamp stamp;
     if (s.tls.ssl) {
       n = tls_recv(s.tls, read_buffer_.data(), read_buffer_.size(), drained);
     } else {
-      n = ::recv(s.fd, read_buffer_.data(), read_buffer_.size(), 0);
+      const StampedRead r = recv_stamped(s.fd, read_buffer_.data(), read_buffer_.size());
+      n = r.bytes;
+      stamp.arrival_ns = r.arrival_ns;
       drained = n < static_cast<ssize_t>(read_buffer_.size());
     }
     if (n < 0 && would_block(errno)) return;
@@ -356,7 +365,7 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
       return finish(s, ErrorKind::kRead, now);
     }
     // Stamped once per read: what a message's latency is measured to.
-    const std::int64_t epoch_ns = epoch_ns_now();
+    stamp.read_ns = epoch_ns_now();
     const auto got = static_cast<std::size_t>(n);
     std::size_t at = 0;
     if (s.state == State::kHandshake) {
@@ -383,7 +392,7 @@ void WsTransport::on_readable(Session& s, std::int64_t now) {
       if (sessions_[index].state == State::kFree) return;
     }
     const auto error = s.reader.feed(read_buffer_.data() + at, got - at, [&](const ws::Message& m) {
-      if (sessions_[index].state != State::kFree) on_message(sessions_[index], m, now, epoch_ns);
+      if (sessions_[index].state != State::kFree) on_message(sessions_[index], m, now, stamp);
     });
     if (s.state == State::kFree) return;
     if (error != ws::ReadError::kNone) {
@@ -464,7 +473,7 @@ void WsTransport::send_due(Session& s, std::int64_t now) {
 }
 
 void WsTransport::on_message(Session& s, const ws::Message& m, std::int64_t now,
-                             std::int64_t epoch_ns) {
+                             const ReadStamp& stamp) {
   switch (m.opcode) {
     case ws::Opcode::kPing:
       ++stats(s).pings_answered;
@@ -499,7 +508,7 @@ void WsTransport::on_message(Session& s, const ws::Message& m, std::int64_t now,
   if (s.state == State::kOpen) {
     // `match` tests JSON text; binary frames are measured as they are (the engine's NPD1).
     if (!w.match || !text || holds(*w.match, m.payload)) {
-      measure(s, m.payload, text, now, epoch_ns);
+      measure(s, m.payload, text, now, stamp);
     }
     if (w.until && text && holds(*w.until, m.payload)) {
       s.got_until = true;
@@ -512,11 +521,12 @@ void WsTransport::on_message(Session& s, const ws::Message& m, std::int64_t now,
 }
 
 void WsTransport::measure(Session& s, std::string_view payload, bool text, std::int64_t now,
-                          std::int64_t epoch_ns) {
+                          const ReadStamp& stamp) {
   const WsStep& w = ws_step(s);
   WsStats& st = stats(s);
   std::optional<double> timestamp_s;
   std::optional<std::int64_t> seq;
+  bool lagged = false;  // a latency was taken: the read's lag goes beside it
   // The engine's binary packets: "NPD1", u32 channels, u32 samples, u32 0, u64 seq, f64 time.
   if (!text && payload.size() >= 32 && payload.substr(0, 4) == "NPD1") {
     std::uint64_t q;
@@ -536,8 +546,9 @@ void WsTransport::measure(Session& s, std::string_view payload, bool text, std::
   if (!w.latency_from.empty()) {
     if (timestamp_s) {
       const auto sent = static_cast<std::int64_t>(std::llround(*timestamp_s * 1e9));
-      st.latency.record(std::max<std::int64_t>(0, epoch_ns - sent));
+      st.latency.record(std::max<std::int64_t>(0, stamp.read_ns - sent));
       ++st.measured;
+      lagged = true;
     } else {
       st.error(WsError::kLatencyField);
     }
@@ -551,9 +562,13 @@ void WsTransport::measure(Session& s, std::string_view payload, bool text, std::
       } else {
         st.latency.record(now - it->second);
         ++st.measured;
+        lagged = true;
         s.awaiting.erase(it);
       }
     }
+  }
+  if (lagged && stamp.arrival_ns > 0) {
+    st.read_lag.record(std::max<std::int64_t>(0, stamp.read_ns - stamp.arrival_ns));
   }
   if (!w.seq_field.empty() && seq) {
     if (s.last_seq >= 0 && *seq > s.last_seq + 1) st.seq_gaps += *seq - s.last_seq - 1;

@@ -83,6 +83,13 @@ class WsTransport final : public Transport {
     std::optional<ErrorKind> error;
   };
 
+  // When a read took a message's last bytes (epoch ns), and when the kernel had them: 0 on a
+  // wss:// session (OpenSSL reads the socket) or a step that measures no latency.
+  struct ReadStamp {
+    std::int64_t read_ns = 0;
+    std::int64_t arrival_ns = 0;
+  };
+
   std::uint32_t index_of(const Session& s) const {
     return static_cast<std::uint32_t>(&s - sessions_.data());
   }
@@ -93,9 +100,9 @@ class WsTransport final : public Transport {
   void on_readable(Session& s, std::int64_t now);
   void on_tls(Session& s, std::int64_t now);
   void on_open(Session& s, std::int64_t now);
-  void on_message(Session& s, const ws::Message& m, std::int64_t now, std::int64_t epoch_ns);
+  void on_message(Session& s, const ws::Message& m, std::int64_t now, const ReadStamp& stamp);
   void measure(Session& s, std::string_view payload, bool text, std::int64_t now,
-               std::int64_t epoch_ns);
+               const ReadStamp& stamp);
   void on_timer(Session& s, std::int64_t now);
   void send_due(Session& s, std::int64_t now);
   void begin_close(Session& s, std::int64_t now);
