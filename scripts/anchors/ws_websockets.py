@@ -3,16 +3,26 @@
 
     /usr/bin/python3 scripts/anchors/ws_websockets.py [--target URL] [--subscribers N]
         [--seconds S] [--profile P] [--rounds R] [--threads N] [--spin-us US]
-        [--neuroperf PATH] [--json FILE]
+        [--together] [--join-ms MS] [--neuroperf PATH] [--json FILE]
 
-Each round runs, in turn against the same engine server, `neuroperf load` with one `ws:` step
-(N users at once, one session each: subscribe to P's neural_data, receive for S seconds,
-`latency_from: timestamp`) and the independent client with the same subscriptions, and reads
-each one's per-message latency: the wall clock when the message's bytes were read from the
-socket minus the packet's `timestamp` (epoch seconds, stamped by the server when it makes the
-packet). Prints a markdown table: per client the medians over the rounds of p50 and p99 and
-their difference in %, messages and sequence gaps (goal: p50 and p99 within 5 %); each round's
-figures go to stderr. --json FILE writes them all.
+Each round runs against the same engine server `neuroperf load` with one `ws:` step (N users,
+one session each: subscribe to P's neural_data, receive for S seconds, `latency_from:
+timestamp`) and the independent client with the same subscriptions, and reads each one's
+per-message latency: the wall clock when the message's bytes were read from the socket minus
+the packet's `timestamp` (epoch seconds, stamped by the server when it makes the packet). The
+independent client also reads the kernel's arrival stamp of each read (SO_TIMESTAMPNS): when the
+message reached its socket, before any reader's wake-up, a third reading that no client's
+scheduling moves. Prints a markdown table: per reading the medians over the rounds of p50 and
+p99, messages and sequence gaps, and neuroperf's difference in % to the independent client's
+reads and to the arrival stamps (goal: p50 and p99 within 5 %); each round's figures (with
+neuroperf's own read lag, its `read_lag` percentiles) go to stderr. --json FILE writes them all.
+
+In turn (default), the clients run one after the other with N subscribers each. --together
+runs them at once with N/2 each, on the same ticks: neuroperf's users start --join-ms (20) apart
+(`ramp_up`) and the independent client adds a subscriber after each new connection of
+neuroperf's it sees in /proc/net/tcp, so the two alternate along the server's fan-out (which
+sends each tick in subscription order; one client's all first would hand it the early half).
+Together, four threads share a 2-core machine (the server's two, one per client).
 
 The independent client is Debian's python3-websockets 10.4 (its sans-I/O ClientConnection does
 the handshake, the framing and the pongs) on non-blocking sockets under one epoll loop. It
@@ -21,8 +31,7 @@ burst of reads is over (no read for 5 ms, or 50 ms after the first unparsed one)
 one message does not delay the reads of the others in the same tick. Each of these mattered:
 an asyncio version (stamps in data_received and at recv()) read 0.1-2 ms late, after asyncio's
 wake-up and behind the parsing of the messages before it; parsing at once, or a recv() that
-allocated a fresh buffer per read, left its p50 3-50 % above neuroperf's. The clients run in
-turn, not at once: together they would share the two cores and the server's fan-out order.
+allocated a fresh buffer per read, left its p50 3-50 % above neuroperf's.
 
 The engine server: --target, else NEUROPERF_TARGET_URL, else services of its own
 (scripts/services in a throwaway state directory on free ports, 127.0.0.1 only; cleaned at exit).
@@ -42,14 +51,18 @@ import pathlib
 import select
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 READ_CHUNK_BYTES = 65536
+SO_TIMESTAMPNS = 35  # Linux; Python's socket module does not name it
+TIMESTAMP_SPACE = socket.CMSG_SPACE(16)  # one struct timespec
 BURST_BUFFER_BYTES = 64 << 20  # a burst's reads, parsed once it is over
 QUIET_S = 0.005       # a burst of reads is over after this long without one
 MAX_UNPARSED_S = 0.05  # ... or when its first read waited this long to be parsed
@@ -76,11 +89,60 @@ def percentile(values, p):
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def established_to(port):
+    """(local port, remote port) of each established IPv4 TCP connection to `port` on this host."""
+    out = set()
+    with open("/proc/net/tcp") as table:
+        next(table)
+        for line in table:
+            fields = line.split()
+            if fields[3] != "01":  # ESTABLISHED
+                continue
+            local, remote = int(fields[1].rsplit(":", 1)[1], 16), int(fields[2].rsplit(":", 1)[1], 16)
+            if remote == port:
+                out.add(local)
+    return out
+
+
+class FollowConnections:
+    """Paces --together: the independent client may add its i-th subscriber once the i-th
+    connection of another process to the server's port has been seen (neuroperf's users, which
+    start JOIN_MS apart, and its login first). The server sends each tick's packets in the order
+    the subscriptions came, so the two clients' subscribers alternate along the fan-out instead
+    of one client's all coming first (a fan-out of 100 x 25 KB writes lasts about as long as the
+    latency measured)."""
+
+    CHECK_EVERY_S = 0.001
+
+    def __init__(self, port, before):
+        self.port = port
+        self.ignored = set(before)  # connections open before neuroperf started
+        self.seen = set()
+        self.next_check = 0.0
+        self.order = ""  # "n" per connection of neuroperf's seen, "w" per subscriber added here
+
+    def allows(self, own_ports, added):
+        now = time.monotonic()
+        if now < self.next_check:
+            return False
+        self.next_check = now + self.CHECK_EVERY_S
+        new = established_to(self.port) - own_ports - self.ignored - self.seen
+        self.seen |= new
+        self.order += "n" * len(new)
+        if len(self.seen) <= added:
+            return False
+        self.order += "w"
+        return True
+
+
 class Subscriber:
     def __init__(self, uri, profile):
         from websockets.client import ClientConnection
         self.sock = socket.create_connection((uri.host, uri.port))
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # The kernel stamps each segment when it reaches the socket: the arrival time of a
+        # message, whenever this process gets to read it.
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         self.sock.setblocking(False)
         self.conn = ClientConnection(uri, max_size=None)
         self.conn.send_request(self.conn.connect())
@@ -98,8 +160,9 @@ class Subscriber:
                 self.sock.sendall(data)
                 self.sock.setblocking(False)
 
-    def feed(self, stamp, data, seconds, latencies, counts):
-        """Parses one read; a message it completes gets the read's stamp."""
+    def feed(self, stamp, arrival, data, seconds, latencies, arrivals, counts):
+        """Parses one read; a message it completes gets the read's stamp and the kernel's arrival
+        stamp of the read's last segment (None if the kernel gave none)."""
         from websockets.frames import Opcode
         from websockets.http11 import Response
         self.conn.receive_data(data)
@@ -122,6 +185,8 @@ class Subscriber:
             if message.get("type") != "neural_data" or self.end is None or stamp > self.end_wall:
                 continue
             latencies.append(stamp - message["timestamp"])
+            if arrival is not None:
+                arrivals.append(arrival - message["timestamp"])
             seq = message["seq"]
             if self.last_seq is not None and seq > self.last_seq + 1:
                 counts["gaps"] += seq - self.last_seq - 1
@@ -129,33 +194,46 @@ class Subscriber:
         self.flush()
 
 
-def independent_client(base, subscribers, seconds, profile, spin_s):
+def independent_client(base, subscribers, seconds, profile, spin_s, pace=None):
+    """pace: None to subscribe all at once, or a FollowConnections that says when to add each."""
     from websockets.uri import parse_uri
     uri = parse_uri(base.replace("http://", "ws://", 1) + "/ws/stream?token=" + token_for(base))
-    subs = [Subscriber(uri, profile) for _ in range(subscribers)]
-    by_fd = {s.sock.fileno(): s for s in subs}
+    subs, by_fd, recv_of, own_ports = [], {}, {}, set()
     poller = select.epoll()
-    for fd in by_fd:
+
+    def add_subscriber():
+        s = Subscriber(uri, profile)
+        subs.append(s)
+        fd = s.sock.fileno()
+        by_fd[fd] = s
+        # The read loop does as little as it can between a socket turning readable and its
+        # stamp: names bound once, reads into one preallocated buffer (no allocation per read),
+        # parsing after the burst.
+        recv_of[fd] = s.sock.recvmsg_into
+        own_ports.add(s.sock.getsockname()[1])
         poller.register(fd, select.EPOLLIN)
-    # The read loop does as little as it can between a socket turning readable and its stamp:
-    # names bound once, reads into one preallocated buffer (no allocation per read), parsing
-    # after the burst.
-    recv_of = {fd: s.sock.recv_into for fd, s in by_fd.items()}
+
+    if pace is None:
+        for _ in range(subscribers):
+            add_subscriber()
     wall = time.time
     mono = time.monotonic
     poll = poller.poll
     buffer = bytearray(BURST_BUFFER_BYTES)
     view = memoryview(buffer)
-    latencies, counts, unparsed = [], {"gaps": 0}, []
+    latencies, arrivals, counts, unparsed = [], [], {"gaps": 0}, []
     keep = unparsed.append
     cpu0 = time.process_time()
     gc.disable()  # a collection in the middle of a burst would delay its reads
     deadline = mono() + seconds + 30  # handshakes included
     while True:
         now = mono()
-        if all(s.end is not None and now >= s.end for s in subs) or now >= deadline:
+        joining = len(subs) < subscribers
+        if joining and pace.allows(own_ports, len(subs)):
+            add_subscriber()
+        if not joining and all(s.end is not None and now >= s.end for s in subs) or now >= deadline:
             break
-        ready = poll(0.5)
+        ready = poll(pace.CHECK_EVERY_S if joining else 0.5)
         first_unparsed = None
         at = 0
         full = False
@@ -165,10 +243,11 @@ def independent_client(base, subscribers, seconds, profile, spin_s):
                     full = True  # the sockets not read stay readable for the next poll
                     break
                 try:
-                    got = recv_of[fd](view[at:at + READ_CHUNK_BYTES])
+                    got, ancillary, _, _ = recv_of[fd]([view[at:at + READ_CHUNK_BYTES]],
+                                                       TIMESTAMP_SPACE)
                 except BlockingIOError:
                     continue
-                keep((fd, wall(), at, got))
+                keep((fd, wall(), ancillary, at, got))
                 if got == 0:
                     fail(3, "the server closed a subscriber's connection")
                 at += got
@@ -184,16 +263,28 @@ def independent_client(base, subscribers, seconds, profile, spin_s):
                 ready = poll(0)
             if not ready:
                 ready = poll(QUIET_S)
-        for fd, stamp, start, got in unparsed:
-            by_fd[fd].feed(stamp, bytes(view[start:start + got]), seconds, latencies, counts)
+        for fd, stamp, ancillary, start, got in unparsed:
+            arrival = None
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(data) >= 16:
+                    sec, nsec = struct.unpack("qq", data[:16])
+                    arrival = sec + nsec * 1e-9
+            by_fd[fd].feed(stamp, arrival, bytes(view[start:start + got]), seconds, latencies,
+                           arrivals, counts)
         unparsed.clear()
     gc.enable()
     cpu = time.process_time() - cpu0
     for s in subs:
         s.sock.close()
     ms = [v * 1e3 for v in latencies]
-    return {"messages": len(ms), "gaps": counts["gaps"], "p50_ms": percentile(ms, 50),
-            "p99_ms": percentile(ms, 99), "cpu_s": round(cpu, 3)}
+    arrival_ms = [v * 1e3 for v in arrivals]
+    result = {"messages": len(ms), "gaps": counts["gaps"], "p50_ms": percentile(ms, 50),
+              "p99_ms": percentile(ms, 99), "cpu_s": round(cpu, 3),
+              "arrival_p50_ms": percentile(arrival_ms, 50),
+              "arrival_p99_ms": percentile(arrival_ms, 99), "arrival_stamps": len(arrival_ms)}
+    if pace is not None:
+        result["join_order"] = pace.order
+    return result
 
 
 SCENARIO = """name: ws-latency-anchor
@@ -214,25 +305,32 @@ steps:
         match: {{json: type, equals: neural_data}}
         latency_from: timestamp
         seq_field: seq
-executor: {{type: constant-users, users: {subscribers}, iterations: 1}}
+executor: {{type: constant-users, users: {subscribers}, iterations: 1, ramp_up: {ramp_ms}ms}}
 """
 
 
-def neuroperf_client(exe, work, base, subscribers, seconds, profile, round_no, threads):
+def start_neuroperf(exe, work, base, subscribers, seconds, profile, round_no, threads, ramp_ms):
     scenario = pathlib.Path(work) / "ws_latency.yaml"
     scenario.write_text(SCENARIO.format(base=base, subscribers=subscribers, seconds=seconds,
-                                        profile=profile))
+                                        profile=profile, ramp_ms=ramp_ms))
     out = pathlib.Path(work) / f"neuroperf_{round_no}"
-    run = subprocess.run([str(exe), "load", str(scenario), "--threads", str(threads), "--quiet",
-                          "--out", str(out)],
-                         capture_output=True, text=True)
+    run = subprocess.Popen([str(exe), "load", str(scenario), "--threads", str(threads), "--quiet",
+                            "--out", str(out)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return run, out
+
+
+def neuroperf_result(run, out):
+    _, stderr = run.communicate()
     if not (out / "result.json").exists():
         fail(3, f"neuroperf load exited {run.returncode} without a result: "
-                f"{run.stderr.strip()[-400:]}")
+                f"{stderr.strip()[-400:]}")
     ws = json.load(open(out / "result.json"))["steps"][0]["ws"]
+    lag = ws.get("read_lag_percentiles_ms") or {}
     return {"messages": ws["messages_in"], "gaps": ws["seq_gaps"],
             "p50_ms": ws["latency_percentiles_ms"]["p50"],
-            "p99_ms": ws["latency_percentiles_ms"]["p99"]}
+            "p99_ms": ws["latency_percentiles_ms"]["p99"],
+            "read_lag_p50_ms": lag.get("p50"), "read_lag_p99_ms": lag.get("p99")}
 
 
 def free_port():
@@ -268,13 +366,17 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--spin-us", type=int, default=200)
+    ap.add_argument("--together", action="store_true")
+    ap.add_argument("--join-ms", type=int, default=20)
     ap.add_argument("--neuroperf", default=str(ROOT / "build/release/tools/cli/neuroperf"))
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.subscribers < 1 or a.seconds < 1 or a.rounds < 1:
         fail(2, "--subscribers, --seconds and --rounds must be at least 1")
-    if a.threads < 1 or a.spin_us < 0:
-        fail(2, "--threads must be at least 1 and --spin-us at least 0")
+    if a.threads < 1 or a.spin_us < 0 or a.join_ms < 1:
+        fail(2, "--threads and --join-ms must be at least 1 and --spin-us at least 0")
+    if a.together and a.subscribers < 2:
+        fail(2, "--together splits the subscribers between the clients: give at least 2")
     if not os.access(a.neuroperf, os.X_OK):
         fail(2, f"{a.neuroperf} is not built")
     try:
@@ -289,31 +391,57 @@ def main():
         try:
             runs = {"neuroperf": [], "websockets": []}
             for r in range(1, a.rounds + 1):
-                runs["neuroperf"].append(neuroperf_client(a.neuroperf, work, base, a.subscribers,
-                                                          a.seconds, a.profile, r, a.threads))
-                runs["websockets"].append(independent_client(base, a.subscribers, a.seconds,
-                                                             a.profile, a.spin_us / 1e6))
+                if a.together:
+                    port = urllib.parse.urlsplit(base).port
+                    before = established_to(port)
+                    run, out = start_neuroperf(a.neuroperf, work, base, a.subscribers // 2,
+                                               a.seconds, a.profile, r, a.threads,
+                                               a.subscribers // 2 * a.join_ms)
+                    pace = FollowConnections(port, before)
+                    mine = independent_client(base, a.subscribers - a.subscribers // 2,
+                                              a.seconds, a.profile, a.spin_us / 1e6, pace)
+                    runs["neuroperf"].append(neuroperf_result(run, out))
+                    runs["websockets"].append(mine)
+                else:
+                    run, out = start_neuroperf(a.neuroperf, work, base, a.subscribers, a.seconds,
+                                               a.profile, r, a.threads, 0)
+                    runs["neuroperf"].append(neuroperf_result(run, out))
+                    runs["websockets"].append(independent_client(base, a.subscribers, a.seconds,
+                                                                 a.profile, a.spin_us / 1e6))
                 print(f"ws_websockets: round {r}/{a.rounds}: neuroperf {runs['neuroperf'][-1]}, "
                       f"websockets {runs['websockets'][-1]}", file=sys.stderr)
         finally:
             if services_env is not None:
                 subprocess.run([str(ROOT / "scripts" / "services"), "clean"], env=services_env,
                                stdout=sys.stderr)
+    # The independent client's kernel arrival stamps are a third reading of the same messages:
+    # when they reached its sockets, before any reader's wake-up.
+    runs["arrival"] = [{"messages": r["arrival_stamps"], "gaps": r["gaps"],
+                        "p50_ms": r["arrival_p50_ms"], "p99_ms": r["arrival_p99_ms"]}
+                       for r in runs["websockets"]]
     median = {tool: {k: statistics.median(r[k] for r in rs) for k in ("p50_ms", "p99_ms")}
               for tool, rs in runs.items()}
-    diff = {k: 100.0 * (median["neuroperf"][k] / median["websockets"][k] - 1.0)
-            for k in ("p50_ms", "p99_ms")}
-    print(f"{a.subscribers} subscribers x {a.profile}, {a.seconds} s, {a.rounds} rounds "
+    diff = {ref: {k: 100.0 * (median["neuroperf"][k] / median[ref][k] - 1.0)
+                  for k in ("p50_ms", "p99_ms")} for ref in ("websockets", "arrival")}
+    split = (f"together, {a.subscribers // 2} + {a.subscribers - a.subscribers // 2} alternating"
+             if a.together else "in turn")
+    print(f"{a.subscribers} subscribers x {a.profile} ({split}), {a.seconds} s, {a.rounds} rounds "
           f"(medians), latency from the packets' timestamp:\n")
     print("| client | p50 ms | p99 ms | messages | gaps |")
     print("|---|---:|---:|---:|---:|")
+    names = {"neuroperf": "neuroperf", "websockets": "websockets",
+             "arrival": "websockets' sockets, kernel arrival"}
     for tool, rs in runs.items():
-        print(f"| {tool} | {median[tool]['p50_ms']:.3f} | {median[tool]['p99_ms']:.3f} | "
+        print(f"| {names[tool]} | {median[tool]['p50_ms']:.3f} | {median[tool]['p99_ms']:.3f} | "
               f"{sum(r['messages'] for r in rs)} | {sum(r['gaps'] for r in rs)} |")
-    print(f"| neuroperf vs websockets | {diff['p50_ms']:+.1f} % | {diff['p99_ms']:+.1f} % | | |")
+    for ref in ("websockets", "arrival"):
+        print(f"| neuroperf vs {names[ref]} | {diff[ref]['p50_ms']:+.1f} % | "
+              f"{diff[ref]['p99_ms']:+.1f} % | | |")
     if a.json:
         json.dump({"subscribers": a.subscribers, "profile": a.profile, "seconds": a.seconds,
-                   "runs": runs, "medians": median, "difference_percent": diff},
+                   "together": a.together,
+                   "runs": runs, "medians": median, "difference_percent": diff["websockets"],
+                   "difference_to_arrival_percent": diff["arrival"]},
                   open(a.json, "w"), indent=1)
 
 
