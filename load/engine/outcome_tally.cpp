@@ -4,16 +4,19 @@ namespace neuro::load {
 
 void OutcomeTally::flush_second() {
   if (second_point_.requests == 0 && second_point_.ws_in == 0 && second_point_.ws_out == 0 &&
-      second_point_.iterations == 0) {
+      second_point_.iterations == 0 && second_ws_hist_.count() == 0) {
     return;
   }
   second_point_.latency = SparseHistogram::from(second_hist_);
+  if (second_ws_hist_.count() > 0)
+    second_point_.ws_latency = SparseHistogram::from(second_ws_hist_);
   {
     std::lock_guard lock(series_mutex_);
     flushed_[second_].merge(second_point_);
   }
   second_point_ = IntervalStats{};
   second_hist_.reset();
+  second_ws_hist_.reset();
 }
 
 Series OutcomeTally::take_series() {

@@ -69,6 +69,11 @@ class OutcomeTally {
     second_point_.ws_in += in;
     second_point_.ws_out += out;
   }
+  // A latency a ws: step measured (a message's), counted in the second of `now`.
+  void ws_latency(std::int64_t now, std::int64_t latency_ns) {
+    tick(now);
+    second_ws_hist_.record(latency_ns);
+  }
   // A user began an iteration (an open model: an arrival was served), counted in `now`'s second.
   void iteration_begun(std::int64_t now) {
     tick(now);
@@ -123,6 +128,8 @@ class OutcomeTally {
   std::int64_t second_ = 0;
   IntervalStats second_point_;
   base::LatencyHistogram second_hist_{base::LatencyHistogram::kOneHourNs, kSeriesSignificantDigits};
+  base::LatencyHistogram second_ws_hist_{base::LatencyHistogram::kOneHourNs,
+                                         kSeriesSignificantDigits};
   std::mutex series_mutex_;
   Series flushed_;
 

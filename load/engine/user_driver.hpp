@@ -57,6 +57,7 @@ class UserDriver final : public LoadThread {
   // A ws: step's message counts and latencies (the WebSocket transport's).
   WsStats& ws_stats(std::size_t step) { return tally_.ws(step); }
   // WebSocket messages since the last call, for the per-second series.
+  void ws_latency(std::int64_t now, std::int64_t latency_ns) { tally_.ws_latency(now, latency_ns); }
   void ws_messages(std::int64_t now, std::int64_t in, std::int64_t out) {
     tally_.ws_messages(now, in, out);
   }

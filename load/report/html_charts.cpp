@@ -76,6 +76,9 @@ std::vector<Chart> build_charts(const load::LoadResult& r) {
   Chart websocket{"websocket", "WebSocket messages " + per,
                   "msg/s",     1,
                   {},          {{"received", kBlue, {}}, {"sent", kGreen, {}}}};
+  Chart ws_latency{"ws-latency", "WebSocket latency percentiles " + per,
+                   "ms",         3,
+                   {},           {{"p50", kBlue, {}}, {"p95", kOrange, {}}, {"p99", kRed, {}}}};
   const bool has_rate =
       std::any_of(windows.begin(), windows.end(), [](const auto& x) { return x.rate.has_value(); });
   const bool has_users = std::any_of(windows.begin(), windows.end(),
@@ -84,12 +87,15 @@ std::vector<Chart> build_charts(const load::LoadResult& r) {
   const bool has_ws = std::any_of(r.series.begin(), r.series.end(), [](const load::SeriesPoint& p) {
     return p.ws_in > 0 || p.ws_out > 0;
   });
+  const bool has_ws_latency =
+      std::any_of(r.series.begin(), r.series.end(),
+                  [](const load::SeriesPoint& p) { return p.ws_latency.has_value(); });
   const bool has_iterations = !windows.empty() && windows.front().iterations_per_s.has_value();
   if (has_iterations) arrivals.lines.push_back({"begun", kBlue, {}});
   if (has_rate) arrivals.lines.push_back({"intended rate", kGrey, {}, true});
   for (const SeriesWindow& win : windows) {
     const double t = static_cast<double>(win.t_s);
-    for (Chart* c : {&latency, &throughput, &arrivals, &errors, &users, &websocket}) {
+    for (Chart* c : {&latency, &throughput, &arrivals, &errors, &users, &websocket, &ws_latency}) {
       c->x.push_back(t);
     }
     latency.lines[0].values.push_back(ns_to_ms(win.p50_ns));
@@ -108,6 +114,9 @@ std::vector<Chart> build_charts(const load::LoadResult& r) {
     users.lines[0].values.push_back(win.users);
     websocket.lines[0].values.push_back(rate_of(win.ws_in_per_s));
     websocket.lines[1].values.push_back(rate_of(win.ws_out_per_s));
+    ws_latency.lines[0].values.push_back(ns_to_ms(win.ws_p50_ns));
+    ws_latency.lines[1].values.push_back(ns_to_ms(win.ws_p95_ns));
+    ws_latency.lines[2].values.push_back(ns_to_ms(win.ws_p99_ns));
   }
   charts.push_back(std::move(latency));
   charts.push_back(std::move(throughput));
@@ -115,6 +124,7 @@ std::vector<Chart> build_charts(const load::LoadResult& r) {
   charts.push_back(std::move(errors));
   if (has_users) charts.push_back(std::move(users));
   if (has_ws) charts.push_back(std::move(websocket));
+  if (has_ws_latency) charts.push_back(std::move(ws_latency));
 
   const Chart host_cpu = resource_chart<load::HostSample>(
       r.host, {"cpu", "CPU", "%", 1, {}, {{"host CPU", kBlue, {}}}},

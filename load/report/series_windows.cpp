@@ -56,6 +56,12 @@ std::vector<SeriesWindow> series_windows(const std::vector<load::SeriesPoint>& s
   const load::SparseHistogram& layout =
       (with_data != series.end() ? *with_data : series.front()).latency;
   base::LatencyHistogram hist(layout.highest_ns, layout.significant_digits);
+  // Likewise for the WebSocket latencies, in their own first point's layout.
+  const auto with_ws = std::find_if(series.begin(), series.end(), [](const load::SeriesPoint& p) {
+    return p.ws_latency && p.ws_latency->count > 0;
+  });
+  const load::SparseHistogram& ws_layout = with_ws != series.end() ? *with_ws->ws_latency : layout;
+  base::LatencyHistogram ws_hist(ws_layout.highest_ns, ws_layout.significant_digits);
   // Writers leave `iterations` out of a point where none began: in a series that counts them
   // anywhere, a point without them is 0 (older documents count none and draw none).
   const bool counts_iterations =
@@ -77,6 +83,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<load::SeriesPoint>& s
     double requests = 0.0, errors = 0.0, ws_in = 0.0, ws_out = 0.0;
     double iterations = 0.0;
     hist.reset();
+    ws_hist.reset();
     for (std::size_t i = seconds[start].first; i < seconds[end - 1].second; ++i) {
       const load::SeriesPoint& p = series[i];
       requests += static_cast<double>(p.requests);
@@ -87,6 +94,7 @@ std::vector<SeriesWindow> series_windows(const std::vector<load::SeriesPoint>& s
       ws_in += static_cast<double>(p.ws_in);
       ws_out += static_cast<double>(p.ws_out);
       load::add_to(p.latency, hist);
+      if (p.ws_latency) load::add_to(*p.ws_latency, ws_hist);
     }
     const double per = n_seconds > 0.0 ? n_seconds : 1.0;  // a drain window: rates not drawn
     win.rps = requests / per;
@@ -101,6 +109,11 @@ std::vector<SeriesWindow> series_windows(const std::vector<load::SeriesPoint>& s
       win.p50_ns = hist.percentile_ns(50.0);
       win.p95_ns = hist.percentile_ns(95.0);
       win.p99_ns = hist.percentile_ns(99.0);
+    }
+    if (ws_hist.count() > 0) {
+      win.ws_p50_ns = ws_hist.percentile_ns(50.0);
+      win.ws_p95_ns = ws_hist.percentile_ns(95.0);
+      win.ws_p99_ns = ws_hist.percentile_ns(99.0);
     }
     out.push_back(win);
   }

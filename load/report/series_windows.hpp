@@ -24,6 +24,8 @@ struct SeriesWindow {
   std::optional<double> iterations_per_s;  // iterations begun; none when the series counts none
   std::optional<std::int64_t> p50_ns, p95_ns, p99_ns;  // none when the window saw no response
   double ws_in_per_s = 0.0, ws_out_per_s = 0.0;        // WebSocket messages per second
+  // Of the latencies ws: steps measured in the window; none when it measured none.
+  std::optional<std::int64_t> ws_p50_ns, ws_p95_ns, ws_p99_ns;
   // The run's time the window covers: less than its points' dt_s at the end of the run, 0 for
   // points after it (the drain: answers to requests sent before the end).
   double seconds = 0.0;

@@ -129,5 +129,22 @@ TEST(SeriesWindows, AbsentIterationsAreZero) {
   EXPECT_DOUBLE_EQ(*w[2].iterations_per_s, 1.0);
 }
 
+// A window's WebSocket percentiles come from its points' ws latencies merged, apart from the
+// requests' (a ws: step's own latency is its sessions' length); a window without any has none.
+TEST(SeriesWindows, WsLatencyPercentilesOfTheirOwn) {
+  std::vector<load::SeriesPoint> series = {point(0, 0, {5'000'000'000}), point(1, 0, {}),
+                                           point(2, 0, {})};
+  series[0].ws_latency = data_of({1000, 2000, 3000});
+  series[1].ws_latency = data_of({7000});
+  const auto w = series_windows(series);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(*w[0].ws_p99_ns, 3000);
+  EXPECT_EQ(*w[0].ws_p50_ns, LatencyHistogram().upper_ns(LatencyHistogram().index_of(2000)));
+  EXPECT_EQ(*w[0].p99_ns, 5'000'000'000);  // the sessions' length stays apart
+  EXPECT_EQ(*w[1].ws_p50_ns, 7000);
+  EXPECT_FALSE(w[2].ws_p50_ns);
+  EXPECT_FALSE(series_windows({point(0, 0, {1000})})[0].ws_p99_ns);
+}
+
 }  // namespace
 }  // namespace neuro::load_report

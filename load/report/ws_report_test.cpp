@@ -93,6 +93,25 @@ TEST(WsReport, ChartsMessagesPerSecond) {
   for (const auto& c : build_charts(load::parse_load_result(doc))) EXPECT_NE(c.id, "websocket");
 }
 
+// The series' WebSocket latencies draw a chart of their own, p50/p95/p99 per second from each
+// point's histogram; a series without them (this fixture predates them) draws none.
+TEST(WsReport, ChartsWsLatencyPerSecond) {
+  auto doc = fixture();
+  for (const auto& c : build_charts(load::parse_load_result(doc))) EXPECT_NE(c.id, "ws-latency");
+  // Point 1 gets the step's whole latency histogram (a valid one in the series' own layout is
+  // not needed: a chart reads each point's percentiles from its buckets).
+  doc["series"][1]["ws_latency"] = doc["steps"][0]["ws"]["latency"];
+  const auto charts = build_charts(load::parse_load_result(doc));
+  const auto ws = std::find_if(charts.begin(), charts.end(),
+                               [](const Chart& c) { return c.id == "ws-latency"; });
+  ASSERT_NE(ws, charts.end());
+  ASSERT_EQ(ws->lines.size(), 3u);
+  EXPECT_FALSE(ws->lines[2].values[0].has_value());  // no ws latency in point 0: a gap
+  ASSERT_TRUE(ws->lines[2].values[1].has_value());
+  EXPECT_DOUBLE_EQ(*ws->lines[2].values[1],
+                   doc["steps"][0]["ws"]["latency_percentiles_ms"]["p99"].get<double>());
+}
+
 TEST(WsReport, MalformedWsObjectNamesItsPath) {
   auto doc = fixture();
   doc["steps"][0]["ws"]["sessions"] = "many";

@@ -155,6 +155,31 @@ TEST(MergeDocuments, CountsAndBucketsAddExactly) {
   EXPECT_EQ(merged["passed"], p99_ok);
 }
 
+// The series' WebSocket latencies merge like its request latencies: the merged point holds every
+// shard's samples exactly, and a shard whose point measured none adds nothing.
+TEST(MergeDocuments, SeriesWsLatenciesAddExactly) {
+  const auto samples = lognormal_samples(3000, 5);
+  const std::vector<std::int64_t> first(samples.begin(), samples.begin() + 1200);
+  const std::vector<std::int64_t> second(samples.begin() + 1200, samples.end());
+  auto series_of = [](const std::vector<std::int64_t>& v) {
+    LatencyHistogram h(LatencyHistogram::kOneHourNs, kSeriesSignificantDigits);
+    for (auto x : v) h.record(x);
+    return SparseHistogram::from(h).to_json();
+  };
+  json a = shard_doc(0, 3, first, 0), b = shard_doc(1, 3, second, 0), c = shard_doc(2, 3, {}, 0);
+  a["series"][0]["ws_latency"] = series_of(first);
+  b["series"][0]["ws_latency"] = series_of(second);
+  const json merged = merge_documents({a, b, c}, {"a", "b", "c"});
+  const auto h = read_histogram(merged["series"][0]["ws_latency"], "m");
+  EXPECT_EQ(h.buckets, read_histogram(series_of(samples), "whole").buckets);
+  EXPECT_EQ(h.count, 3000);
+  EXPECT_EQ(h.max_ns, *std::max_element(samples.begin(), samples.end()));
+  // Without any in any shard, the merged point has none either.
+  const json plain =
+      merge_documents({shard_doc(0, 2, first, 0), shard_doc(1, 2, second, 0)}, {"a", "b"});
+  EXPECT_FALSE(plain["series"][0].contains("ws_latency"));
+}
+
 TEST(MergeDocuments, RefusesMismatchedShards) {
   const std::vector<std::int64_t> s = {1000, 2000};
   EXPECT_THROW(merge_documents({shard_doc(0, 2, s, 0), shard_doc(0, 2, s, 0)}, {"a", "b"}),

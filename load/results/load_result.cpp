@@ -203,6 +203,7 @@ SeriesPoint read_point(const ObjectReader& r, HistogramParser& hists) {
   if (const json* v = r.maybe("iterations")) p.iterations = as_count(*v, r.at("iterations"));
   p.ws_in = r.count_or("ws_messages_in", 0);
   p.ws_out = r.count_or("ws_messages_out", 0);
+  if (const json* v = r.maybe("ws_latency")) p.ws_latency = hists.parse(*v, r.at("ws_latency"));
   return p;
 }
 
@@ -543,6 +544,7 @@ json to_json(const SeriesPoint& p) {
     out["ws_messages_in"] = p.ws_in;
     out["ws_messages_out"] = p.ws_out;
   }
+  if (p.ws_latency) out["ws_latency"] = p.ws_latency->to_json();
   return out;
 }
 

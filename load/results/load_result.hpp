@@ -92,6 +92,8 @@ struct SeriesPoint {
   // WebSocket messages received and sent in the point (ws: steps); written only for points
   // that had any, so 0 when absent.
   std::int64_t ws_in = 0, ws_out = 0;
+  // The latencies ws: steps measured in the point; written only where some were.
+  std::optional<SparseHistogram> ws_latency;
   std::optional<std::int64_t> iterations;  // iterations begun; written only where some began
 };
 

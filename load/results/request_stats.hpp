@@ -81,7 +81,10 @@ struct IntervalStats {
   // In the series' layout even when empty: a second whose requests all failed has no latency.
   SparseHistogram latency = empty_series_histogram();
   std::int64_t ws_in = 0, ws_out = 0;  // WebSocket messages received and sent (ws: steps)
-  std::int64_t iterations = 0;         // iterations begun (an open model's arrivals)
+  // The latencies ws: steps measured (per message, `latency_from` or `reply_to`); empty in runs
+  // without them.
+  SparseHistogram ws_latency = empty_series_histogram();
+  std::int64_t iterations = 0;  // iterations begun (an open model's arrivals)
   void merge(const IntervalStats& o) {
     requests += o.requests;
     iterations += o.iterations;
@@ -89,7 +92,10 @@ struct IntervalStats {
     latency.merge(o.latency);
     ws_in += o.ws_in;
     ws_out += o.ws_out;
+    ws_latency.merge(o.ws_latency);
   }
+  // What the series' memory budget counts.
+  std::size_t buckets() const { return latency.buckets.size() + ws_latency.buckets.size(); }
 };
 
 // Second since the start of the run -> what ended in it.

@@ -39,6 +39,7 @@ SeriesPoint series_point(std::int64_t t_s, std::int64_t dt_s, const IntervalStat
   if (point.iterations) p.iterations = point.iterations;
   p.ws_in = point.ws_in;
   p.ws_out = point.ws_out;
+  if (point.ws_latency.count > 0) p.ws_latency = point.ws_latency;
   return p;
 }
 

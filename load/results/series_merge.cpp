@@ -38,6 +38,7 @@ struct Merged {
   std::int64_t ws_in = 0, ws_out = 0;
   std::optional<std::int64_t> iterations;  // absent when no shard's point had them
   SparseHistogram latency;
+  std::optional<SparseHistogram> ws_latency;  // absent when no shard's point had any
   std::optional<double> users, rate;
 };
 
@@ -75,6 +76,10 @@ std::vector<SeriesPoint> merge_series(const std::vector<LoadResult>& docs,
       m.ws_out += p.ws_out;
       if (p.iterations) m.iterations = m.iterations.value_or(0) + *p.iterations;
       m.latency.merge(p.latency);
+      if (p.ws_latency) {
+        if (!m.ws_latency) m.ws_latency = SparseHistogram{};
+        m.ws_latency->merge(*p.ws_latency);
+      }
       const std::optional<double> users =
           p.users ? std::optional<double>(static_cast<double>(*p.users)) : std::nullopt;
       shares[key].first.add(users, p.dt_s);
@@ -99,6 +104,7 @@ std::vector<SeriesPoint> merge_series(const std::vector<LoadResult>& docs,
     p.iterations = m.iterations;
     p.ws_in = m.ws_in;
     p.ws_out = m.ws_out;
+    p.ws_latency = m.ws_latency;
     out.push_back(std::move(p));
   }
   return out;

@@ -13,9 +13,9 @@ void SeriesStore::add(std::int64_t second, const IntervalStats& point) {
     throw base::InvalidArgument("series: second " + std::to_string(second) + " before the start");
   }
   IntervalStats& at = points_[second - second % resolution_s_];
-  buckets_ -= at.latency.buckets.size();
+  buckets_ -= at.buckets();
   at.merge(point);
-  buckets_ += at.latency.buckets.size();
+  buckets_ += at.buckets();
   // One point alone may exceed the budget; merging cannot shrink it further.
   while (buckets_ > bucket_budget_ && points_.size() > 1) coarsen();
 }
@@ -41,9 +41,9 @@ void SeriesStore::coarsen() {
       points_.insert(std::move(node));
       continue;
     }
-    buckets_ -= target->second.latency.buckets.size() + it->second.latency.buckets.size();
+    buckets_ -= target->second.buckets() + it->second.buckets();
     target->second.merge(it->second);
-    buckets_ += target->second.latency.buckets.size();
+    buckets_ += target->second.buckets();
     it = points_.erase(it);
   }
 }

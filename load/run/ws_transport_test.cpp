@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -447,6 +448,50 @@ TEST_P(WsTransport, ReadLagBesideLatency) {
             ws["latency_percentiles_ms"]["max"].get<double>());
   EXPECT_LT(ws["read_lag_percentiles_ms"]["max"].get<double>(), 250.0)
       << "the message's age on arrival counted as the client's lag";
+}
+
+// Each latency measured lands in the series, in the second it was read: over a run that spans
+// seconds, the points' WebSocket histograms hold every one, the largest exactly.
+TEST_P(WsTransport, SeriesHoldsEachLatency) {
+  ScriptedServer server(
+      1,
+      [&](Peer& p) {
+        p.handshake();
+        for (int seq = 0; seq < 24; ++seq) {
+          const double now_s =
+              std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+          char text[96];
+          std::snprintf(text, sizeof text, R"({"seq":%d,"timestamp":%.6f})", seq, now_s);
+          p.send(ws::Opcode::kText, text);
+          std::this_thread::sleep_for(std::chrono::milliseconds(60));
+        }
+        std::string payload;
+        while (auto m = p.next(&payload)) {
+          if (m->opcode == ws::Opcode::kClose) {
+            p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
+            return;
+          }
+        }
+      },
+      tls());
+  const json doc =
+      run_scripted("      path: /x\n      receive: {duration: 1700ms, latency_from: timestamp}\n",
+                   server.url(), GetParam() ? "tls_verify: false\n" : "");
+  server.join();
+  const auto& ws = doc["steps"][0]["ws"];
+  ASSERT_EQ(ws["measured"], 24) << ws.dump();
+  std::int64_t in_series = 0, max_ns = 0;
+  int points = 0;
+  for (const auto& p : doc["series"]) {
+    if (!p.contains("ws_latency")) continue;
+    ++points;
+    in_series += p["ws_latency"]["count"].get<std::int64_t>();
+    max_ns = std::max(max_ns, p["ws_latency"]["max_ns"].get<std::int64_t>());
+  }
+  EXPECT_EQ(in_series, 24);
+  EXPECT_GE(points, 2);  // 24 messages 60 ms apart cross a second
+  EXPECT_EQ(max_ns, ws["latency"]["max_ns"].get<std::int64_t>());
 }
 
 // A session that sends one message and closes when the client does.

@@ -546,7 +546,9 @@ void WsTransport::measure(Session& s, std::string_view payload, bool text, std::
   if (!w.latency_from.empty()) {
     if (timestamp_s) {
       const auto sent = static_cast<std::int64_t>(std::llround(*timestamp_s * 1e9));
-      st.latency.record(std::max<std::int64_t>(0, stamp.read_ns - sent));
+      const std::int64_t latency = std::max<std::int64_t>(0, stamp.read_ns - sent);
+      st.latency.record(latency);
+      driver_->ws_latency(now, latency);
       ++st.measured;
       lagged = true;
     } else {
@@ -561,6 +563,7 @@ void WsTransport::measure(Session& s, std::string_view payload, bool text, std::
         st.error(WsError::kReply);
       } else {
         st.latency.record(now - it->second);
+        driver_->ws_latency(now, now - it->second);
         ++st.measured;
         lagged = true;
         s.awaiting.erase(it);
