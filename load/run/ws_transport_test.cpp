@@ -402,6 +402,28 @@ TEST_P(WsTransport, LongBurstsArriveWhole) {
   EXPECT_EQ(error_total(step), 0);
 }
 
+// A session sending `count` messages `gap` apart, each {"seq": i, "timestamp": when it was sent,
+// minus age_s(i)}, then answering the client's close.
+void stamped_messages(Peer& p, int count, std::chrono::milliseconds gap,
+                      const std::function<double(int)>& age_s) {
+  p.handshake();
+  for (int seq = 0; seq < count; ++seq) {
+    const double now_s =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    char text[96];
+    std::snprintf(text, sizeof text, R"({"seq":%d,"timestamp":%.6f})", seq, now_s - age_s(seq));
+    p.send(ws::Opcode::kText, text);
+    std::this_thread::sleep_for(gap);
+  }
+  std::string payload;
+  while (auto m = p.next(&payload)) {
+    if (m->opcode == ws::Opcode::kClose) {
+      p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
+      return;
+    }
+  }
+}
+
 // Each latency taken on ws:// has the client's read lag beside it (the kernel's arrival stamp to
 // the read), and a lag is no longer than its latency: the message was stamped before it was
 // sent. A message stamped 300 ms before it was sent is 300 ms old on arrival; the lag is not.
@@ -409,25 +431,9 @@ TEST_P(WsTransport, LongBurstsArriveWhole) {
 TEST_P(WsTransport, ReadLagBesideLatency) {
   ScriptedServer server(
       1,
-      [&](Peer& p) {
-        p.handshake();
-        for (int seq = 0; seq < 20; ++seq) {
-          const double now_s =
-              std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-          const double stamped = seq == 10 ? now_s - 0.3 : now_s;
-          char text[96];
-          std::snprintf(text, sizeof text, R"({"seq":%d,"timestamp":%.6f})", seq, stamped);
-          p.send(ws::Opcode::kText, text);
-          std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        std::string payload;
-        while (auto m = p.next(&payload)) {
-          if (m->opcode == ws::Opcode::kClose) {
-            p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
-            return;
-          }
-        }
+      [](Peer& p) {
+        stamped_messages(p, 20, std::chrono::milliseconds(5),
+                         [](int seq) { return seq == 10 ? 0.3 : 0.0; });
       },
       tls());
   const auto step =
@@ -455,24 +461,8 @@ TEST_P(WsTransport, ReadLagBesideLatency) {
 TEST_P(WsTransport, SeriesHoldsEachLatency) {
   ScriptedServer server(
       1,
-      [&](Peer& p) {
-        p.handshake();
-        for (int seq = 0; seq < 24; ++seq) {
-          const double now_s =
-              std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-          char text[96];
-          std::snprintf(text, sizeof text, R"({"seq":%d,"timestamp":%.6f})", seq, now_s);
-          p.send(ws::Opcode::kText, text);
-          std::this_thread::sleep_for(std::chrono::milliseconds(60));
-        }
-        std::string payload;
-        while (auto m = p.next(&payload)) {
-          if (m->opcode == ws::Opcode::kClose) {
-            p.send(ws::Opcode::kClose, std::string("\x03\xe8", 2));
-            return;
-          }
-        }
+      [](Peer& p) {
+        stamped_messages(p, 24, std::chrono::milliseconds(60), [](int) { return 0.0; });
       },
       tls());
   const json doc =
