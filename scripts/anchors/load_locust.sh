@@ -4,7 +4,7 @@
 # load/scenarios/api_load.yaml against the same engine server, interleaved (ours, locust, ours,
 # ...), with the same users, ramp-up, think time and duration; medians of N rounds per tool.
 #   scripts/anchors/load_locust.sh [--neuroperf PATH] [--rounds N] [--seconds S] [--users N]
-#     [--think-time S] [--ramp S] [--workers N] [--no-data-check] [--json FILE]
+#     [--think-time S] [--ramp S] [--workers N] [--no-data-check] [--wire] [--json FILE]
 # The flow: each user logs in (POST /auth/token as test_user, Bearer token), then per iteration
 # GET /api/v2/sessions (takes sessions.0.id), GET /api/v2/sessions/{id} and
 # GET /api/v2/sessions/{id}/data?limit=100 (about 1 MB of JSON), then the think time. Locust runs
@@ -24,6 +24,11 @@
 # starts (imports, workers connecting: utime + stime from /proc/PID/stat when the master logs
 # "Sending spawn jobs") is shown too, with a second ratio that leaves it out. Per-run figures go
 # to stderr.
+# --wire: each run also timed from the loopback interface (scripts/anchors/wire_latency.py, a
+# packet socket: root): each GET from its first byte's arrival at the server to its answer's last
+# byte's arrival at the client, the latency an ideal client would report; the table then gives
+# each tool's p50 beside the wire's p50 of its own runs, so a difference between the tools is
+# placed on the one whose own time it is.
 # Prints a markdown table on stdout: medians per tool, the ratio ours / locust of requests per CPU
 # second, and the p50 difference in %. --json FILE writes the same figures (and every run) as JSON.
 # Goal: >= 20x Locust's requests per client CPU second, p50 within 10 %.
@@ -36,7 +41,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 neuroperf="$NEURO_ROOT/build/release/tools/cli/neuroperf"
 locustfile="$NEURO_ROOT/scripts/anchors/locust_api_load.py"
-rounds=3 seconds=60 users=20 think=1 ramp=2 workers="" json="" data_check=1
+rounds=3 seconds=60 users=20 think=1 ramp=2 workers="" json="" data_check=1 wire=0
 number() { [[ $2 =~ ^[0-9]+([.][0-9]+)?$ ]] || die 2 "$1: expected a number, got '$2'"; }
 whole() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die 2 "$1: expected a whole number from 1, got '$2'"; }
 while [[ $# -gt 0 ]]; do
@@ -50,6 +55,7 @@ while [[ $# -gt 0 ]]; do
     --ramp) number "$1" "${2:-}"; ramp=$2; shift 2 ;;
     --workers) whole "$1" "${2:-}"; workers=$2; shift 2 ;;
     --no-data-check) data_check=0; shift ;;
+    --wire) wire=1; shift ;;
     --json) json=${2:?--json needs a file}; shift 2 ;;
     *) die 2 "unknown argument '$1' (try --help)" ;;
   esac
@@ -214,15 +220,38 @@ theirs() {  # theirs ROUND -> "requests errors cpu_s start_cpu_s p50_ms"
     "$(cpu_s "${times[@]}")" "$start_cpu"
 }
 
+# wire_start TOOL ROUND / wire_stop TOOL ROUND: the loopback capture around one run.
+wire_pid=""
+wire_start() {
+  ((wire)) || return 0
+  /usr/bin/python3 "$NEURO_ROOT/scripts/anchors/wire_latency.py" --port "${url##*:}" \
+    --out "$work/wire_$1_$2.json" 2>"$work/wire_$1_$2.log" &
+  wire_pid=$!
+  sleep 0.5  # the packet socket is bound before the client's first request
+}
+wire_stop() {  # wire_stop TOOL ROUND: sets w to the run's wire p50 in ms (not in a subshell:
+  w=nan        # the capture is this shell's child)
+  ((wire)) || return 0
+  if ! kill -TERM "$wire_pid" || ! wait "$wire_pid"; then
+    cat "$work/wire_$1_$2.log" >&2
+    die 3 "wire_latency.py failed in round $2 ($1)"
+  fi
+  w=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["p50_ms"])' \
+    "$work/wire_$1_$2.json")
+}
+
 log "load_locust: $url, $users users, ramp ${ramp}s, think ${think}s, ${seconds}s, $workers workers/threads, $rounds rounds"
 : >"$work/runs.tsv"
 for ((r = 0; r < rounds; r++)); do  # interleaved so that machine drift hits both alike
   for tool in ours locust; do
+    wire_start "$tool" "$r"
     if [[ $tool == ours ]]; then line=$(ours "$r"); else line=$(theirs "$r"); fi
+    wire_stop "$tool" "$r"
     read -r n e c s p <<<"$line"
     ((n > 0)) || die 3 "$tool completed no request in round $r"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$r" "$n" "$e" "$c" "$s" "$p" >>"$work/runs.tsv"
-    log "round $r $tool: requests $n, errors $e, client CPU ${c}s (before the load ${s}s), p50 ${p} ms"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$r" "$n" "$e" "$c" "$s" "$p" "$w" \
+      >>"$work/runs.tsv"
+    log "round $r $tool: requests $n, errors $e, client CPU ${c}s (before the load ${s}s), p50 ${p} ms, wire p50 ${w} ms"
   done
 done
 
@@ -232,11 +261,12 @@ import json, statistics, sys
 runs_file, out, users, think, ramp, seconds, workers, url = sys.argv[1:]
 runs = []
 for line in open(runs_file):
-    tool, r, n, e, c, s, p = line.split("\t")
-    n, e, c, s, p = int(n), int(e), float(c), float(s), float(p)
+    tool, r, n, e, c, s, p, w = line.split("\t")
+    n, e, c, s, p, w = int(n), int(e), float(c), float(s), float(p), float(w)
     runs.append({"tool": tool, "round": int(r), "requests": n, "errors": e, "cpu_s": c,
                  "cpu_before_load_s": s, "requests_per_cpu_s": n / c if c else None,
-                 "requests_per_load_cpu_s": n / (c - s) if c > s else None, "p50_ms": p})
+                 "requests_per_load_cpu_s": n / (c - s) if c > s else None, "p50_ms": p,
+                 "wire_p50_ms": None if w != w else w})
 keys = ("requests", "errors", "cpu_s", "cpu_before_load_s", "requests_per_cpu_s",
         "requests_per_load_cpu_s", "p50_ms")
 med = {t: {k: statistics.median(x[k] for x in runs if x["tool"] == t) for k in keys}
@@ -256,6 +286,20 @@ for name, m in (("neuroperf load", o), ("Locust 2.12 FastHttpUser", l)):
           f"{m['cpu_before_load_s']:.2f} | {m['requests_per_cpu_s']:.0f} | "
           f"{m['requests_per_load_cpu_s']:.0f} | {m['p50_ms']:.2f} |")
 print(f"| ours / locust | | | | | {ratio:.1f}x | {load_ratio:.1f}x | {p50_diff:+.1f} % |")
+if all(x["wire_p50_ms"] is not None for x in runs):
+    wire = {t: statistics.median(x["wire_p50_ms"] for x in runs if x["tool"] == t)
+            for t in ("ours", "locust")}
+    for t in ("ours", "locust"):
+        med[t]["wire_p50_ms"] = wire[t]
+    print()
+    print("Timed from the loopback interface (the same runs, medians):")
+    print()
+    print("| tool | p50 ms | wire p50 ms (its runs) | tool vs wire |")
+    print("|---|---:|---:|---:|")
+    for name, t in (("neuroperf load", "ours"), ("Locust 2.12 FastHttpUser", "locust")):
+        m = med[t]
+        print(f"| {name} | {m['p50_ms']:.3f} | {m['wire_p50_ms']:.3f} | "
+              f"{(m['p50_ms'] / m['wire_p50_ms'] - 1) * 100:+.1f} % |")
 print()
 print(f"Goal: >= 20x requests per client CPU second ({'met' if ratio >= 20 else 'not met'}), "
       f"p50 within 10 % ({'met' if abs(p50_diff) <= 10 else 'not met'}).")

@@ -43,6 +43,7 @@ declare -A docs_case_for=(
   [scripts/anchors/video_opencv.py]=anchors_help
   [scripts/anchors/ws_websockets.py]=anchors_help
   [scripts/anchors/upload_stages.py]=anchors_help
+  [scripts/anchors/wire_latency.py]=anchors_help
   [build/release/benchmarks/bench_video]=bench_video
   [scripts/fuzz]=fuzz
   [scripts/faults]=faults
@@ -433,7 +434,8 @@ case_anchors_help() {
   local anchor run
   for anchor in redis_benchmark.sh pg_write_anchor.sh load_wrk.sh load_coordinated_omission.sh \
     libcurl_vs_epoll.sh load_soak_memory.sh compare_py.sh compare_gate.sh inference_torch.py \
-    dsp_scipy.py video_opencv.py ws_websockets.py upload_stages.py load_locust.sh; do
+    dsp_scipy.py video_opencv.py ws_websockets.py upload_stages.py load_locust.sh \
+    wire_latency.py; do
     run=("$NEURO_ROOT/scripts/anchors/$anchor")
     [[ $anchor == *.py ]] && run=(/usr/bin/python3 "${run[@]}")
     expect 0 "${run[@]}" --help
