@@ -34,14 +34,15 @@ neuro_thresholds() {
 
 # neuro_judge NEUROPERF RUN_JSON OUT_PREFIX RECORD: compares RUN_JSON with the baseline chosen
 # as above and writes OUT_PREFIX.md, .json and .txt (compare's markdown, json and text). RECORD=1
-# lets a run without a baseline become the local one. Sets judged_key, judged_kind (committed,
+# lets a run without a baseline become the local one; 0 (the run had errors) and `partial` (a
+# --filter run: some benchmarks only, it would stand for the whole executable) do not. Sets judged_key, judged_kind (committed,
 # local, recorded: this run is now the local baseline, none: nothing compared or recorded),
 # judged_baseline (the file) and judged_code (compare's exit: 0, 1, 2; 77 when nothing was
 # compared). Says what it used on stderr. Compare's own messages go to OUT_PREFIX.log.
 neuro_judge() {
   local neuroperf=$1 run=$2 prefix=$3 record=$4 name local_file candidate kind code
   name=$(basename "$run" .json)
-  judged_kind=none judged_baseline='' judged_code=77
+  judged_kind=none judged_baseline='' judged_code=77 judged_why=''
   rm -f "$prefix.md" "$prefix.json" "$prefix.txt" "$prefix.log"
   judged_key=$("$neuroperf" machine-key "$run" 2>>"$prefix.log") ||
     { judged_code=2; log "${0##*/}: $name: cannot read $run (see $prefix.log)"; return 0; }
@@ -73,7 +74,7 @@ neuro_judge() {
     log "${0##*/}: $name: compared with the $kind baseline $candidate (machine $judged_key)"
     return 0
   done
-  if [[ $record -eq 1 ]]; then
+  if [[ $record == 1 ]]; then
     mkdir -p "$(dirname "$local_file")"
     cp "$run" "$local_file"
     judged_kind=recorded judged_baseline=$local_file
@@ -81,7 +82,9 @@ neuro_judge() {
       "recorded this run as the local baseline $local_file; the next run on this machine" \
       "compares against it"
   else
-    log "${0##*/}: $name: no baseline for machine $judged_key, and this run had errors: nothing recorded"
+    judged_why="run with errors, nothing recorded"
+    [[ $record != partial ]] || judged_why="a --filter run, nothing recorded"
+    log "${0##*/}: $name: no baseline for machine $judged_key: $judged_why"
   fi
 }
 
@@ -103,18 +106,18 @@ neuro_baseline_line() {
         "$1" "$judged_key" "$judged_baseline" ;;
     *)
       printf -- '- `%s`: not compared: no baseline for machine `%s` (%s)\n' "$1" "$judged_key" \
-        "run with errors, nothing recorded" ;;
+        "${judged_why:-nothing recorded}" ;;
   esac
 }
 
-# neuro_gate_run_dir NEUROPERF DIR: the regression gate over a run folder, as run-suite does it:
-# each DIR/bench_*.json judged by neuro_judge (a run named in the caller's `failed` array is not
-# recorded as a baseline), DIR/verdicts.tsv (executable, machine_key, baseline_kind, baseline,
+# neuro_gate_run_dir NEUROPERF DIR [PARTIAL]: the regression gate over a run folder, as run-suite
+# does it: each DIR/bench_*.json judged by neuro_judge (a run named in the caller's `failed`
+# array, or any with PARTIAL=1 (a --filter run), is not recorded as a baseline), DIR/verdicts.tsv (executable, machine_key, baseline_kind, baseline,
 # compare_exit: which baseline each verdict used, for the suite page), and in DIR/summary.md a
 # "Baselines used" list and each comparison. Adds regressed executables to the caller's
 # `regressed` array and failed comparisons to `failed` ("compare:NAME").
 neuro_gate_run_dir() {
-  local neuroperf=$1 dir=$2 json name record baseline
+  local neuroperf=$1 dir=$2 partial=${3:-0} json name record baseline
   printf 'executable\tmachine_key\tbaseline_kind\tbaseline\tcompare_exit\n' >"$dir/verdicts.tsv"
   { echo; echo "## Baselines used"; echo; } >>"$dir/summary.md"
   for json in "$dir"/bench_*.json; do
@@ -122,6 +125,7 @@ neuro_gate_run_dir() {
     name=$(basename "$json" .json)
     record=1
     [[ " ${failed[*]} " != *" $name "* ]] || record=0
+    [[ $partial == 0 || $record == 0 ]] || record=partial
     neuro_judge "$neuroperf" "$json" "$dir/compare_$name" "$record"
     case $judged_code in
       0 | 77) ;;

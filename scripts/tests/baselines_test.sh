@@ -119,12 +119,12 @@ line=$(neuro_baseline_line bench_selftest)
 # run-suite's gate over a run folder (neuro_gate_run_dir) and the suite page it feeds: B's first
 # run is recorded (NO BASELINE on the page), the second is compared with that local baseline
 # (PASS), a +60 % run regresses (FAIL), and a run that failed is neither compared nor recorded.
-gate() {  # gate DIR [EXTRA_WORK_PERCENT]: a run folder as run-suite leaves it, judged and rendered
+gate() {  # gate DIR [EXTRA_WORK_PERCENT [PARTIAL]]: a run folder as run-suite leaves it, judged and rendered
   mkdir -p "$1"
   NEURO_SELFTEST_EXTRA_WORK_PERCENT=${2:-0} run_on B "$1/bench_selftest.json"
   echo "# neuroperf benchmark summary" >"$1/summary.md"
   regressed=()
-  neuro_gate_run_dir "$neuroperf" "$1" 2>"$1/gate.log"
+  neuro_gate_run_dir "$neuroperf" "$1" "${3:-0}" 2>"$1/gate.log"
   "$neuroperf" report-suite "$1" 2>/dev/null || fail "report-suite $1 failed"
 }
 tsv_line() { sed -n 2p "$1/verdicts.tsv"; }
@@ -162,4 +162,13 @@ gate "$work/run4"
   fail "run4 (a failed run) verdicts.tsv: $(tsv_line "$work/run4")"
 [[ ! -e $NEUROPERF_STATE_DIR/baselines ]] || fail "a failed run was recorded as the local baseline"
 [[ $(page_verdict "$work/run4") == "NO BASELINE" ]] || fail "run4 page: $(page_verdict "$work/run4")"
-echo "baselines_test: committed, local, recorded and foreign-with-the-same-key baselines behave; run-suite's gate and the page name the baseline behind each verdict"
+# A --filter run (some benchmarks only) is not recorded either: it would stand for the whole
+# executable in every later comparison on this machine.
+failed=()
+gate "$work/run5" 0 1
+[[ $(tsv_line "$work/run5") == "bench_selftest	$key_b	none		77" ]] ||
+  fail "run5 (a --filter run) verdicts.tsv: $(tsv_line "$work/run5")"
+[[ ! -e $NEUROPERF_STATE_DIR/baselines ]] || fail "a --filter run was recorded as the local baseline"
+grep -qF "(a --filter run, nothing recorded)" "$work/run5/summary.md" ||
+  fail "run5 summary.md does not say why nothing was recorded"
+echo "baselines_test: committed, local, recorded and foreign-with-the-same-key baselines behave; failed and --filter runs are not recorded; run-suite's gate and the page name the baseline behind each verdict"
