@@ -38,7 +38,7 @@ class SeriesStore {
 
   std::size_t bucket_budget_;
   std::int64_t resolution_s_ = 1;
-  std::size_t buckets_ = 0;  // sum of the points' latency.buckets sizes
+  std::size_t buckets_ = 0;  // sum of the points' buckets() (latency and ws_latency)
   std::map<std::int64_t, IntervalStats> points_;
 };
 

@@ -83,6 +83,12 @@ if [[ -z ${NEUROPERF_TARGET_URL:-} ]]; then
 else
   url=${NEUROPERF_TARGET_URL%/}
 fi
+if ((wire)); then  # checked before any round: the capture needs root and a loopback port
+  ((EUID == 0)) || die 2 "--wire needs root (a packet socket)"
+  [[ $url =~ ^http://(127\.[0-9.]+|localhost):([0-9]+)/?$ ]] ||
+    die 2 "--wire times loopback traffic: the target must be http://127.x.x.x:PORT, got $url"
+  wire_port=${BASH_REMATCH[2]}
+fi
 curl -sf -o /dev/null --max-time 5 "$url/health" || die 3 "the engine server at $url does not answer /health with 200"
 
 cat >"$work/api_load.yaml" <<YAML
@@ -224,7 +230,7 @@ theirs() {  # theirs ROUND -> "requests errors cpu_s start_cpu_s p50_ms"
 wire_pid=""
 wire_start() {
   ((wire)) || return 0
-  /usr/bin/python3 "$NEURO_ROOT/scripts/anchors/wire_latency.py" --port "${url##*:}" \
+  /usr/bin/python3 "$NEURO_ROOT/scripts/anchors/wire_latency.py" --port "$wire_port" \
     --out "$work/wire_$1_$2.json" 2>"$work/wire_$1_$2.log" &
   wire_pid=$!
   sleep 0.5  # the packet socket is bound before the client's first request
@@ -236,8 +242,8 @@ wire_stop() {  # wire_stop TOOL ROUND: sets w to the run's wire p50 in ms (not i
     cat "$work/wire_$1_$2.log" >&2
     die 3 "wire_latency.py failed in round $2 ($1)"
   fi
-  w=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["p50_ms"])' \
-    "$work/wire_$1_$2.json")
+  w=$(/usr/bin/python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))["p50_ms"]
+print("nan" if v is None else v)' "$work/wire_$1_$2.json")
 }
 
 log "load_locust: $url, $users users, ramp ${ramp}s, think ${think}s, ${seconds}s, $workers workers/threads, $rounds rounds"

@@ -11,9 +11,14 @@ arrival of the last byte of its answer at the client: what an ideal client would
 no time of its own in it. Requests on a connection are taken one after the other (no
 pipelining, as neuroperf and Locust send them): an answer runs until the client sends again.
 Only requests whose first line starts with --method (GET) count; --method '' counts all.
-Writes FILE as JSON: {"requests": N, "p50_ms": ..., "p99_ms": ..., "connections": N}.
-Exit: 0 ok; 2 usage or no packet socket (not root); 3 nothing could be captured.
+Only that port's TCP packets reach the socket (a BPF filter, cut to their first 256 bytes) and
+its buffer is 64 MB: a capture that still lost packets (the kernel's PACKET_STATISTICS) says how
+many and exits 3, since a lost segment moves a request's start or its answer's end.
+Writes FILE as JSON: {"requests": N, "p50_ms": ..., "p99_ms": ... (null without requests),
+"connections": N (SYNs seen), "packets": N, "drops": N}.
+Exit: 0 ok; 2 usage or no packet socket (not root); 3 nothing captured, or packets lost.
 """
+import ctypes
 import argparse
 import json
 import math
@@ -25,6 +30,11 @@ import time
 
 ETH_P_ALL = 0x0003
 SO_TIMESTAMPNS = 35
+SO_ATTACH_FILTER = 26
+SO_RCVBUFFORCE = 33
+SOL_PACKET = 263
+PACKET_STATISTICS = 6
+BUFFER_BYTES = 64 << 20
 PACKET_HOST = 0  # the receive side's copy of a loopback packet (the other is PACKET_OUTGOING)
 SNAP_BYTES = 256  # headers and the request line: the rest of a segment is not copied
 
@@ -32,6 +42,29 @@ SNAP_BYTES = 256  # headers and the request line: the rest of a segment is not c
 def fail(code, message):
     print(f"wire_latency: {message}", file=sys.stderr)
     sys.exit(code)
+
+
+def port_filter(port):
+    """Classic BPF for IPv4 TCP to or from `port` on an Ethernet-framed interface (lo), each
+    packet cut to SNAP_BYTES; what `tcpdump -dd 'tcp port PORT'` gives for IPv4."""
+    code = [
+        (0x28, 0, 0, 12),           # ldh [12]: the EtherType
+        (0x15, 0, 8, 0x0800),       # IPv4, else drop
+        (0x30, 0, 0, 23),           # ldb [23]: the protocol
+        (0x15, 0, 6, 6),            # TCP, else drop
+        (0x28, 0, 0, 20),           # ldh [20]: flags and fragment offset
+        (0x45, 4, 0, 0x1FFF),       # a later fragment: drop
+        (0xB1, 0, 0, 14),           # ldxb 4*([14]&0xf): the IP header's length
+        (0x48, 0, 0, 14),           # ldh [x+14]: the source port
+        (0x15, 2, 0, port),         # ours: keep
+        (0x48, 0, 0, 16),           # ldh [x+16]: the destination port
+        (0x15, 0, 1, port),         # ours: keep, else drop
+        (0x06, 0, 0, SNAP_BYTES),   # keep SNAP_BYTES
+        (0x06, 0, 0, 0),            # drop
+    ]
+    program = b"".join(struct.pack("HBBI", *c) for c in code)
+    buffer = ctypes.create_string_buffer(program)
+    return buffer, struct.pack("HL", len(code), ctypes.addressof(buffer))
 
 
 def percentile(values, p):
@@ -43,7 +76,7 @@ def percentile(values, p):
 
 
 class Connection:
-    def __init__(self):
+    def __init__(self):  # one per client port; a SYN from that port starts it again
         self.request_at = None  # arrival of the current request's first byte
         self.counted = False    # whether the current request is of --method
         self.answer_end = None  # arrival of its answer's last byte so far
@@ -66,12 +99,24 @@ def main():
     except PermissionError:
         fail(2, "a packet socket needs root (CAP_NET_RAW)")
     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    program, fprog = port_filter(a.port)  # `program` must outlive the attach call
+    sock.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
+    sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, BUFFER_BYTES)
+    # What the socket queued before the filter was attached (any packet on lo) is read away.
+    sock.setblocking(False)
+    while True:
+        try:
+            sock.recv(SNAP_BYTES)
+        except BlockingIOError:
+            break
+    sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8)  # reading resets the counts
     sock.settimeout(0.2)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
     method = a.method.encode()
     connections, latencies = {}, []
+    syns, packets, drops = 0, 0, 0
     space = socket.CMSG_SPACE(16)
     deadline = time.monotonic() + a.seconds if a.seconds > 0 else None
 
@@ -103,6 +148,12 @@ def main():
         if len(tcp) < 20:
             continue
         src, dst = struct.unpack("!HH", tcp[:4])
+        packets += 1
+        if dst == a.port and tcp[13] & 0x02:  # a SYN: a new connection from that port
+            if src in connections:
+                close_request(connections[src])
+            connections[src] = Connection()
+            syns += 1
         payload = total - ihl - (tcp[12] >> 4) * 4
         if payload <= 0 or a.port not in (src, dst):
             continue
@@ -119,11 +170,21 @@ def main():
                 c.answer_end = stamp
     for c in connections.values():
         close_request(c)
+    received, dropped = struct.unpack("II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
+    drops += dropped
     ms = [v * 1e3 for v in latencies]
+
+    def number(v):
+        return None if v != v else v  # NaN is not JSON
+
     with open(a.out, "w") as f:
-        json.dump({"requests": len(ms), "p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99),
-                   "connections": len(connections)}, f)
+        json.dump({"requests": len(ms), "p50_ms": number(percentile(ms, 50)),
+                   "p99_ms": number(percentile(ms, 99)), "connections": syns,
+                   "packets": packets, "drops": drops}, f)
         f.write("\n")
+    if drops:
+        fail(3, f"the capture lost {drops} of {received} packets: the figures in {a.out} are not "
+                "every request's")
     if not connections:
         fail(3, f"no packet to or from port {a.port} was captured")
 

@@ -10,9 +10,11 @@ one session each: subscribe to P's neural_data, receive for S seconds, `latency_
 timestamp`) and the independent client with the same subscriptions, and reads each one's
 per-message latency: the wall clock when the message's bytes were read from the socket minus
 the packet's `timestamp` (epoch seconds, stamped by the server when it makes the packet). The
-independent client also reads the kernel's arrival stamp of each read (SO_TIMESTAMPNS): when the
-message reached its socket, before any reader's wake-up, a third reading that no client's
-scheduling moves. Prints a markdown table: per reading the medians over the rounds of p50 and
+independent client also reads the kernel's arrival stamp of each read (SO_TIMESTAMPNS: the stamp
+of the read's last segment): when the message reached its socket, before any reader's wake-up, a
+third reading that no client's scheduling moves (exact for the last message of a read; one
+that shared a read with a later one arrived earlier than it says, which with one packet per
+subscriber per 100 ms is rare). Prints a markdown table: per reading the medians over the rounds of p50 and
 p99, messages and sequence gaps, and neuroperf's difference in % to the independent client's
 reads and to the arrival stamps (goal: p50 and p99 within 5 %); each round's figures (with
 neuroperf's own read lag, its `read_lag` percentiles) go to stderr. --json FILE writes them all.
@@ -314,17 +316,21 @@ def start_neuroperf(exe, work, base, subscribers, seconds, profile, round_no, th
     scenario.write_text(SCENARIO.format(base=base, subscribers=subscribers, seconds=seconds,
                                         profile=profile, ramp_ms=ramp_ms))
     out = pathlib.Path(work) / f"neuroperf_{round_no}"
-    run = subprocess.Popen([str(exe), "load", str(scenario), "--threads", str(threads), "--quiet",
-                            "--out", str(out)],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Its stderr to a file: a pipe nobody reads while the other client runs could fill and block it.
+    log = pathlib.Path(work) / f"neuroperf_{round_no}.log"
+    with open(log, "w") as err:
+        run = subprocess.Popen([str(exe), "load", str(scenario), "--threads", str(threads),
+                                "--quiet", "--out", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=err)
     return run, out
 
 
 def neuroperf_result(run, out):
-    _, stderr = run.communicate()
+    run.wait()
     if not (out / "result.json").exists():
+        log = out.parent / f"{out.name}.log"
         fail(3, f"neuroperf load exited {run.returncode} without a result: "
-                f"{stderr.strip()[-400:]}")
+                f"{log.read_text().strip()[-400:]}")
     ws = json.load(open(out / "result.json"))["steps"][0]["ws"]
     lag = ws.get("read_lag_percentiles_ms") or {}
     return {"messages": ws["messages_in"], "gaps": ws["seq_gaps"],
@@ -398,8 +404,12 @@ def main():
                                                a.seconds, a.profile, r, a.threads,
                                                a.subscribers // 2 * a.join_ms)
                     pace = FollowConnections(port, before)
-                    mine = independent_client(base, a.subscribers - a.subscribers // 2,
-                                              a.seconds, a.profile, a.spin_us / 1e6, pace)
+                    try:
+                        mine = independent_client(base, a.subscribers - a.subscribers // 2,
+                                                  a.seconds, a.profile, a.spin_us / 1e6, pace)
+                    finally:  # fail() exits: neuroperf must not outlive the anchor
+                        if run.poll() is None and sys.exc_info()[0] is not None:
+                            run.kill()
                     runs["neuroperf"].append(neuroperf_result(run, out))
                     runs["websockets"].append(mine)
                 else:

@@ -78,12 +78,16 @@ case_setup() {  # silent when every package is there
   [[ ! -s $work/stdout && ! -s $work/stderr ]] || fail "scripts/setup printed: $(cat "$work/stdout" "$work/stderr")"
 }
 
-# The main job with a --filter no benchmark matches: exit 2 and one line saying so, before any
-# service starts (Google Benchmark would write empty JSON files the summary refuses).
+# The main job with a --filter no benchmark matches, or one that is no regular expression: exit
+# 2 and one line saying so, before any service starts (Google Benchmark would write empty JSON
+# files the summary refuses).
 case_run_suite_filter() {  # lock
   release_only
   expect 2 "$NEURO_ROOT/scripts/run-suite" --filter NoSuchBenchmarkAnywhere --no-anchors --no-load
   contains "$work/stderr" "--filter 'NoSuchBenchmarkAnywhere' matches no benchmark of any executable"
+  # A filter that is no regular expression says why.
+  expect 2 "$NEURO_ROOT/scripts/run-suite" --filter '[' --no-anchors --no-load
+  contains "$work/stderr" "Could not compile benchmark re"
 }
 
 # perf_or_skip: profiles need perf and a kernel that lets it count.

@@ -5,8 +5,10 @@
 # them, and 2 GETs pipelined in one write (which the capture takes as one). The capture must
 # count the 10 + 1 GETs it can tell apart, leave the POST out (and count it with --method ''),
 # and put the p50 between 20 and 40 ms (the five 20 ms answers are its lower half) and the p99
-# at or above 40 ms, below the client's own slowest time. Exit 77 (skip) when not root (a
-# packet socket needs CAP_NET_RAW).
+# at or above 40 ms, below the client's own slowest time. Then 60 GETs of 1 MB answers as fast
+# as they go, beside another port's traffic: every one counted, no packet lost, none timed
+# shorter than the client could read 1 MB. Exit 77 (skip) when not root (a packet socket needs
+# CAP_NET_RAW).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 fail() { echo "wire_latency_test: $*" >&2; exit 1; }
@@ -32,13 +34,28 @@ def serve(conn):
         line = head.split(b"\r\n")[0].split()
         if line[1].startswith(b"/delay/"):
             time.sleep(int(line[1][7:]) / 1000)
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        body = b"x" * int(line[1][5:]) + b"ok" if line[1].startswith(b"/big/") else b"ok"
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
 while True:
     c, _ = listener.accept()
     # Without it a pipelined pair's second answer waits for the ACK of the first (Nagle), which
     # the client delays by 40 ms: real on the wire, but not this test's point.
     c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+cat >"$work/big.py" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.create_connection(("127.0.0.1", port))
+fastest = 1e9
+for _ in range(60):
+    start = time.perf_counter()
+    s.sendall(b"GET /big/1000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+    answer = b""
+    while not answer.endswith(b"ok"):  # the body ends with "ok"
+        answer += s.recv(1 << 20)
+    fastest = min(fastest, time.perf_counter() - start)
+print(fastest * 1000)
 PY
 cat >"$work/client.py" <<'PY'
 import socket, sys, time
@@ -88,6 +105,31 @@ else:
     assert doc["requests"] == 12, doc  # and the POST
 PY
 done
+# 1 MB answers back to back, with traffic on another port (the listener's own port + 1 is not
+# ours: a second server) that the filter must keep out of the buffer.
+/usr/bin/python3 "$work/server.py" >"$work/port2" &
+pids+=($!)
+for _ in $(seq 50); do [[ -s $work/port2 ]] && break; sleep 0.1; done
+/usr/bin/python3 "$root/scripts/anchors/wire_latency.py" --port "$port" --out "$work/big.json" \
+  2>"$work/wire.log" &
+wire=$!
+sleep 0.5
+/usr/bin/python3 "$work/big.py" "$(cat "$work/port2")" >/dev/null &
+other=$!
+fastest=$(/usr/bin/python3 "$work/big.py" "$port")
+wait "$other"
+sleep 0.2
+kill -TERM "$wire"
+wait "$wire" || fail "wire_latency.py exited $? on 1 MB answers: $(cat "$work/wire.log")"
+/usr/bin/python3 - "$work/big.json" "$fastest" <<'PY' || fail "1 MB answers: $(cat "$work/big.json")"
+import json, sys
+doc, fastest = json.load(open(sys.argv[1])), float(sys.argv[2])
+assert doc["requests"] == 60 and doc["drops"] == 0 and doc["connections"] == 1, doc
+# The wire cannot be faster than the first byte out to the last byte in; a lost last segment
+# would end an answer early. A 1 MB answer on loopback takes well over a tenth of the client's
+# fastest (which adds only the client's own reads).
+assert doc["p50_ms"] >= fastest * 0.1, (doc, fastest)
+PY
 expect_usage=$(/usr/bin/python3 "$root/scripts/anchors/wire_latency.py" --port 0 --out "$work/x" 2>&1 || true)
 [[ $expect_usage == *"--port: expected 1-65535"* ]] || fail "--port 0 was not refused: $expect_usage"
 echo "wire_latency_test: passed"
