@@ -217,7 +217,11 @@ void write_client(const load::LoadResult& r, std::ostream& out) {
   const load::ClientInfo& c = *r.client;
   out << "<h2>Client</h2>\n<dl><dt>Threads</dt><dd>" << c.threads << "</dd><dt>CPU</dt><dd>"
       << fixed(c.cpu_s, 2) << " s</dd><dt>CPU per request</dt><dd>"
-      << fixed(c.cpu_us_per_request, 2) << " &#181;s</dd></dl>\n";
+      << fixed(c.cpu_us_per_request, 2) << " &#181;s</dd>";
+  if (c.peak_connections) {
+    out << "<dt>Connections (peak)</dt><dd>" << *c.peak_connections << "</dd>";
+  }
+  out << "</dl>\n";
   if (!c.warnings.empty()) {
     out << "<ul id=\"warnings\">";
     for (const std::string& w : c.warnings)

@@ -180,6 +180,18 @@ TEST(MergeDocuments, SeriesWsLatenciesAddExactly) {
   EXPECT_FALSE(plain["series"][0].contains("ws_latency"));
 }
 
+// Shards run at once: the connections they held add up; one document from before the field
+// makes the merged figure unknown rather than short.
+TEST(MergeDocuments, PeakConnectionsAddUp) {
+  const std::vector<std::int64_t> s = {1000, 2000};
+  json a = shard_doc(0, 2, s, 0), b = shard_doc(1, 2, s, 0);
+  a["client"]["peak_connections"] = 7;
+  b["client"]["peak_connections"] = 5;
+  EXPECT_EQ(merge_documents({a, b}, {"a", "b"})["client"]["peak_connections"], 12);
+  b["client"].erase("peak_connections");
+  EXPECT_FALSE(merge_documents({a, b}, {"a", "b"})["client"].contains("peak_connections"));
+}
+
 TEST(MergeDocuments, RefusesMismatchedShards) {
   const std::vector<std::int64_t> s = {1000, 2000};
   EXPECT_THROW(merge_documents({shard_doc(0, 2, s, 0), shard_doc(0, 2, s, 0)}, {"a", "b"}),

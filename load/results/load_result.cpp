@@ -273,6 +273,9 @@ ClientInfo read_client(const ObjectReader& r) {
   c.threads = r.count("threads");
   c.cpu_s = r.number("cpu_s");
   c.cpu_us_per_request = r.number("cpu_us_per_request");
+  if (const json* v = r.maybe("peak_connections")) {
+    c.peak_connections = as_count(*v, r.at("peak_connections"));
+  }
   if (const json* w = r.maybe("warnings")) {
     for_each_element(*w, r.at("warnings"), [&](const json& e, const std::string& path) {
       c.warnings.push_back(as_string(e, path));
@@ -588,6 +591,7 @@ json to_json_without_series(const LoadResult& r) {
                      {"cpu_s", r.client->cpu_s},
                      {"cpu_us_per_request", r.client->cpu_us_per_request},
                      {"warnings", r.client->warnings}};
+    if (r.client->peak_connections) doc["client"]["peak_connections"] = *r.client->peak_connections;
   }
   doc["open_model"] = r.open_model ? json{{"late_sends", r.open_model->late_sends},
                                           {"dropped_sends", r.open_model->dropped_sends}}

@@ -101,6 +101,9 @@ struct ClientInfo {
   std::int64_t threads = 0;
   double cpu_s = 0.0, cpu_us_per_request = 0.0;
   std::vector<std::string> warnings;
+  // Connections the client held at once at most: each load thread's peak, summed (shards: summed
+  // too); absent in documents that predate it.
+  std::optional<std::int64_t> peak_connections;
 };
 
 struct OpenModel {

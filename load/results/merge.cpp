@@ -234,10 +234,17 @@ LoadResult merge_results(const std::vector<LoadResult>& docs,
   client.threads = 0;
   client.cpu_s = 0;
   client.warnings.clear();
+  client.peak_connections = 0;
   for (const auto& doc : docs) {
     if (!doc.client) continue;
     client.threads += doc.client->threads;
     client.cpu_s += doc.client->cpu_s;
+    // Shards run at once: their peaks add up (none when a shard's document predates them).
+    if (client.peak_connections && doc.client->peak_connections) {
+      *client.peak_connections += *doc.client->peak_connections;
+    } else {
+      client.peak_connections.reset();
+    }
     for (const auto& w : doc.client->warnings) {
       client.warnings.push_back("shard " + std::to_string(doc.shard_index) + ": " + w);
     }

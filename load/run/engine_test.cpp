@@ -98,8 +98,10 @@ threads: 2
   EXPECT_EQ(doc["steps"][0]["latency"]["count"], 100);
   EXPECT_TRUE(doc["steps"][0]["service_time"].is_null());  // closed model
   EXPECT_TRUE(doc["open_model"].is_null());
-  // Keep-alive: one connection per user, plus the reachability probe before the run.
+  // Keep-alive: one connection per user, plus the reachability probe before the run; the client
+  // says it held as many as the server accepted (HTTP/2: the users' streams share one).
   EXPECT_LE(server.connections(), 4 + 1);
+  EXPECT_EQ(doc["client"]["peak_connections"], server.connections() - 1);
   std::int64_t series_requests = 0;
   for (const auto& p : doc["series"]) series_requests += p["requests"].get<std::int64_t>();
   EXPECT_EQ(series_requests, 200);

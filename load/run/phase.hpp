@@ -51,7 +51,7 @@ struct PhaseResult {
   bool target_alive = true;
   std::int64_t late_sends = 0;
   std::int64_t dropped_sends = 0;
-  std::int64_t peak_connections = 0;
+  std::int64_t peak_connections = 0;  // each load thread's most open at once, summed
   std::map<std::string, std::int64_t> responses_by_http_version;  // "1.1", "2" -> answers
   double duration_s = 0;
   double cpu_s = 0;  // this process, user + system

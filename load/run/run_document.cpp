@@ -43,7 +43,8 @@ LoadResult run_result(const Scenario& s, const RunOptions& o, const RunPlan& pla
   r.client = ClientInfo{plan.threads,
                         acc.cpu_s,
                         requests ? acc.cpu_s * 1e6 / static_cast<double>(requests) : 0.0,
-                        {}};
+                        {},
+                        acc.peak_connections};
   if (e.open_model()) r.open_model = OpenModel{acc.late, acc.dropped};
   return r;
 }

@@ -1,5 +1,6 @@
 #include "load/run/run_totals.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace neuro::load {
@@ -26,6 +27,7 @@ void add_phase(RunTotals& acc, const PhaseResult& r, const PhasePlan& plan) {
   if (acc.steps.empty()) acc.steps.resize(r.steps.size());
   for (std::size_t i = 0; i < r.steps.size(); ++i) acc.steps[i].merge(r.steps[i]);
   acc.phases.push_back(plan);
+  acc.peak_connections = std::max(acc.peak_connections, r.peak_connections);
   for (const auto& [version, n] : r.responses_by_http_version) {
     acc.responses_by_http_version[version] += n;
   }

@@ -23,6 +23,7 @@ struct RunTotals {
   std::vector<TargetSample> target;
   std::vector<TargetSample> target_samples;  // the same at their exact times, for the soak fit
   std::int64_t late = 0, dropped = 0;
+  std::int64_t peak_connections = 0;  // the largest of the phases' (each its threads' peaks summed)
   double duration_s = 0, cpu_s = 0;
   bool aborted = false, target_alive = true;
   std::string abort_reason;
