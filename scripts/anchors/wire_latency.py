@@ -116,7 +116,7 @@ def main():
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
     method = a.method.encode()
     connections, latencies = {}, []
-    syns, packets, drops = 0, 0, 0
+    syns, packets = 0, 0
     space = socket.CMSG_SPACE(16)
     deadline = time.monotonic() + a.seconds if a.seconds > 0 else None
 
@@ -170,8 +170,7 @@ def main():
                 c.answer_end = stamp
     for c in connections.values():
         close_request(c)
-    received, dropped = struct.unpack("II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
-    drops += dropped
+    received, drops = struct.unpack("II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
     ms = [v * 1e3 for v in latencies]
 
     def number(v):

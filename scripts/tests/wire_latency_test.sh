@@ -6,8 +6,9 @@
 # count the 10 + 1 GETs it can tell apart, leave the POST out (and count it with --method ''),
 # and put the p50 between 20 and 40 ms (the five 20 ms answers are its lower half) and the p99
 # at or above 40 ms, below the client's own slowest time. Then 60 GETs of 1 MB answers as fast
-# as they go, beside another port's traffic: every one counted, no packet lost, none timed
-# shorter than the client could read 1 MB. Exit 77 (skip) when not root (a packet socket needs
+# as they go, beside as many to a second server: every one of the first counted, no packet lost,
+# and their p50 at least a tenth of the client's fastest exchange (answers cut short by a lost
+# last segment would time far less). Exit 77 (skip) when not root (a packet socket needs
 # CAP_NET_RAW).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -105,8 +106,8 @@ else:
     assert doc["requests"] == 12, doc  # and the POST
 PY
 done
-# 1 MB answers back to back, with traffic on another port (the listener's own port + 1 is not
-# ours: a second server) that the filter must keep out of the buffer.
+# 1 MB answers back to back, beside the same traffic to a second server on another port, which
+# the filter must keep out of the capture's buffer.
 /usr/bin/python3 "$work/server.py" >"$work/port2" &
 pids+=($!)
 for _ in $(seq 50); do [[ -s $work/port2 ]] && break; sleep 0.1; done
