@@ -12,10 +12,17 @@ double apply_quick(Scenario& s) {
   if (s.quick_users > 0 && e.kind == ExecutorKind::kConstantUsers) {
     e.users = std::min(e.users, s.quick_users);
   }
-  // A closed run bounded by iterations (no duration given) ends by count, not by time.
+  // A closed run bounded by iterations (no duration given) ends by count, not by time: its
+  // timeline is the ramp-up and then its iterations' streams (a ws: step's receive is timed; any
+  // other step is as long as the target makes it).
   const bool by_count = e.kind == ExecutorKind::kConstantUsers && e.iterations > 0 &&
                         e.duration_s >= kIterationsOnlyDurationS;
-  const double planned = by_count ? e.ramp_up_s : planned_duration_s(e);
+  double streams_s = 0;
+  for (const auto& step : s.steps) {
+    if (step.ws) streams_s += step.ws->duration_s;
+  }
+  const double planned = by_count ? e.ramp_up_s + static_cast<double>(e.iterations) * streams_s
+                                  : planned_duration_s(e);
   const double factor = planned > seconds ? seconds / planned : 1.0;
   if (!by_count) e.duration_s *= factor;
   e.ramp_up_s *= factor;

@@ -64,6 +64,29 @@ executor: {type: constant-users, users: 20, ramp_up: 10s, duration: 3m}
   EXPECT_FALSE(s.steps[0].ws);
 }
 
+// A run that ends by its iterations lasts its ramp-up and its streams: both scale.
+TEST(Quick, ScalesStreamsOfARunByCount) {
+  auto s = parse_scenario(R"(target: http://h
+steps:
+  - ws: {path: /ws/stream, receive: {duration: 15s}}
+executor: {type: constant-users, users: 800, iterations: 1, ramp_up: 5s}
+quick: {duration: 5s}
+)",
+                          "c.yaml");
+  EXPECT_DOUBLE_EQ(apply_quick(s), 5.0 / 20);
+  EXPECT_DOUBLE_EQ(s.steps[0].ws->duration_s, 15 * 0.25);
+  EXPECT_DOUBLE_EQ(s.executor.ramp_up_s, 5 * 0.25);
+  EXPECT_EQ(s.executor.iterations, 1);
+
+  auto requests = parse_scenario(R"(target: http://h
+steps: [{path: /}]
+executor: {type: constant-users, users: 10, iterations: 100}
+)",
+                                 "r.yaml");
+  EXPECT_DOUBLE_EQ(apply_quick(requests), 1.0);  // nothing timed: as written
+  EXPECT_EQ(requests.executor.iterations, 100);
+}
+
 TEST(Quick, ProblemsOfQuickAndThinkTimeAfter) {
   try {
     parse_scenario(R"(target: http://h

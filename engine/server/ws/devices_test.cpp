@@ -365,6 +365,13 @@ TEST_F(DevicesTest, LiveDeviceReachesFollowers) {
   m = by_default.read_until("subscribed");
   ASSERT_TRUE(m);
   EXPECT_EQ(json::parse(m->text)["device"], "live_1");
+  // Cut into messages of at most 10 samples: 25-sample packets arrive as 10 + 10 + 5.
+  Client split(server.port(), "/ws/stream");
+  split.send(R"({"type":"subscribe","device_id":"live_1","channels":["neural_data"],)"
+             R"("samples_per_packet":10})");
+  m = split.read_until("subscribed");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(json::parse(m->text)["samples_per_packet"], 10);
 
   std::mt19937 rng(11);
   std::vector<common::SignalBlock> sent;
@@ -385,6 +392,31 @@ TEST_F(DevicesTest, LiveDeviceReachesFollowers) {
                   expect[c][std::size_t{25} * static_cast<std::size_t>(i) + s]);
       }
     }
+  }
+  std::size_t next_sample = 0;
+  double packet_time = 0.0;
+  for (std::uint64_t frame = 0; frame < 15; ++frame) {
+    m = split.read_until("neural_data");
+    ASSERT_TRUE(m);
+    const auto j = json::parse(m->text);
+    EXPECT_EQ(j["seq"], frame);
+    const std::size_t samples = frame % 3 == 2 ? 5 : 10;
+    EXPECT_EQ(j["samples"], samples);
+    // The messages of one packet carry its timestamp; the next packet's is later.
+    const double timestamp = j["timestamp"].get<double>();
+    if (frame % 3 == 0) {
+      EXPECT_GE(timestamp, packet_time);
+      packet_time = timestamp;
+    } else {
+      EXPECT_EQ(timestamp, packet_time);
+    }
+    for (std::size_t c = 0; c < 4; ++c) {
+      ASSERT_EQ(j["data"][c].size(), samples);
+      for (std::size_t s = 0; s < samples; ++s) {
+        ASSERT_EQ(static_cast<float>(j["data"][c][s].get<double>()), expect[c][next_sample + s]);
+      }
+    }
+    next_sample += samples;
   }
   device.send(R"({"type":"unregister"})");
   ASSERT_TRUE(follower.read_until("stream_ended"));

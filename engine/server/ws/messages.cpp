@@ -196,6 +196,14 @@ SubscribeRequest parse_subscribe(const json& body) {
   if (request.device_id && request.profile) {
     throw InvalidArgument("give either 'device_id' or 'profile', not both");
   }
+  if (const auto it = body.find("samples_per_packet"); it != body.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<long long>() < 1 ||
+        it->get<long long>() > static_cast<long long>(kMaxSamplesPerPacket)) {
+      throw InvalidArgument("field 'samples_per_packet' must be an integer from 1 to " +
+                            std::to_string(kMaxSamplesPerPacket));
+    }
+    request.samples_per_packet = it->get<std::size_t>();
+  }
   return request;
 }
 

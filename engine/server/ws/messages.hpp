@@ -61,7 +61,10 @@ struct SubscribeRequest {
   bool binary = false;
   std::optional<std::string> device_id;  // follow this live device
   std::optional<std::string> profile;    // or this synthetic device profile
+  // 0: each packet whole (a tenth of a second); else messages of at most this many samples.
+  std::size_t samples_per_packet = 0;
 };
+inline constexpr std::size_t kMaxSamplesPerPacket = 1'000'000;
 SubscribeRequest parse_subscribe(const nlohmann::json& body);
 
 // /ws/devices' register.

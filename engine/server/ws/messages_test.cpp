@@ -6,6 +6,7 @@
 
 #include "engine/base/errors.hpp"
 #include "engine/common/synthetic_eeg.hpp"
+#include "engine/server/ws/packet_split.hpp"
 #include "engine/server/ws/send_queue.hpp"
 
 namespace neuro::server::ws {
@@ -92,6 +93,43 @@ TEST(Messages, SubscribeOptions) {
   EXPECT_THROW(parse_subscribe(json::parse(R"({"format":"xml"})")), base::InvalidArgument);
   EXPECT_THROW(parse_subscribe(json::parse(R"({"device_id":"a","profile":"b"})")),
                base::InvalidArgument);
+  EXPECT_EQ(request.samples_per_packet, 0u);  // whole packets unless asked
+  EXPECT_EQ(parse_subscribe(json::parse(R"({"samples_per_packet":1})")).samples_per_packet, 1u);
+  for (const char* bad : {R"({"samples_per_packet":0})", R"({"samples_per_packet":-3})",
+                          R"({"samples_per_packet":2.5})", R"({"samples_per_packet":"4"})",
+                          R"({"samples_per_packet":1000001})"}) {
+    try {
+      (void)parse_subscribe(json::parse(bad));
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const base::InvalidArgument& e) {
+      EXPECT_STREQ(e.what(), "field 'samples_per_packet' must be an integer from 1 to 1000000")
+          << bad;
+    }
+  }
+}
+
+TEST(Messages, SplitPacketCutsAtMostTheSizeAsked) {
+  common::SignalBlock block(2, 5, 250.0);
+  for (std::size_t c = 0; c < 2; ++c) {
+    for (std::size_t s = 0; s < 5; ++s) block.at(c, s) = static_cast<float>(10 * c + s);
+  }
+  std::uint64_t seq = 40;
+  const auto frames = split_packet("dev", 2, seq, 1.5, block, /*json=*/true, /*binary=*/true);
+  EXPECT_EQ(seq, 43u);
+  ASSERT_EQ(frames.json.size(), 3u);
+  ASSERT_EQ(frames.binary.size(), 3u);
+  EXPECT_EQ(*frames.json[0],
+            R"({"type":"neural_data","timestamp":1.500000,"seq":40,"device":"dev","channels":2,)"
+            R"("sample_rate":250,"samples":2,"data":[[0,1],[10,11]]})");
+  EXPECT_EQ(*frames.json[2],
+            R"({"type":"neural_data","timestamp":1.500000,"seq":42,"device":"dev","channels":2,)"
+            R"("sample_rate":250,"samples":1,"data":[[4],[14]]})");
+  float last_value = 0;
+  std::memcpy(&last_value, frames.binary[1]->data() + kBinaryHeaderBytes + std::size_t{3} * 4, 4);
+  EXPECT_EQ(last_value, 13.0f);  // frame 1, channel 1, its second sample
+  const auto json_only = split_packet("dev", 5, seq, 1.5, block, true, false);
+  EXPECT_EQ(json_only.json.size(), 1u);
+  EXPECT_TRUE(json_only.binary.empty());
 }
 
 TEST(Messages, RegisterAndDataValidation) {

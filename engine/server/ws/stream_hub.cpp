@@ -30,13 +30,13 @@ class StreamTopic {
   struct Entry {
     std::uint64_t id;
     std::weak_ptr<StreamSubscriber> subscriber;
-    bool binary;
+    PacketForm form;
   };
 
-  std::uint64_t add(std::weak_ptr<StreamSubscriber> subscriber, bool binary) {
+  std::uint64_t add(std::weak_ptr<StreamSubscriber> subscriber, PacketForm form) {
     std::lock_guard lock(mutex_);
     const std::uint64_t id = next_id_++;
-    entries_.push_back({id, std::move(subscriber), binary});
+    entries_.push_back({id, std::move(subscriber), form});
     return id;
   }
   void remove(std::uint64_t id) {
@@ -48,10 +48,15 @@ class StreamTopic {
     return entries_.empty();
   }
 
-  struct Targets {
-    std::vector<std::shared_ptr<StreamSubscriber>> subscribers;
+  struct Formats {
     bool json = false;
     bool binary = false;
+  };
+  struct Targets {
+    std::vector<std::shared_ptr<StreamSubscriber>> subscribers;
+    bool json = false;  // whole packets
+    bool binary = false;
+    std::map<std::size_t, Formats> splits;  // by samples_per_packet
   };
   Targets targets() const {
     Targets t;
@@ -60,7 +65,12 @@ class StreamTopic {
     for (const auto& e : entries_) {
       if (auto s = e.subscriber.lock()) {
         t.subscribers.push_back(std::move(s));
-        (e.binary ? t.binary : t.json) = true;
+        if (e.form.samples_per_packet == 0) {
+          (e.form.binary ? t.binary : t.json) = true;
+        } else {
+          auto& formats = t.splits[e.form.samples_per_packet];
+          (e.form.binary ? formats.binary : formats.json) = true;
+        }
       }
     }
     return t;
@@ -72,6 +82,7 @@ class StreamTopic {
   // Producer state: touched only by the one producer (the generator's timer handler, or the
   // device's session), so it needs no lock.
   std::uint64_t seq = 0;
+  std::map<std::size_t, std::uint64_t> split_seq;  // each size's own count, while it is wanted
   std::uint64_t quality_seq = 0;
   std::vector<double> sum_squares_;
   std::size_t quality_samples = 0;
@@ -94,7 +105,7 @@ Subscription::~Subscription() { topic_->remove(id_); }
 const StreamInfo& Subscription::info() const { return topic_->info(); }
 
 std::unique_ptr<Subscription> StreamHub::subscribe_synthetic(
-    const std::string& profile_name, std::weak_ptr<StreamSubscriber> subscriber, bool binary,
+    const std::string& profile_name, std::weak_ptr<StreamSubscriber> subscriber, PacketForm form,
     const boost::asio::any_io_executor& executor) {
   const auto& profile = common::find_device_profile(profile_name);
   const std::string key = "synthetic:" + std::string(profile.name);
@@ -108,19 +119,19 @@ std::unique_ptr<Subscription> StreamHub::subscribe_synthetic(
                                                       profile.channels, profile.sample_rate_hz});
     topic->source = common::make_synthetic_eeg(common::options_for(profile, kSyntheticLoopSeconds));
   }
-  const auto id = topic->add(std::move(subscriber), binary);
+  const auto id = topic->add(std::move(subscriber), form);
   if (fresh) start_generator(topic, executor);
   return std::make_unique<Subscription>(topic, id);
 }
 
 std::unique_ptr<Subscription> StreamHub::subscribe_device(
-    const std::string& device_id, std::weak_ptr<StreamSubscriber> subscriber, bool binary) {
+    const std::string& device_id, std::weak_ptr<StreamSubscriber> subscriber, PacketForm form) {
   std::lock_guard lock(mutex_);
   const auto it = topics_.find("device:" + device_id);
   if (it == topics_.end()) {
     throw base::InvalidArgument("device '" + device_id + "' is not registered");
   }
-  const auto id = it->second->add(std::move(subscriber), binary);
+  const auto id = it->second->add(std::move(subscriber), form);
   return std::make_unique<Subscription>(it->second, id);
 }
 
@@ -164,6 +175,8 @@ void StreamHub::publish(StreamTopic& topic, const common::SignalBlock& block) {
   const double now_s = epoch_seconds_now();
   const std::uint64_t seq = topic.seq++;
   auto targets = topic.targets();
+  // A size nobody asks for any more forgets its count (a later subscriber starts it again at 0).
+  std::erase_if(topic.split_seq, [&](const auto& s) { return !targets.splits.contains(s.first); });
   if (!targets.subscribers.empty()) {
     auto packet = std::make_shared<HubPacket>();
     packet->topic = &topic;
@@ -173,6 +186,10 @@ void StreamHub::publish(StreamTopic& topic, const common::SignalBlock& block) {
     }
     if (targets.binary) {
       packet->binary = std::make_shared<const std::string>(neural_data_binary(seq, now_s, block));
+    }
+    for (const auto& [size, formats] : targets.splits) {
+      packet->splits.push_back(split_packet(topic.info().name, size, topic.split_seq[size], now_s,
+                                            block, formats.json, formats.binary));
     }
     for (auto& s : targets.subscribers) s->deliver(packet);
   }

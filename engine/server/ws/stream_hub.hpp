@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/common/signal_block.hpp"
+#include "engine/server/ws/packet_split.hpp"
 
 namespace neuro::server::ws {
 
@@ -25,6 +26,20 @@ struct HubPacket {
   const StreamTopic* topic = nullptr;       // where it comes from (a subscriber may have moved on)
   std::shared_ptr<const std::string> json;  // null when no subscriber wants JSON
   std::shared_ptr<const std::string> binary;  // null when no subscriber wants binary
+  std::vector<SplitFrames> splits;  // the packet cut smaller, one entry per size asked for
+
+  const SplitFrames* split(std::size_t samples_per_packet) const {
+    for (const auto& s : splits) {
+      if (s.samples_per_packet == samples_per_packet) return &s;
+    }
+    return nullptr;
+  }
+};
+
+// How a subscriber takes a stream's data packets.
+struct PacketForm {
+  bool binary = false;
+  std::size_t samples_per_packet = 0;  // 0: whole packets, as made; else at most this many each
 };
 
 // A subscriber receives packets on the producer's thread and must hand them to its own
@@ -66,12 +81,12 @@ class StreamHub : public std::enable_shared_from_this<StreamHub> {
   // generator starts on `executor` when this is the profile's first subscriber.
   std::unique_ptr<Subscription> subscribe_synthetic(const std::string& profile,
                                                     std::weak_ptr<StreamSubscriber> subscriber,
-                                                    bool binary,
+                                                    PacketForm form,
                                                     const boost::asio::any_io_executor& executor);
   // Follows a live device; throws InvalidArgument when it is not registered.
   std::unique_ptr<Subscription> subscribe_device(const std::string& device_id,
                                                  std::weak_ptr<StreamSubscriber> subscriber,
-                                                 bool binary);
+                                                 PacketForm form);
   // The device registered last that is still live, if any.
   std::optional<std::string> latest_device() const;
 

@@ -17,7 +17,13 @@ void StreamSession::on_packet(const HubPacket& packet) {
   switch (packet.kind) {
     case HubPacket::Kind::kData:
       if (!wants_.neural_data) return;
-      if (wants_.binary) {
+      if (wants_.samples_per_packet != 0) {
+        if (const auto* split = packet.split(wants_.samples_per_packet)) {
+          for (const auto& frame : wants_.binary ? split->binary : split->json) {
+            send(frame, wants_.binary);
+          }
+        }
+      } else if (wants_.binary) {
         send(packet.binary, true);
       } else {
         send(packet.json);
@@ -61,24 +67,26 @@ void StreamSession::subscribe(const SubscribeRequest& request) {
   if (!device && !request.profile) device = hub.latest_device();
   // Set before the hub can deliver: packets are handled on this executor, after this returns.
   wants_ = request;
+  const PacketForm form{request.binary, request.samples_per_packet};
   if (device) {
-    subscription_ = hub.subscribe_device(*device, me, request.binary);
+    subscription_ = hub.subscribe_device(*device, me, form);
   } else {
-    subscription_ = hub.subscribe_synthetic(request.profile.value_or(kDefaultProfile), me,
-                                            request.binary, executor());
+    subscription_ =
+        hub.subscribe_synthetic(request.profile.value_or(kDefaultProfile), me, form, executor());
   }
   const auto& info = subscription_->info();
   nlohmann::json kinds = nlohmann::json::array();
   if (request.neural_data) kinds.push_back("neural_data");
   if (request.signal_quality) kinds.push_back("signal_quality");
-  send(nlohmann::json{{"type", "subscribed"},
-                      {"channels", kinds},
-                      {"source", info.source},
-                      {"device", info.name},
-                      {"channel_count", info.channels},
-                      {"sample_rate", info.sample_rate_hz},
-                      {"format", request.binary ? "binary" : "json"}}
-           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  nlohmann::json reply{{"type", "subscribed"},
+                       {"channels", kinds},
+                       {"source", info.source},
+                       {"device", info.name},
+                       {"channel_count", info.channels},
+                       {"sample_rate", info.sample_rate_hz},
+                       {"format", request.binary ? "binary" : "json"}};
+  if (request.samples_per_packet != 0) reply["samples_per_packet"] = request.samples_per_packet;
+  send(reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace neuro::server::ws

@@ -1,12 +1,17 @@
 // /ws/stream through a loopback acceptor: sequence, rate and shape per device profile, binary
 // frames, bad messages, the message limit, a subscriber that never reads, and shutdown.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "engine/common/device_profiles.hpp"
+#include "engine/common/synthetic_eeg.hpp"
 #include "engine/server/ws/messages.hpp"
 #include "engine/server/ws/ws_test_support.hpp"
 
@@ -135,6 +140,116 @@ TEST_F(StreamTest, BinaryFramesCarrySameShape) {
     }
     last = seq;
   }
+}
+
+// `samples_per_packet` cuts each packet into smaller messages: every sample of the synthetic
+// source arrives once, in order, under a gap-free seq of the split stream's own; the messages of
+// one packet share its timestamp. A binary subscriber of another size shares the same stream.
+TEST_F(StreamTest, SplitPacketsCarryEverySampleOnce) {
+  auto service = make_service();
+  LoopbackServer server(*service);
+  const auto& profile = common::find_device_profile("openbci_cyton");  // 25 samples a packet
+  const auto source = common::make_synthetic_eeg(common::options_for(profile, 10.0));
+  Client one(server.port(), "/ws/stream");  // the topic's first subscriber: from sample 0
+  one.send(R"({"type":"subscribe","channels":["neural_data"],"profile":"openbci_cyton",)"
+           R"("samples_per_packet":1})");
+  const auto subscribed = one.read_until("subscribed");
+  ASSERT_TRUE(subscribed);
+  EXPECT_EQ(json::parse(subscribed->text)["samples_per_packet"], 1);
+  Client seven(server.port(), "/ws/stream");
+  seven.send(R"({"type":"subscribe","channels":["neural_data"],"profile":"openbci_cyton",)"
+             R"("format":"binary","samples_per_packet":7})");
+  ASSERT_TRUE(seven.read_until("subscribed"));
+
+  std::set<double> packet_times;
+  for (std::uint64_t frame = 0; frame < 250; ++frame) {
+    const auto m = one.read();
+    ASSERT_TRUE(m) << "no message after " << frame;
+    const auto j = json::parse(m->text);
+    ASSERT_EQ(j["type"], "neural_data");
+    ASSERT_EQ(j["seq"], frame);
+    ASSERT_EQ(j["samples"], 1);
+    ASSERT_EQ(j["data"].size(), profile.channels);
+    for (std::size_t c = 0; c < profile.channels; ++c) {
+      ASSERT_EQ(static_cast<float>(j["data"][c][0].get<double>()),
+                source.channel(c)[frame % source.samples()])
+          << "frame " << frame << " channel " << c;
+    }
+    packet_times.insert(j["timestamp"].get<double>());
+  }
+  EXPECT_EQ(packet_times.size(), 10u);  // 250 samples: ten packets of 25
+
+  // The binary subscriber joined mid-stream: 7 + 7 + 7 + 4 per packet, contiguous in the source.
+  std::optional<std::size_t> offset;
+  std::size_t taken = 0;
+  for (std::uint64_t frame = 0; frame < 12; ++frame) {
+    const auto m = seven.read();
+    ASSERT_TRUE(m);
+    ASSERT_TRUE(m->binary);
+    std::uint32_t channels = 0, samples = 0;
+    std::uint64_t seq = 0;
+    std::memcpy(&channels, m->text.data() + 4, 4);
+    std::memcpy(&samples, m->text.data() + 8, 4);
+    std::memcpy(&seq, m->text.data() + 16, 8);
+    ASSERT_EQ(channels, profile.channels);
+    ASSERT_EQ(m->text.size(), kBinaryHeaderBytes + std::size_t{4} * channels * samples);
+    ASSERT_EQ(seq, frame);  // its size's count starts with the first packet it takes part in
+    EXPECT_EQ(samples, seq % 4 == 3 ? 4u : 7u) << "seq " << seq;
+    std::vector<float> values(std::size_t{channels} * samples);
+    std::memcpy(values.data(), m->text.data() + kBinaryHeaderBytes, values.size() * 4);
+    if (!offset) {
+      for (std::size_t at = 0; at < source.samples(); ++at) {
+        bool match = true;
+        for (std::size_t c = 0; c < channels && match; ++c) {
+          match = values[c * samples] == source.channel(c)[at];
+        }
+        if (match) {
+          offset = at;
+          break;
+        }
+      }
+      ASSERT_TRUE(offset) << "the first message's samples are not in the source";
+    }
+    for (std::size_t c = 0; c < channels; ++c) {
+      for (std::size_t s = 0; s < samples; ++s) {
+        ASSERT_EQ(values[c * samples + s],
+                  source.channel(c)[(*offset + taken + s) % source.samples()])
+            << "seq " << seq << " channel " << c << " sample " << s;
+      }
+    }
+    taken += samples;
+  }
+  EXPECT_EQ(service->stats().messages_dropped_total, 0);
+}
+
+// The kernel's tcp_info goes on past glibc's copy of it (Linux 4.2 added the segment counts).
+struct TcpInfoWithSegments {
+  tcp_info base;
+  std::uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
+  std::uint32_t segs_out, segs_in;
+};
+
+std::uint32_t segments_in(int fd) {
+  TcpInfoWithSegments info{};
+  socklen_t size = sizeof info;
+  EXPECT_EQ(getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &size), 0);
+  EXPECT_EQ(size, sizeof info) << "this kernel's tcp_info has no segment counts";
+  return info.segs_in;
+}
+
+// The messages of a cut packet leave the server corked: in full segments, not one each, so a
+// client reads many per read (25 one-sample messages a packet here).
+TEST_F(StreamTest, BurstLeavesInFewSegments) {
+  auto service = make_service();
+  LoopbackServer server(*service);
+  Client client(server.port(), "/ws/stream");
+  client.send(R"({"type":"subscribe","channels":["neural_data"],"profile":"openbci_cyton",)"
+              R"("samples_per_packet":1})");
+  ASSERT_TRUE(client.read_until("subscribed"));
+  const auto before = segments_in(client.native_handle());
+  for (int i = 0; i < 250; ++i) ASSERT_TRUE(client.read()) << "message " << i;
+  const auto segments = segments_in(client.native_handle()) - before;
+  EXPECT_LT(segments, 50u) << "250 messages in " << segments << " segments";
 }
 
 TEST_F(StreamTest, BadMessageGetsAnError) {

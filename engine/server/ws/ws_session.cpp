@@ -1,5 +1,9 @@
 #include "engine/server/ws/ws_session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -125,12 +129,14 @@ void WsSession::send_error(std::string_view message) { send(error_json(message))
 void WsSession::do_write() {
   if (queue_.empty()) {
     writing_ = false;
+    set_corked(false);
     if (closing_) do_close();
     return;
   }
   writing_ = true;
   in_flight_ = queue_.pop();
   set_depth(queue_.size());
+  if (!queue_.empty()) set_corked(true);
   ws_.binary(in_flight_.binary);
   ws_.async_write(net::buffer(*in_flight_.bytes),
                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
@@ -177,6 +183,7 @@ void WsSession::force_close() {
 void WsSession::do_close() {
   if (close_sent_ || ended_) return;
   close_sent_ = true;
+  set_corked(false);
   ws_.async_close(close_code_, [self = shared_from_this()](beast::error_code ec) {
     if (ec) {
       beast::error_code ignored;
@@ -200,6 +207,20 @@ void WsSession::finish() {
   std::lock_guard lock(state_->sessions_mutex);
   state_->sessions.erase(this);
   state_->sessions_changed.notify_all();
+}
+
+// A burst of messages for one client (a packet cut into many, or a slow reader's backlog) is
+// written one Beast message at a time; corked, the kernel sends it in full segments instead of
+// one segment per message, so the client reads many messages per read and acknowledges once.
+// Uncorked as soon as the queue is empty, which sends the rest at once: nothing waits for more.
+void WsSession::set_corked(bool corked) {
+  if (corked == corked_) return;
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  if (!socket.is_open()) return;
+  const int value = corked ? 1 : 0;
+  if (::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value) == 0) {
+    corked_ = corked;
+  }
 }
 
 void WsSession::set_depth(std::size_t depth) {

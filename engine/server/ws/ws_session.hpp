@@ -65,6 +65,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void do_close();
   void finish();
   void set_depth(std::size_t depth);
+  void set_corked(bool corked);
 
   std::shared_ptr<ServiceState> state_;
   boost::asio::any_io_executor executor_;
@@ -77,6 +78,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::atomic<std::size_t> depth_{0};
   bool open_ = false;  // handshake done and counted
   bool writing_ = false;
+  bool corked_ = false;  // TCP_CORK set while a burst of queued messages is written
   bool read_paused_ = false;
   bool read_waiting_ = false;  // a read was due while paused
   bool closing_ = false;

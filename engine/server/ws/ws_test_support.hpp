@@ -79,6 +79,7 @@ class LoopbackServer {
   void do_accept() {
     acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket s) {
       if (ec) return;
+      s.set_option(tcp::no_delay(true), ec);  // as the engine server's listener does
       if (send_buffer_bytes_ > 0)
         s.set_option(net::socket_base::send_buffer_size(send_buffer_bytes_));
       {
@@ -129,6 +130,8 @@ class Client {
     ws_.handshake("127.0.0.1", target);
     if (reading_) do_read();
   }
+
+  int native_handle() { return beast::get_lowest_layer(ws_).socket().native_handle(); }
 
   void send(const std::string& text) {
     start_send(text);
