@@ -13,6 +13,12 @@
 #      the next run on this machine compares against it.
 # A baseline whose fingerprint still differs (same key, other compiler or caches: compare exits
 # 77) is passed over for the next one; a foreign local baseline is recorded again.
+# A run is recorded only when it has NEURO_MIN_BASELINE_REPETITIONS repetitions of every
+# benchmark: the gate's U test cannot reach p < 0.05 with 3 against 3 (its smallest p is 1/20),
+# so a baseline of run-suite's default 3 could never fail a later run; 5 against 3 can (1/56).
+# run-suite and bench-check run an executable with no baseline yet with that many
+# (neuro_repetitions_for).
+NEURO_MIN_BASELINE_REPETITIONS=5
 
 # neuro_state_dir: the services' state directory (outside the repository).
 neuro_state_dir() {
@@ -34,8 +40,9 @@ neuro_thresholds() {
 
 # neuro_judge NEUROPERF RUN_JSON OUT_PREFIX RECORD: compares RUN_JSON with the baseline chosen
 # as above and writes OUT_PREFIX.md, .json and .txt (compare's markdown, json and text). RECORD=1
-# lets a run without a baseline become the local one; 0 (the run had errors) and `partial` (a
-# --filter run: some benchmarks only, it would stand for the whole executable) do not. Sets judged_key, judged_kind (committed,
+# lets a run without a baseline become the local one (when it has NEURO_MIN_BASELINE_REPETITIONS
+# repetitions); 0 (the run had errors) and `partial` (a --filter run: some benchmarks only, it
+# would stand for the whole executable) do not. Sets judged_key, judged_kind (committed,
 # local, recorded: this run is now the local baseline, none: nothing compared or recorded),
 # judged_baseline (the file) and judged_code (compare's exit: 0, 1, 2; 77 when nothing was
 # compared). Says what it used on stderr. Compare's own messages go to OUT_PREFIX.log.
@@ -47,16 +54,8 @@ neuro_judge() {
   judged_key=$("$neuroperf" machine-key "$run" 2>>"$prefix.log") ||
     { judged_code=2; log "${0##*/}: $name: cannot read $run (see $prefix.log)"; return 0; }
   local_file="$(neuro_state_dir)/baselines/$judged_key/$name.json"
-  local older_key=${judged_key%-x86-64-v[1-4]}
-  for kind in committed committed-older local; do
-    case $kind in
-      committed) candidate="$(neuro_committed_baselines "$judged_key")/$name.json" ;;
-      committed-older)
-        [[ $older_key != "$judged_key" ]] || continue
-        candidate="$(neuro_committed_baselines "$older_key")/$name.json"
-        kind=committed ;;
-      local) candidate=$local_file ;;
-    esac
+  # fd 3: compare must not read the candidates as its stdin.
+  while IFS=$'\t' read -r -u 3 kind candidate; do
     [[ -f $candidate ]] || continue
     code=0
     "$neuroperf" compare "$candidate" "$run" --config "$(neuro_thresholds)" --format json \
@@ -73,7 +72,15 @@ neuro_judge() {
     judged_kind=$kind judged_baseline=$candidate judged_code=$code
     log "${0##*/}: $name: compared with the $kind baseline $candidate (machine $judged_key)"
     return 0
-  done
+  done 3< <(neuro_baseline_candidates "$judged_key" "$name")
+  local repetitions
+  if [[ $record == 1 ]]; then
+    repetitions=$(neuro_run_repetitions "$run")
+    if ((repetitions < NEURO_MIN_BASELINE_REPETITIONS)); then
+      record=few
+      judged_why="$repetitions repetitions, nothing recorded: a baseline needs $NEURO_MIN_BASELINE_REPETITIONS so that a later run can fail against it"
+    fi
+  fi
   if [[ $record == 1 ]]; then
     mkdir -p "$(dirname "$local_file")"
     cp "$run" "$local_file"
@@ -82,10 +89,67 @@ neuro_judge() {
       "recorded this run as the local baseline $local_file; the next run on this machine" \
       "compares against it"
   else
-    judged_why="run with errors, nothing recorded"
-    [[ $record != partial ]] || judged_why="a --filter run, nothing recorded"
+    case $record in
+      partial) judged_why="a --filter run, nothing recorded" ;;
+      few) ;;
+      *) judged_why="run with errors, nothing recorded" ;;
+    esac
     log "${0##*/}: $name: no baseline for machine $judged_key: $judged_why"
   fi
+}
+
+# neuro_baseline_candidates KEY NAME: the baselines a run of NAME on machine KEY is judged
+# against, in order, one "kind<TAB>file" a line (the files may not exist): committed, committed
+# under the key without the ISA level, local.
+neuro_baseline_candidates() {
+  local key=$1 name=$2 older_key=${1%-x86-64-v[1-4]}
+  printf 'committed\t%s\n' "$(neuro_committed_baselines "$key")/$name.json"
+  [[ $older_key == "$key" ]] || printf 'committed\t%s\n' "$(neuro_committed_baselines "$older_key")/$name.json"
+  printf 'local\t%s\n' "$(neuro_state_dir)/baselines/$key/$name.json"
+}
+
+# neuro_run_repetitions RUN_JSON: the fewest repetitions any benchmark of the run has (0: none).
+neuro_run_repetitions() {
+  /usr/bin/python3 -c 'import collections, json, sys
+rows = json.load(open(sys.argv[1])).get("benchmarks", [])
+n = collections.Counter(b["run_name"] for b in rows if b.get("run_type") == "iteration")
+print(min(n.values(), default=0))' "$1"
+}
+
+# neuro_machine_probe BENCH_EXE OUT_JSON: a run of the executable's calibration benchmark alone
+# (about a second, no service needed), with run-suite's context: this machine's key and
+# fingerprint, for neuro_repetitions_for. Fails when the run does.
+neuro_machine_probe() {
+  "$1" --benchmark_filter='^calibration/machine_speed$' --benchmark_repetitions=1 \
+    --benchmark_context="$(neuro_benchmark_context release)" \
+    --benchmark_out="$2" --benchmark_out_format=json >/dev/null 2>&1
+}
+
+# neuro_repetitions_for NEUROPERF PROBE_JSON NAME REPETITIONS: REPETITIONS, or
+# NEURO_MIN_BASELINE_REPETITIONS when fewer were asked and NAME has no baseline this machine can
+# use (none, or only ones with another fingerprint: compare exits 77 against the probe), so that
+# this run will be recorded as its baseline. Says so on stderr. Without a probe (empty or
+# unreadable PROBE_JSON) keeps REPETITIONS.
+neuro_repetitions_for() {
+  local neuroperf=$1 probe=$2 name=$3 repetitions=$4 key kind candidate code
+  if ((repetitions >= NEURO_MIN_BASELINE_REPETITIONS)) || [[ ! -s $probe ]] ||
+    ! key=$("$neuroperf" machine-key "$probe" 2>/dev/null); then
+    echo "$repetitions"
+    return 0
+  fi
+  while IFS=$'\t' read -r -u 3 kind candidate; do
+    [[ -f $candidate ]] || continue
+    code=0
+    "$neuroperf" compare "$candidate" "$probe" --config "$(neuro_thresholds)" --format json \
+      --out /dev/null >/dev/null 2>&1 || code=$?
+    if [[ $code -ne 77 ]]; then
+      echo "$repetitions"
+      return 0
+    fi
+  done 3< <(neuro_baseline_candidates "$key" "$name")
+  log "${0##*/}: $name: no baseline for machine $key yet: $NEURO_MIN_BASELINE_REPETITIONS repetitions" \
+    "(not $repetitions), so that the run recorded as its baseline can fail a later one"
+  echo "$NEURO_MIN_BASELINE_REPETITIONS"
 }
 
 # neuro_baseline_line NAME: one line for summary.md saying which baseline the verdict used.

@@ -171,4 +171,42 @@ gate "$work/run5" 0 1
 [[ ! -e $NEUROPERF_STATE_DIR/baselines ]] || fail "a --filter run was recorded as the local baseline"
 grep -qF "(a --filter run, nothing recorded)" "$work/run5/summary.md" ||
   fail "run5 summary.md does not say why nothing was recorded"
-echo "baselines_test: committed, local, recorded and foreign-with-the-same-key baselines behave; failed and --filter runs are not recorded; run-suite's gate and the page name the baseline behind each verdict"
+# A run of 3 repetitions is not recorded: 3 against 3 can never be significant (p >= 1/20), so
+# it could never fail a later run. run-suite and bench-check ask for 5 when none is there yet.
+mkdir -p "$work/run6"
+on_machine B "$selftest" --benchmark_repetitions=3 --benchmark_min_time=0.02 \
+  --benchmark_context="$(on_machine B neuro_benchmark_context release)" \
+  --benchmark_out="$work/run6/bench_selftest.json" --benchmark_out_format=json >/dev/null 2>&1
+[[ $(neuro_run_repetitions "$work/run6/bench_selftest.json") == 3 ]] ||
+  fail "neuro_run_repetitions of a 3-repetition run: $(neuro_run_repetitions "$work/run6/bench_selftest.json")"
+[[ $(neuro_run_repetitions "$work/run1/bench_selftest.json") == 6 ]] || fail "neuro_run_repetitions of run1"
+neuro_judge "$neuroperf" "$work/run6/bench_selftest.json" "$work/run6/compare" 1 2>/dev/null
+[[ $judged_kind == none && ! -e $NEUROPERF_STATE_DIR/baselines ]] ||
+  fail "a 3-repetition run was recorded ($judged_kind)"
+line=$(neuro_baseline_line bench_selftest)
+[[ $line == *"(3 repetitions, nothing recorded: a baseline needs 5 so that a later run can fail against it)"* ]] ||
+  fail "summary line of a 3-repetition run: $line"
+# The machine's key and fingerprint from its calibration benchmark alone, and the repetitions
+# asked for: 5 while no baseline this machine can use is there.
+on_machine B neuro_machine_probe "$selftest" "$work/probe_b.json" || fail "probe on B failed"
+[[ $("$neuroperf" machine-key "$work/probe_b.json") == "$key_b" ]] || fail "the probe's key on B"
+[[ $(neuro_repetitions_for "$neuroperf" "$work/probe_b.json" bench_selftest 3 2>"$work/why") == 5 ]] ||
+  fail "no baseline on B: 3 repetitions kept"
+grep -qF "bench_selftest: no baseline for machine $key_b yet: 5 repetitions (not 3)" "$work/why" ||
+  fail "neuro_repetitions_for does not say why: $(cat "$work/why")"
+[[ $(neuro_repetitions_for "$neuroperf" "$work/probe_b.json" bench_selftest 7 2>/dev/null) == 7 ]] ||
+  fail "7 repetitions not kept"
+[[ $(neuro_repetitions_for "$neuroperf" "$work/none.json" bench_selftest 3 2>/dev/null) == 3 ]] ||
+  fail "no probe: 3 not kept"
+# A committed baseline under B's key from another compiler is no baseline for B: still 5.
+mkdir -p "$NEUROPERF_BASELINES_DIR/$key_b"
+/usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["context"]["compiler"] = "other compiler 1.0"
+json.dump(d, open(sys.argv[2], "w"))' "$work/run1/bench_selftest.json" "$NEUROPERF_BASELINES_DIR/$key_b/bench_selftest.json"
+[[ $(neuro_repetitions_for "$neuroperf" "$work/probe_b.json" bench_selftest 3 2>/dev/null) == 5 ]] ||
+  fail "a foreign committed baseline counted as B's"
+rm -rf "${NEUROPERF_BASELINES_DIR:?}/$key_b"
+on_machine A neuro_machine_probe "$selftest" "$work/probe_a.json" || fail "probe on A failed"
+[[ $(neuro_repetitions_for "$neuroperf" "$work/probe_a.json" bench_selftest 3 2>/dev/null) == 3 ]] ||
+  fail "A has a committed baseline: 3 repetitions not kept"
+echo "baselines_test: committed, local, recorded and foreign-with-the-same-key baselines behave; failed, --filter and 3-repetition runs are not recorded (5 asked for instead); run-suite's gate and the page name the baseline behind each verdict"

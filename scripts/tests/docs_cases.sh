@@ -194,8 +194,11 @@ case_bench_check() {  # lock
   NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 77 \
     "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions 3 --min-time 0.02
   contains "$work/stderr" 'recorded this run as the local baseline'
+  contains "$work/stderr" 'yet: 5 repetitions .not 3., so that the run recorded as its baseline can fail a later one'
   key=$("$(neuroperf_bin)" machine-key "$build/bench-results/bench_selftest.json")
   [[ -f $work/state/baselines/$key/bench_selftest.json ]] || fail "no local baseline recorded"
+  json "$work/state/baselines/$key/bench_selftest.json" \
+    'len([b for b in d["benchmarks"] if b["name"] == "BM_SelfTestWork" and b["run_type"] == "iteration"]) == 5'
   NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 0 \
     "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions 3 --min-time 0.02
   contains "$work/stderr" "compared with the local baseline $work/state/baselines/$key/"
@@ -203,6 +206,8 @@ case_bench_check() {  # lock
   json "$build/bench-results/bench_selftest.json" \
     'len([b for b in d["benchmarks"] if b["name"] == "BM_SelfTestWork" and b["run_type"] == "iteration"]) == 3'
   expect 2 "$NEURO_ROOT/scripts/bench-check" "$work/not-there"
+  expect 2 "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions three
+  contains "$work/stderr" "--repetitions: expected a positive integer, got 'three'"
 }
 
 # report-suite: a run folder as run-suite leaves it (a run, its comparison, verdicts.tsv) renders
