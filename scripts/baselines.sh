@@ -57,6 +57,11 @@ neuro_judge() {
   # fd 3: compare must not read the candidates as its stdin.
   while IFS=$'\t' read -r -u 3 kind candidate; do
     [[ -f $candidate ]] || continue
+    if ! neuro_usable_candidate "$kind" "$candidate"; then
+      log "${0##*/}: $name: the local baseline $candidate has fewer than" \
+        "$NEURO_MIN_BASELINE_REPETITIONS repetitions (no run can fail against it): not used"
+      continue
+    fi
     code=0
     "$neuroperf" compare "$candidate" "$run" --config "$(neuro_thresholds)" --format json \
       --out "$prefix.json" 2>>"$prefix.log" || code=$?
@@ -108,12 +113,21 @@ neuro_baseline_candidates() {
   printf 'local\t%s\n' "$(neuro_state_dir)/baselines/$key/$name.json"
 }
 
-# neuro_run_repetitions RUN_JSON: the fewest repetitions any benchmark of the run has (0: none).
+# neuro_run_repetitions RUN_JSON: the fewest repetitions any benchmark of the run has (0: none,
+# or a file it cannot read).
 neuro_run_repetitions() {
   /usr/bin/python3 -c 'import collections, json, sys
 rows = json.load(open(sys.argv[1])).get("benchmarks", [])
-n = collections.Counter(b["run_name"] for b in rows if b.get("run_type") == "iteration")
-print(min(n.values(), default=0))' "$1"
+n = collections.Counter(b.get("run_name", b.get("name")) for b in rows
+                        if b.get("run_type") == "iteration")
+print(min(n.values(), default=0))' "$1" 2>/dev/null || echo 0
+}
+
+# neuro_usable_candidate KIND FILE: false for a local baseline with fewer than
+# NEURO_MIN_BASELINE_REPETITIONS repetitions (recorded before that rule: no run could fail
+# against it, so the next run with enough replaces it). Committed ones are taken as committed.
+neuro_usable_candidate() {
+  [[ $1 != local ]] || (($(neuro_run_repetitions "$2") >= NEURO_MIN_BASELINE_REPETITIONS))
 }
 
 # neuro_machine_probe BENCH_EXE OUT_JSON: a run of the executable's calibration benchmark alone
@@ -139,6 +153,7 @@ neuro_repetitions_for() {
   fi
   while IFS=$'\t' read -r -u 3 kind candidate; do
     [[ -f $candidate ]] || continue
+    neuro_usable_candidate "$kind" "$candidate" || continue
     code=0
     "$neuroperf" compare "$candidate" "$probe" --config "$(neuro_thresholds)" --format json \
       --out /dev/null >/dev/null 2>&1 || code=$?

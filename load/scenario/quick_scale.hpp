@@ -12,8 +12,9 @@ namespace neuro::load {
 // The default length of a quick run when the file has no `quick: {duration}`.
 inline constexpr double kQuickSeconds = 10;
 
-// Scales `s` in place; returns the factor (1 when the run is already that short, or bounded
-// by iterations rather than time). Records {factor, seconds, users} in s.config["quick"].
+// Scales `s` in place; returns the factor (1 when the run is already that short). A run bounded
+// by iterations keeps its count; its timeline is its ramp-up and its iterations' ws: receive
+// durations. Records {factor, seconds, users} in s.config["quick"].
 double apply_quick(Scenario& s);
 
 }  // namespace neuro::load

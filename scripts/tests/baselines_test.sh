@@ -206,6 +206,20 @@ json.dump(d, open(sys.argv[2], "w"))' "$work/run1/bench_selftest.json" "$NEUROPE
 [[ $(neuro_repetitions_for "$neuroperf" "$work/probe_b.json" bench_selftest 3 2>/dev/null) == 5 ]] ||
   fail "a foreign committed baseline counted as B's"
 rm -rf "${NEUROPERF_BASELINES_DIR:?}/$key_b"
+# A local baseline of 3 repetitions (recorded before the rule) is not used: 5 are asked for, and
+# the next run with enough replaces it.
+mkdir -p "$NEUROPERF_STATE_DIR/baselines/$key_b"
+cp "$work/run6/bench_selftest.json" "$local_b"
+[[ $(neuro_repetitions_for "$neuroperf" "$work/probe_b.json" bench_selftest 3 2>/dev/null) == 5 ]] ||
+  fail "a 3-repetition local baseline counted as B's"
+mkdir -p "$work/run7"
+run_on B "$work/run7/bench_selftest.json"
+neuro_judge "$neuroperf" "$work/run7/bench_selftest.json" "$work/run7/compare" 1 2>"$work/why"
+[[ $judged_kind == recorded ]] || fail "run7 over a 3-repetition local baseline: $judged_kind"
+grep -qF "the local baseline $local_b has fewer than 5 repetitions (no run can fail against it): not used" "$work/why" ||
+  fail "run7 does not say why the old local baseline was passed over: $(cat "$work/why")"
+cmp -s "$local_b" "$work/run7/bench_selftest.json" || fail "run7 did not replace the 3-repetition baseline"
+rm -rf "$NEUROPERF_STATE_DIR/baselines"
 on_machine A neuro_machine_probe "$selftest" "$work/probe_a.json" || fail "probe on A failed"
 [[ $(neuro_repetitions_for "$neuroperf" "$work/probe_a.json" bench_selftest 3 2>/dev/null) == 3 ]] ||
   fail "A has a committed baseline: 3 repetitions not kept"

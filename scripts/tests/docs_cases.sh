@@ -156,6 +156,7 @@ case_update_baselines() {  # lock
   json "$work/baselines/bench_selftest.json" \
     'len([b for b in d["benchmarks"] if b["name"].startswith("BM_SelfTestWork")]) >= 3'
   contains "$work/stderr" "wrote $work/baselines/bench_selftest.json"
+  contains "$work/stderr" 'warning: 3 repetitions: a run of as few can never fail against such a baseline'
   # A second run prints its change against the previous baseline.
   expect 0 "$NEURO_ROOT/scripts/update-baselines" bench_selftest --repetitions 3 --min-time 0.02 \
     --out "$work/baselines"
@@ -199,6 +200,9 @@ case_bench_check() {  # lock
   [[ -f $work/state/baselines/$key/bench_selftest.json ]] || fail "no local baseline recorded"
   json "$work/state/baselines/$key/bench_selftest.json" \
     'len([b for b in d["benchmarks"] if b["name"] == "BM_SelfTestWork" and b["run_type"] == "iteration"]) == 5'
+  # 3 against the 5 recorded can now fail (p down to 1/56): a loose threshold keeps this case
+  # about bench-check's plumbing, not about this machine's noise at --min-time 0.02.
+  printf 'defaults:\n  threshold: 300%%\n' >"$work/none/thresholds.yaml"
   NEUROPERF_BASELINES_DIR="$work/none" NEUROPERF_STATE_DIR="$work/state" expect 0 \
     "$NEURO_ROOT/scripts/bench-check" "$(selftest_bin)" --repetitions 3 --min-time 0.02
   contains "$work/stderr" "compared with the local baseline $work/state/baselines/$key/"

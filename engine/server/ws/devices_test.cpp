@@ -405,7 +405,7 @@ TEST_F(DevicesTest, LiveDeviceReachesFollowers) {
     // The messages of one packet carry its timestamp; the next packet's is later.
     const double timestamp = j["timestamp"].get<double>();
     if (frame % 3 == 0) {
-      EXPECT_GE(timestamp, packet_time);
+      EXPECT_GT(timestamp, packet_time);
       packet_time = timestamp;
     } else {
       EXPECT_EQ(timestamp, packet_time);
@@ -424,6 +424,40 @@ TEST_F(DevicesTest, LiveDeviceReachesFollowers) {
   // The device's last batch is stored and answered before the server goes: the writer thread
   // must not hand its answer to a server already torn down (ThreadSanitizer saw it).
   ASSERT_TRUE(device.read_until("unregistered"));
+}
+
+// A packet cut into more messages than the send queue holds is one entry of it: a follower
+// that reads gets every message (a queue of 4, packets cut into 50), none dropped.
+TEST_F(DevicesTest, CutPacketIsOneQueueEntry) {
+  WebSocketOptions options;
+  options.max_queued_messages = 4;
+  auto service = make_service(options);
+  LoopbackServer server(*service);
+  Client device(server.port(), "/ws/devices");
+  device.send(register_message("wide_1", 4, 500));
+  ASSERT_TRUE(device.read_until("registered"));
+  Client follower(server.port(), "/ws/stream");
+  follower.send(R"({"type":"subscribe","device_id":"wide_1","channels":["neural_data"],)"
+                R"("samples_per_packet":1})");
+  ASSERT_TRUE(follower.read_until("subscribed"));
+  std::mt19937 rng(5);
+  std::vector<common::SignalBlock> sent;
+  for (int i = 0; i < 3; ++i) {
+    sent.push_back(random_packet(rng, 4, 50, 500.0));
+    device.send(data_message("wide_1", sent.back(), i));
+    ASSERT_TRUE(device.read_until("ack"));
+  }
+  const auto expect = reference(sent, 4, 500.0);
+  for (std::uint64_t frame = 0; frame < 150; ++frame) {
+    const auto m = follower.read(milliseconds(5000));
+    ASSERT_TRUE(m) << "message " << frame;
+    const auto j = json::parse(m->text);
+    ASSERT_EQ(j["seq"], frame);
+    for (std::size_t c = 0; c < 4; ++c) {
+      ASSERT_EQ(static_cast<float>(j["data"][c][0].get<double>()), expect[c][frame]);
+    }
+  }
+  EXPECT_EQ(service->stats().messages_dropped_total, 0);
 }
 
 }  // namespace

@@ -64,7 +64,9 @@ struct SubscribeRequest {
   // 0: each packet whole (a tenth of a second); else messages of at most this many samples.
   std::size_t samples_per_packet = 0;
 };
-inline constexpr std::size_t kMaxSamplesPerPacket = 1'000'000;
+
+// No packet holds more samples than values (a larger size is whole packets).
+inline constexpr std::size_t kMaxSamplesPerPacket = kMaxPacketValues;
 SubscribeRequest parse_subscribe(const nlohmann::json& body);
 
 // /ws/devices' register.

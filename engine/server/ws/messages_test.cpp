@@ -97,12 +97,12 @@ TEST(Messages, SubscribeOptions) {
   EXPECT_EQ(parse_subscribe(json::parse(R"({"samples_per_packet":1})")).samples_per_packet, 1u);
   for (const char* bad : {R"({"samples_per_packet":0})", R"({"samples_per_packet":-3})",
                           R"({"samples_per_packet":2.5})", R"({"samples_per_packet":"4"})",
-                          R"({"samples_per_packet":1000001})"}) {
+                          R"({"samples_per_packet":32769})"}) {
     try {
       (void)parse_subscribe(json::parse(bad));
       ADD_FAILURE() << bad << " was accepted";
     } catch (const base::InvalidArgument& e) {
-      EXPECT_STREQ(e.what(), "field 'samples_per_packet' must be an integer from 1 to 1000000")
+      EXPECT_STREQ(e.what(), "field 'samples_per_packet' must be an integer from 1 to 32768")
           << bad;
     }
   }
@@ -167,17 +167,36 @@ TEST(Messages, RegisterAndDataValidation) {
 TEST(SendQueue, FullQueueDropsTheOldest) {
   SendQueue queue(3);
   auto message = [](int i) {
-    return OutMessage{std::make_shared<const std::string>(std::to_string(i))};
+    return OutMessage{std::make_shared<const std::string>(std::to_string(i)), false, nullptr};
   };
-  EXPECT_FALSE(queue.push(message(1)));
-  EXPECT_FALSE(queue.push(message(2)));
-  EXPECT_FALSE(queue.push(message(3)));
-  EXPECT_TRUE(queue.push(message(4)));
+  EXPECT_EQ(queue.push(message(1)), 0u);
+  EXPECT_EQ(queue.push(message(2)), 0u);
+  EXPECT_EQ(queue.push(message(3)), 0u);
+  EXPECT_EQ(queue.push(message(4)), 1u);
   EXPECT_EQ(queue.size(), 3u);
   EXPECT_EQ(*queue.pop().bytes, "2");
   EXPECT_EQ(*queue.pop().bytes, "3");
   EXPECT_EQ(*queue.pop().bytes, "4");
   EXPECT_TRUE(queue.empty());
+}
+
+// A burst (a packet cut into messages) is one entry: the bound counts packets, and dropping one
+// drops all its messages.
+TEST(SendQueue, BurstIsOneEntry) {
+  SendQueue queue(2);
+  auto burst = std::make_shared<const Frames>(Frames{std::make_shared<const std::string>("a"),
+                                                     std::make_shared<const std::string>("b"),
+                                                     std::make_shared<const std::string>("c")});
+  EXPECT_EQ(queue.push(OutMessage{nullptr, false, burst}), 0u);
+  EXPECT_EQ(queue.push(OutMessage{std::make_shared<const std::string>("x"), false, nullptr}), 0u);
+  EXPECT_EQ(queue.size(), 2u);
+  EXPECT_EQ(queue.push(OutMessage{std::make_shared<const std::string>("y"), false, nullptr}), 3u);
+  const auto first = queue.pop();
+  EXPECT_EQ(first.messages(), 1u);
+  EXPECT_EQ(first.part(0), "x");
+  const OutMessage cut{nullptr, true, burst};
+  EXPECT_EQ(cut.messages(), 3u);
+  EXPECT_EQ(cut.part(2), "c");
 }
 
 TEST(Messages, QualityLabels) {

@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "engine/common/signal_block.hpp"
+#include "engine/server/ws/send_queue.hpp"
 
 namespace neuro::server::ws {
 
 struct SplitFrames {
   std::size_t samples_per_packet = 0;
-  std::vector<std::shared_ptr<const std::string>> json;    // empty when no subscriber wants JSON
-  std::vector<std::shared_ptr<const std::string>> binary;  // empty when none wants binary
+  Frames json;    // empty when no subscriber wants JSON
+  Frames binary;  // empty when none wants binary
 };
 
 // Cuts `block` into ceil(samples / samples_per_packet) messages, the last one carrying the rest;

@@ -1,5 +1,5 @@
 // A WebSocket client's bounded send queue: messages waiting behind the one write in flight.
-// When it is full the oldest waiting message is dropped (the client sees a gap in `seq`, or a
+// When it is full the oldest waiting entry is dropped (the client sees a gap in `seq`, or a
 // missing ack), so a client that stops reading can neither grow the server's memory nor stall
 // the producer feeding it.
 #pragma once
@@ -8,24 +8,34 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace neuro::server::ws {
+
+using Frames = std::vector<std::shared_ptr<const std::string>>;
 
 struct OutMessage {
   std::shared_ptr<const std::string> bytes;  // shared by every subscriber of a stream packet
   bool binary = false;
+  // Or a burst: messages written back to back (a packet cut by samples_per_packet). One entry of
+  // the queue, so that its bound and its drops count packets, however finely they are cut.
+  std::shared_ptr<const Frames> burst;
+
+  std::size_t messages() const noexcept { return burst ? burst->size() : 1; }
+  const std::string& part(std::size_t i) const { return burst ? *(*burst)[i] : *bytes; }
 };
 
 class SendQueue {
  public:
   explicit SendQueue(std::size_t limit) : limit_(limit == 0 ? 1 : limit) {}
 
-  // Appends `message`; returns true when the oldest waiting message was dropped to make room.
-  bool push(OutMessage message) {
-    bool dropped = false;
+  // Appends `message`; returns how many messages were dropped to make room (the oldest entry's:
+  // 0, 1, or a whole burst's).
+  std::size_t push(OutMessage message) {
+    std::size_t dropped = 0;
     if (queue_.size() >= limit_) {
+      dropped = queue_.front().messages();
       queue_.pop_front();
-      dropped = true;
     }
     queue_.push_back(std::move(message));
     return dropped;

@@ -1,7 +1,7 @@
 // The streams /ws/stream subscribers follow: one per synthetic device profile (a generator on a
 // steady_timer, started by the first subscriber and stopped with the last) and one per live
-// device registered on /ws/devices. Each packet is serialised once, per format someone asked
-// for, and the same bytes are handed to every subscriber.
+// device registered on /ws/devices. Each packet is serialised once per format (and per
+// samples_per_packet size) someone asked for, and the same bytes are handed to every subscriber.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

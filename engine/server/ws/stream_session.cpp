@@ -8,10 +8,11 @@ namespace neuro::server::ws {
 
 void StreamSession::deliver(std::shared_ptr<const HubPacket> packet) {
   boost::asio::post(executor(),
-                    [self = self(), packet = std::move(packet)] { self->on_packet(*packet); });
+                    [self = self(), packet = std::move(packet)] { self->on_packet(packet); });
 }
 
-void StreamSession::on_packet(const HubPacket& packet) {
+void StreamSession::on_packet(const std::shared_ptr<const HubPacket>& shared) {
+  const HubPacket& packet = *shared;
   // Packets of a stream this client left (resubscribed) may still be on their way.
   if (ending() || !subscription_ || packet.topic != subscription_->topic()) return;
   switch (packet.kind) {
@@ -19,9 +20,10 @@ void StreamSession::on_packet(const HubPacket& packet) {
       if (!wants_.neural_data) return;
       if (wants_.samples_per_packet != 0) {
         if (const auto* split = packet.split(wants_.samples_per_packet)) {
-          for (const auto& frame : wants_.binary ? split->binary : split->json) {
-            send(frame, wants_.binary);
-          }
+          // The packet's messages as one burst, sharing the packet's lifetime.
+          send_burst(
+              std::shared_ptr<const Frames>(shared, wants_.binary ? &split->binary : &split->json),
+              wants_.binary);
         }
       } else if (wants_.binary) {
         send(packet.binary, true);

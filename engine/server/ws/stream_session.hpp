@@ -27,7 +27,7 @@ class StreamSession : public WsSession, public StreamSubscriber {
 
  private:
   void subscribe(const SubscribeRequest& request);
-  void on_packet(const HubPacket& packet);
+  void on_packet(const std::shared_ptr<const HubPacket>& shared);
   std::shared_ptr<StreamSession> self() {
     return std::static_pointer_cast<StreamSession>(shared_from_this());
   }

@@ -117,8 +117,19 @@ void WsSession::resume_reading() {
 
 void WsSession::send(std::shared_ptr<const std::string> bytes, bool binary) {
   if (ending() || !bytes) return;
-  if (queue_.push({std::move(bytes), binary})) {
-    state_->counters.messages_dropped_total.fetch_add(1, std::memory_order_relaxed);
+  if (const auto dropped = queue_.push({std::move(bytes), binary, nullptr})) {
+    state_->counters.messages_dropped_total.fetch_add(static_cast<std::int64_t>(dropped),
+                                                      std::memory_order_relaxed);
+  }
+  set_depth(queue_.size());
+  if (!writing_) do_write();
+}
+
+void WsSession::send_burst(std::shared_ptr<const Frames> frames, bool binary) {
+  if (ending() || !frames || frames->empty()) return;
+  if (const auto dropped = queue_.push({nullptr, binary, std::move(frames)})) {
+    state_->counters.messages_dropped_total.fetch_add(static_cast<std::int64_t>(dropped),
+                                                      std::memory_order_relaxed);
   }
   set_depth(queue_.size());
   if (!writing_) do_write();
@@ -135,18 +146,25 @@ void WsSession::do_write() {
   }
   writing_ = true;
   in_flight_ = queue_.pop();
+  in_flight_part_ = 0;
   set_depth(queue_.size());
-  if (!queue_.empty()) set_corked(true);
+  write_part();
+}
+
+void WsSession::write_part() {
+  // More follows this message (the burst's next one, or the queue's): corked until the queue
+  // is empty.
+  if (in_flight_part_ + 1 < in_flight_.messages() || !queue_.empty()) set_corked(true);
   ws_.binary(in_flight_.binary);
-  ws_.async_write(net::buffer(*in_flight_.bytes),
+  ws_.async_write(net::buffer(in_flight_.part(in_flight_part_)),
                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
                     self->on_write(ec, bytes);
                   });
 }
 
 void WsSession::on_write(beast::error_code ec, std::size_t) {
-  in_flight_ = {};
   if (ec) {
+    in_flight_ = {};
     writing_ = false;
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);  // ends the read loop too
@@ -155,10 +173,13 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   }
   state_->counters.messages_sent_total.fetch_add(1, std::memory_order_relaxed);
   if (closing_) {
+    in_flight_ = {};
     writing_ = false;
     do_close();
     return;
   }
+  if (++in_flight_part_ < in_flight_.messages()) return write_part();
+  in_flight_ = {};
   do_write();
 }
 

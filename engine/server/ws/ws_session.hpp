@@ -46,6 +46,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void send(std::shared_ptr<const std::string> bytes, bool binary = false);
   void send(std::string text) { send(std::make_shared<const std::string>(std::move(text))); }
+  // Messages written back to back as one entry of the queue (nothing when `frames` is empty).
+  void send_burst(std::shared_ptr<const Frames> frames, bool binary);
   void send_error(std::string_view message);
   bool ending() const noexcept { return closing_ || ended_; }
   // While paused, the next message stays in the socket (a call that must finish first).
@@ -61,6 +63,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void do_write();
+  void write_part();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void do_close();
   void finish();
@@ -75,6 +78,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::string user_;
   SendQueue queue_;
   OutMessage in_flight_;
+  std::size_t in_flight_part_ = 0;  // the message of in_flight_ being written
   std::atomic<std::size_t> depth_{0};
   bool open_ = false;  // handshake done and counted
   bool writing_ = false;
