@@ -79,6 +79,8 @@ class OutcomeTally {
     tick(now);
     ++second_point_.iterations;
   }
+  // How long the answer of a `step` request waited in the socket before the read that ended it.
+  void read_lag(std::size_t step, std::int64_t lag_ns) { steps_[step].read_lag.record(lag_ns); }
   // A polling step's loop ended after `total_ns` (its condition held, or it gave up).
   void polled(std::size_t step, std::int64_t total_ns) { steps_[step].poll.record(total_ns); }
   // The group starting at `step` was left, complete, `total_ns` after it was entered.

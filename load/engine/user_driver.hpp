@@ -52,6 +52,10 @@ class UserDriver final : public LoadThread {
   std::int64_t sent_ns(std::uint32_t slot) const { return slots_[slot].sent_ns; }
   // The request of `slot` was answered with `status` (`body` holds it when its step reads it).
   void answered(std::uint32_t slot, int status, const AnswerBody& body, std::int64_t now);
+  // The answer of `slot` (reported next) waited `lag_ns` in the socket before the loop read it.
+  void read_lag(std::uint32_t slot, std::int64_t lag_ns) {
+    tally_.read_lag(slots_[slot].step, lag_ns);
+  }
   // The request of `slot` got no answer.
   void failed(std::uint32_t slot, ErrorKind kind, std::int64_t now);
   // A ws: step's message counts and latencies (the WebSocket transport's).

@@ -77,6 +77,14 @@ void write_percentile_cells(const Percentiles& p, std::ostream& out) {
   out << td(fixed(p.mean_ns / 1e6, 3));
 }
 
+// A row under its step with another of its times (service time, read lag) in the same columns.
+void write_sub_row(const char* css_class, const char* label, const load::SparseHistogram& h,
+                   std::ostream& out) {
+  out << "<tr class=\"" << css_class << "\">" << td(label) << td("") << td("") << td("");
+  write_percentile_cells(percentiles_of(h), out);
+  out << "</tr>";
+}
+
 void write_steps(const load::LoadResult& r, std::ostream& out) {
   const bool open = r.open_model.has_value() ||
                     std::any_of(r.steps.begin(), r.steps.end(), [](const load::StepResult& s) {
@@ -87,6 +95,12 @@ void write_steps(const load::LoadResult& r, std::ostream& out) {
     out << "<p>Open model: latency counts from the intended send time (coordinated omission "
            "corrected); service time from the actual send.</p>\n";
   }
+  if (std::any_of(r.steps.begin(), r.steps.end(),
+                  [](const load::StepResult& s) { return s.read_lag.has_value(); })) {
+    out << "<p>Read lag: how long each answer's last bytes waited in the client's socket "
+           "(the kernel's arrival stamp) before the load thread read them; the part of the "
+           "latency that is the client's own.</p>\n";
+  }
   out << "<table id=\"steps\"><thead><tr><th>Step</th><th>Requests</th><th>req/s</th>"
          "<th>Errors</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th><th>p99 ms</th>"
          "<th>p99.9 ms</th><th>max ms</th><th>mean ms</th></tr></thead><tbody>";
@@ -96,10 +110,9 @@ void write_steps(const load::LoadResult& r, std::ostream& out) {
     write_percentile_cells(percentiles_of(s.latency), out);
     out << "</tr>";
     if (s.service_time) {
-      out << "<tr class=\"service\">" << td("&#8627; service time") << td("") << td("") << td("");
-      write_percentile_cells(percentiles_of(*s.service_time), out);
-      out << "</tr>";
+      write_sub_row("service", "&#8627; service time", *s.service_time, out);
     }
+    if (s.read_lag) write_sub_row("read-lag", "&#8627; read lag (the client's)", *s.read_lag, out);
   }
   out << "</tbody></table>\n<h2>Errors by kind</h2>\n<table id=\"errors\"><thead><tr>"
          "<th>Step</th><th>connect</th><th>read</th><th>write</th><th>timeout</th>"

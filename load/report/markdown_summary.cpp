@@ -26,6 +26,14 @@ void write_header(const load::LoadResult& r, std::ostream& out) {
   if (r.aborted) out << "⚠️ **Aborted**: " << markdown_escape(r.abort_reason) << "\n\n";
 }
 
+// A row under its step with another of its times (service time, read lag) in the same columns.
+void write_sub_row(const char* label, const load::SparseHistogram& h, std::ostream& out) {
+  const Percentiles q = percentiles_of(h);
+  out << "| " << label << " | | | ";
+  for (const std::int64_t ns : {q.p50, q.p90, q.p95, q.p99, q.p99_9, q.max}) out << " | " << ms(ns);
+  out << " |\n";
+}
+
 void write_steps(const load::LoadResult& r, std::ostream& out) {
   if (r.steps.empty()) return;
   out << "| Step | Requests | req/s | Errors | p50 ms | p90 ms | p95 ms | p99 ms | p99.9 ms | "
@@ -38,14 +46,8 @@ void write_steps(const load::LoadResult& r, std::ostream& out) {
       out << " | " << ms(ns);
     }
     out << " |\n";
-    if (s.service_time) {
-      const Percentiles q = percentiles_of(*s.service_time);
-      out << "| ↳ service time | | | ";
-      for (const std::int64_t ns : {q.p50, q.p90, q.p95, q.p99, q.p99_9, q.max}) {
-        out << " | " << ms(ns);
-      }
-      out << " |\n";
-    }
+    if (s.service_time) write_sub_row("↳ service time", *s.service_time, out);
+    if (s.read_lag) write_sub_row("↳ read lag (the client's)", *s.read_lag, out);
   }
   out << "\n";
   if (std::any_of(r.steps.begin(), r.steps.end(), [](const load::StepResult& s) { return s.ws; })) {

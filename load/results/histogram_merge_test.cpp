@@ -192,6 +192,37 @@ TEST(MergeDocuments, PeakConnectionsAddUp) {
   EXPECT_FALSE(merge_documents({a, b}, {"a", "b"})["client"].contains("peak_connections"));
 }
 
+// Each step's read lag merges exactly, and is judged again on the merge; a shard without one
+// (libcurl's) adds nothing, and with none in any shard the merged step has none.
+TEST(MergeDocuments, ReadLagsAddExactly) {
+  const auto lags = lognormal_samples(2000, 13);
+  const std::vector<std::int64_t> first(lags.begin(), lags.begin() + 700);
+  const std::vector<std::int64_t> second(lags.begin() + 700, lags.end());
+  auto hist_of = [](const std::vector<std::int64_t>& v) {
+    LatencyHistogram h;
+    for (auto x : v) h.record(x);
+    return SparseHistogram::from(h).to_json();
+  };
+  const std::vector<std::int64_t> s = {1000, 2000};
+  json a = shard_doc(0, 3, s, 0), b = shard_doc(1, 3, s, 0), c = shard_doc(2, 3, s, 0);
+  a["steps"][0]["read_lag"] = hist_of(first);
+  b["steps"][0]["read_lag"] = hist_of(second);
+  for (json* d : {&a, &b, &c}) (*d)["thresholds"].push_back({{"expression", "read_lag_p99 < 1s"}});
+  const json merged = merge_documents({a, b, c}, {"a", "b", "c"});
+  const auto h = read_histogram(merged["steps"][0]["read_lag"], "m");
+  EXPECT_EQ(h.buckets, read_histogram(hist_of(lags), "whole").buckets);
+  EXPECT_EQ(h.count, 2000);
+  LatencyHistogram whole;
+  for (auto x : lags) whole.record(x);
+  EXPECT_DOUBLE_EQ(merged["steps"][0]["read_lag_percentiles_ms"]["p99"].get<double>(),
+                   static_cast<double>(whole.percentile_ns(99)) / 1e6);
+  EXPECT_DOUBLE_EQ(merged["thresholds"][2]["observed"].get<double>(),
+                   static_cast<double>(whole.percentile_ns(99)) / 1e6);
+  const json plain = merge_documents({shard_doc(0, 2, s, 0), shard_doc(1, 2, s, 0)}, {"a", "b"});
+  EXPECT_FALSE(plain["steps"][0].contains("read_lag"));
+  EXPECT_FALSE(plain["steps"][0].contains("read_lag_percentiles_ms"));
+}
+
 TEST(MergeDocuments, RefusesMismatchedShards) {
   const std::vector<std::int64_t> s = {1000, 2000};
   EXPECT_THROW(merge_documents({shard_doc(0, 2, s, 0), shard_doc(0, 2, s, 0)}, {"a", "b"}),

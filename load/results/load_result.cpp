@@ -185,6 +185,7 @@ StepResult read_step(const ObjectReader& r, HistogramParser& hists) {
   if (const json* v = r.maybe("poll")) s.poll = read_flow(ObjectReader(*v, r.at("poll")), hists);
   if (const json* v = r.maybe("group")) s.group = read_flow(ObjectReader(*v, r.at("group")), hists);
   if (const json* v = r.maybe("ws")) s.ws = read_ws(ObjectReader(*v, r.at("ws")), hists);
+  if (const json* v = r.maybe("read_lag")) s.read_lag = hists.parse(*v, r.at("read_lag"));
   return s;
 }
 
@@ -529,6 +530,11 @@ json to_json(const StepResult& s) {
               {"group", flow_json(s.group)},
               {"ws", s.ws ? ws_json(*s.ws) : json(nullptr)}};
   if (s.checks) out["checks"] = checks_json(*s.checks);
+  // Only where answers were stamped, so documents without keep their shape.
+  if (s.read_lag) {
+    out["read_lag"] = s.read_lag->to_json();
+    out["read_lag_percentiles_ms"] = percentiles_json(s.read_lag->to_histogram());
+  }
   return out;
 }
 

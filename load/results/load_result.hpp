@@ -76,6 +76,9 @@ struct StepResult {
   std::optional<FlowTimes> poll;                // a polling step's loop times
   std::optional<FlowTimes> group;               // a group's first step: its pass times
   std::optional<WsResult> ws;
+  // The client's read lag of its answers (plain HTTP/1.1 answers; absent over libcurl, for ws:
+  // steps and in documents from before it).
+  std::optional<SparseHistogram> read_lag;
   std::int64_t checks_passed() const { return checks ? checks->passed : 0; }
   std::int64_t checks_failed() const { return checks ? checks->failed : 0; }
   bool has_flow() const { return checks_passed() + checks_failed() > 0 || poll || group; }

@@ -140,7 +140,8 @@ ErrorCounts& operator+=(ErrorCounts& a, const ErrorCounts& b) {
 StepResult merge_step(const std::vector<LoadResult>& docs, const std::vector<std::string>& origins,
                       std::size_t i, double duration) {
   StepResult step = docs[0].steps[i];
-  SparseHistogram latency, service, poll, group;
+  SparseHistogram latency, service, poll, group, read_lag;
+  bool lagged = false;
   WsStats ws;
   Checks checks;
   ErrorCounts errors;
@@ -161,6 +162,10 @@ StepResult merge_step(const std::vector<LoadResult>& docs, const std::vector<std
     if (s.poll) poll.merge(s.poll->latency);
     if (s.group) group.merge(s.group->latency);
     if (s.ws) ws.merge(ws_stats(*s.ws));
+    if (s.read_lag) {
+      read_lag.merge(*s.read_lag);
+      lagged = true;
+    }
     errors += s.errors;
   }
   step.requests = n;
@@ -172,6 +177,8 @@ StepResult merge_step(const std::vector<LoadResult>& docs, const std::vector<std
   step.poll = flow_times(poll);
   step.group = flow_times(group);
   step.ws = ws.used ? std::optional<WsResult>(ws_result(ws, duration)) : std::nullopt;
+  // The shards' stamped answers (a shard over libcurl has none).
+  step.read_lag = lagged ? std::optional<SparseHistogram>(read_lag) : std::nullopt;
   return step;
 }
 

@@ -42,6 +42,9 @@ struct StepStats {
   // The first step of a `group:`: the group's total times, entered to left (completed ones).
   base::LatencyHistogram group;
   WsStats ws;  // a ws: step's messages (its requests are its sessions)
+  // The client's share of each answer's latency: from the kernel's arrival stamp of the last
+  // bytes read to the read (plain HTTP/1.1 only; empty where no stamp came).
+  base::LatencyHistogram read_lag;
 
   std::int64_t error_total() const {
     std::int64_t n = 0;
@@ -58,6 +61,7 @@ struct StepStats {
     poll.merge(o.poll);
     group.merge(o.group);
     ws.merge(o.ws);
+    read_lag.merge(o.read_lag);
   }
 };
 

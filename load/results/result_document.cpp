@@ -71,6 +71,7 @@ StepResult step_result(const std::string& name, const StepStats& s, double durat
   r.poll = flow_times(s.poll);
   r.group = flow_times(s.group);
   if (s.ws.used) r.ws = ws_result(s.ws, duration_s);
+  if (s.read_lag.count() > 0) r.read_lag = SparseHistogram::from(s.read_lag);
   return r;
 }
 
@@ -96,6 +97,11 @@ Observations observe(const Window& w) {
   if (w.checks > 0) {
     o["checks"] =
         100.0 * static_cast<double>(w.checks - w.check_failures) / static_cast<double>(w.checks);
+  }
+  // Absent without stamps (libcurl, older documents): a threshold on it then fails as unobserved.
+  if (w.read_lag.count() > 0) {
+    o["read_lag_p50"] = ms(w.read_lag.percentile_ns(50));
+    o["read_lag_p99"] = ms(w.read_lag.percentile_ns(99));
   }
   for (const auto& [prefix, h] :
        {std::pair<const char*, const base::LatencyHistogram*>{"poll_", &w.poll},
@@ -134,6 +140,7 @@ Window result_window(const LoadResult& r) {
     if (step.poll) w.poll.merge(step.poll->latency.to_histogram());
     if (step.group) w.group.merge(step.group->latency.to_histogram());
     if (step.ws) w.ws.merge(ws_stats(*step.ws));
+    if (step.read_lag) w.read_lag.merge(step.read_lag->to_histogram());
   }
   w.latency = all.to_histogram();
   w.target = &r.target_process;

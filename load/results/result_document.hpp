@@ -33,6 +33,7 @@ struct Window {
   base::LatencyHistogram poll;                        // polling steps' total times
   base::LatencyHistogram group;                       // groups' total times
   WsStats ws;                                         // ws: steps' messages
+  base::LatencyHistogram read_lag;                    // HTTP answers' read lag
   const std::vector<TargetSample>* target = nullptr;  // resources.target samples, may be null
   const std::vector<HostSample>* host = nullptr;      // resources.host samples, may be null
   double t_from_s = 0, t_to_s = 1e300;                // which resource samples belong to it

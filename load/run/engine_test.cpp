@@ -283,6 +283,35 @@ executor: {type: constant-rate, rate: 40, duration: 1s, max_connections: 1}
             2 * step["service_time"]["max_ns"].get<std::int64_t>());
 }
 
+// Each plain HTTP/1.1 answer's read lag: from the kernel's arrival stamp of its last bytes to
+// the read, beside its latency. The server's 150 ms are in every latency and in no lag (the
+// loop waits in epoll and reads at once); the stamp itself is the arrival, not the read
+// (ArrivalStamp.StampsArrivalNotTheRead). libcurl reads its sockets itself: no lag there.
+TEST_P(Engine, ReadLagBesideLatency) {
+  TestServer server(server_options());
+  const auto doc = run(head() + R"(steps: [{path: /delay/150}]
+executor: {type: constant-users, users: 4, iterations: 3}
+thresholds: ['read_lag_p99 < 50ms']
+)",
+                       server);
+  const auto& step = doc["steps"][0];
+  ASSERT_EQ(step["requests"], 12);
+  EXPECT_GE(step["latency"]["min_ns"].get<std::int64_t>(), 150'000'000);
+  if (libcurl()) {
+    EXPECT_FALSE(step.contains("read_lag"));
+    EXPECT_FALSE(doc["passed"]) << "read_lag_p99 observed without stamps";
+    return;
+  }
+  ASSERT_TRUE(step.contains("read_lag")) << step.dump();
+  // The kernel turns stamping on a moment after the first socket asks: a process's very first
+  // reads may carry none.
+  EXPECT_GE(step["read_lag"]["count"].get<std::int64_t>(), 8);
+  EXPECT_LE(step["read_lag"]["count"].get<std::int64_t>(), 12);
+  EXPECT_LT(step["read_lag"]["max_ns"].get<std::int64_t>(), 50'000'000);
+  EXPECT_TRUE(step["read_lag_percentiles_ms"].contains("p99"));
+  EXPECT_TRUE(doc["passed"]) << doc["thresholds"].dump();
+}
+
 // A load thread whose first wake-up comes after the end of its run (a loaded machine) still
 // sends every arrival scheduled before the end, late, or counts it as dropped: none may vanish
 // from the counts. Here the run ended a second before the thread starts.

@@ -8,7 +8,7 @@
 namespace neuro::load {
 namespace {
 
-constexpr std::array<std::string_view, 26> kLatencyMetrics = {"p50",
+constexpr std::array<std::string_view, 28> kLatencyMetrics = {"p50",
                                                               "p90",
                                                               "p95",
                                                               "p99",
@@ -33,7 +33,9 @@ constexpr std::array<std::string_view, 26> kLatencyMetrics = {"p50",
                                                               "ws_connect_p50",
                                                               "ws_connect_p99",
                                                               "ws_read_lag_p50",
-                                                              "ws_read_lag_p99"};
+                                                              "ws_read_lag_p99",
+                                                              "read_lag_p50",
+                                                              "read_lag_p99"};
 
 // Counted WebSocket outcomes (sequence gaps, errors) and message rates: plain numbers.
 bool is_ws_number(const std::string& metric) {
@@ -131,7 +133,8 @@ ParsedThreshold parse_threshold(const std::string& text) {
   } else {
     out.problem =
         "unknown metric '" + t.metric +
-        "' (p50, p90, p95, p99, p99.9, max, mean, error_rate, checks, rps, target_cpu, "
+        "' (p50, p90, p95, p99, p99.9, max, mean, read_lag_p50, read_lag_p99, error_rate, "
+        "checks, rps, target_cpu, "
         "target_rss, host_cpu, poll_p50, poll_p95, poll_p99, poll_max, poll_mean, group_p50, "
         "group_p95, group_p99, group_max, group_mean, ws_p50, ws_p95, ws_p99, ws_max, ws_mean, "
         "ws_connect_p50, ws_connect_p99, ws_read_lag_p50, ws_read_lag_p99, gaps, ws_errors, "

@@ -146,7 +146,7 @@ TEST_F(StreamTest, BinaryFramesCarrySameShape) {
 // `samples_per_packet` cuts each packet into smaller messages: every sample of the synthetic
 // source arrives once, in order, under a gap-free seq of the split stream's own; the messages of
 // one packet share its timestamp. A binary subscriber of another size shares the same stream.
-TEST_F(StreamTest, SplitPacketsCarryEverySampleOnce) {
+TEST_F(StreamTest, SplitCarriesEverySampleOnce) {
   auto service = make_service();
   LoopbackServer server(*service);
   const auto& profile = common::find_device_profile("openbci_cyton");  // 25 samples a packet

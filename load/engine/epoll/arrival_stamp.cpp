@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <chrono>
 #include <cstring>
 #include <ctime>
 
@@ -11,6 +12,12 @@ namespace neuro::load {
 bool enable_arrival_stamps(int fd) {
   const int one = 1;
   return ::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) == 0;
+}
+
+std::int64_t epoch_ns_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 StampedRead recv_stamped(int fd, char* buffer, std::size_t size) {

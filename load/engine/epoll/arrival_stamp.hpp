@@ -26,4 +26,7 @@ struct StampedRead {
 // recv(2) with the arrival stamp of what it read.
 StampedRead recv_stamped(int fd, char* buffer, std::size_t size);
 
+// The wall clock in epoch ns, the clock of the stamps: a read's own stamp.
+std::int64_t epoch_ns_now();
+
 }  // namespace neuro::load

@@ -10,6 +10,7 @@
 #include <limits>
 #include <span>
 
+#include "load/engine/epoll/arrival_stamp.hpp"
 #include "load/engine/user_driver.hpp"
 #include "load/http/http_request.hpp"
 
@@ -58,6 +59,7 @@ void EpollTransport::close_conn(Conn& c) {
   settle(c);
   c.requests_on_fd = 0;
   c.wants_out = false;
+  c.arrival_ns = 0;
 }
 
 void EpollTransport::settle(Conn& c) {
@@ -112,6 +114,8 @@ void EpollTransport::begin_connect(Conn& c, std::int64_t now) {
   connections_peak_ = std::max(connections_peak_, connections_open_);
   const int one = 1;
   ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // Each answer's read lag: the kernel's arrival stamp of its last bytes against the read.
+  enable_arrival_stamps(c.fd);
   epoll_event ev{};
   // Edge-triggered and registered once: no epoll_ctl per request (EPOLLOUT until connected).
   ev.events = kInterest | EPOLLOUT;
@@ -183,8 +187,10 @@ void EpollTransport::do_read(Conn& c, std::int64_t now) {
     const bool in_place = !room.empty();
     char* into = in_place ? room.data() : read_buffer_.data();
     const std::size_t want = in_place ? room.size() : read_buffer_.size();
-    const ssize_t n = ::recv(c.fd, into, want, 0);
+    const StampedRead read = recv_stamped(c.fd, into, want);
+    const ssize_t n = read.bytes;
     if (n > 0) {
+      if (read.arrival_ns != 0) c.arrival_ns = read.arrival_ns;
       std::size_t used = 0;
       const auto got = static_cast<std::size_t>(n);
       const auto status = in_place ? c.parser.body_read(got) : c.parser.feed(into, got, &used);
@@ -211,6 +217,12 @@ void EpollTransport::do_read(Conn& c, std::int64_t now) {
 
 void EpollTransport::complete(Conn& c, std::int64_t now) {
   ++c.requests_on_fd;
+  // The stamp of the read that ended the answer (a read the kernel gave none keeps an earlier
+  // one of the same answer: a longer lag, never one of another answer).
+  if (c.arrival_ns != 0) {
+    driver_->read_lag(index_of(c), std::max<std::int64_t>(0, epoch_ns_now() - c.arrival_ns));
+    c.arrival_ns = 0;
+  }
   settle(c);
   if (!c.parser.keep_alive()) close_conn(c);
   driver_->answered(index_of(c), c.parser.status_code(),

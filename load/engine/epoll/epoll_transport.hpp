@@ -57,7 +57,8 @@ class EpollTransport final : public Transport {
     JsonStructureScanner structure;
     std::size_t scanned = 0;  // body bytes given to `structure`
     std::int64_t requests_on_fd = 0;
-    bool wants_out = false;  // EPOLLOUT in the epoll set (connecting, or a write blocked)
+    bool wants_out = false;       // EPOLLOUT in the epoll set (connecting, or a write blocked)
+    std::int64_t arrival_ns = 0;  // kernel stamp of the answer's latest bytes read, 0: none yet
   };
 
   std::uint32_t index_of(const Conn& c) const {

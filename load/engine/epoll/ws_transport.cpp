@@ -35,12 +35,6 @@ bool later(const std::pair<std::int64_t, std::uint32_t>& a,
   return a.first > b.first;
 }
 
-std::int64_t epoch_ns_now() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool loopback(const sockaddr_storage& a) {
   if (a.ss_family == AF_INET) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&a);
