@@ -58,7 +58,7 @@ neuro_judge() {
   while IFS=$'\t' read -r -u 3 kind candidate; do
     [[ -f $candidate ]] || continue
     if ! neuro_usable_candidate "$kind" "$candidate"; then
-      log "${0##*/}: $name: the local baseline $candidate has fewer than" \
+      log "${0##*/}: $name: the local baseline $candidate is unreadable or has fewer than" \
         "$NEURO_MIN_BASELINE_REPETITIONS repetitions (no run can fail against it): not used"
       continue
     fi

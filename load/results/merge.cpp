@@ -58,7 +58,8 @@ Stress merge_stress(const std::vector<LoadResult>& docs, const std::vector<std::
       errors += *st[i].errors;
       rate += st[i].rate;
       if (!st[i].observed) refuse(origins[d] + ": " + at + ".observed: missing");
-      for (const char* key : {"target_cpu", "target_rss"}) {
+      // No histogram per stage for these: the largest shard's figure bounds the merged one.
+      for (const char* key : {"target_cpu", "target_rss", "read_lag_p50", "read_lag_p99"}) {
         if (const auto it = st[i].observed->find(key); it != st[i].observed->end()) {
           target[key] = std::max(target[key], it->second);
         }

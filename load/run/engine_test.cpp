@@ -291,7 +291,7 @@ TEST_P(Engine, ReadLagBesideLatency) {
   TestServer server(server_options());
   const auto doc = run(head() + R"(steps: [{path: /delay/150}]
 executor: {type: constant-users, users: 4, iterations: 3}
-thresholds: ['read_lag_p99 < 50ms']
+thresholds: ['read_lag_p99 < 100ms']
 )",
                        server);
   const auto& step = doc["steps"][0];
@@ -307,7 +307,8 @@ thresholds: ['read_lag_p99 < 50ms']
   // reads may carry none.
   EXPECT_GE(step["read_lag"]["count"].get<std::int64_t>(), 8);
   EXPECT_LE(step["read_lag"]["count"].get<std::int64_t>(), 12);
-  EXPECT_LT(step["read_lag"]["max_ns"].get<std::int64_t>(), 50'000'000);
+  EXPECT_LT(step["read_lag"]["max_ns"].get<std::int64_t>(), 100'000'000);  // not the 150 ms
+  EXPECT_GT(step["read_lag"]["sum_ns"].get<double>(), 0.0);  // measured, not a clock's clamp
   EXPECT_TRUE(step["read_lag_percentiles_ms"].contains("p99"));
   EXPECT_TRUE(doc["passed"]) << doc["thresholds"].dump();
 }

@@ -63,6 +63,7 @@ StressStage stage_result(const Scenario& s, const PhaseResult& r, const PhasePla
   w.poll = all.poll;
   w.group = all.group;
   w.ws = all.ws;
+  w.read_lag = all.read_lag;
   w.target = &target;
   w.t_from_s = plan.t_offset_s;
   w.t_to_s = plan.t_offset_s + r.duration_s + 0.5;

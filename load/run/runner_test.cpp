@@ -178,6 +178,23 @@ thresholds: ['p95 < 100ms']
   EXPECT_TRUE(doc["passed"]);  // a knee was found
 }
 
+// A stage is judged on its own read lag too: a read_lag threshold is observed in every stage
+// (the stages hold, the run reaches max_rate, no knee below it).
+TEST(Runner, StressStagesObserveTheReadLag) {
+  TestServer server;
+  const auto doc = run(R"(steps: [{path: /ok}]
+executor: {type: stress, start_rate: 20, step_rate: 20, step_duration: 1s, max_rate: 40}
+thresholds: ['read_lag_p99 < 500ms']
+)",
+                       server);
+  const auto& stages = doc["stress"]["stages"];
+  ASSERT_EQ(stages.size(), 2u) << doc["stress"].dump();
+  for (const auto& stage : stages) {
+    EXPECT_TRUE(stage["passed"]) << stage.dump();
+    EXPECT_TRUE(stage["observed"].contains("read_lag_p99")) << stage.dump();
+  }
+}
+
 TEST(Runner, PhaseBoundariesGiveOnePointPerSecond) {
   // Each 1 s stress stage ends with requests still in flight (200 ms each, the last sent at
   // 0.9 s): they end in the stage's second 1, which is also the next stage's second 0. The

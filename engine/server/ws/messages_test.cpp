@@ -180,23 +180,32 @@ TEST(SendQueue, FullQueueDropsTheOldest) {
   EXPECT_TRUE(queue.empty());
 }
 
-// A burst (a packet cut into messages) is one entry: the bound counts packets, and dropping one
-// drops all its messages.
+// A burst (a packet cut into messages) is one entry, kept whole even when it alone is over the
+// bound (a fast reader gets every message of a finely cut packet); the bound also counts
+// messages, so a reader that stops loses whole packets, oldest first, and holds no more than
+// the bound (or the one newest packet).
 TEST(SendQueue, BurstIsOneEntry) {
-  SendQueue queue(2);
-  auto burst = std::make_shared<const Frames>(Frames{std::make_shared<const std::string>("a"),
-                                                     std::make_shared<const std::string>("b"),
-                                                     std::make_shared<const std::string>("c")});
+  auto text = [](const char* t) { return std::make_shared<const std::string>(t); };
+  auto burst = std::make_shared<const Frames>(Frames{text("a"), text("b"), text("c")});
+  SendQueue queue(4);
   EXPECT_EQ(queue.push(OutMessage{nullptr, false, burst}), 0u);
-  EXPECT_EQ(queue.push(OutMessage{std::make_shared<const std::string>("x"), false, nullptr}), 0u);
+  EXPECT_EQ(queue.push(OutMessage{text("x"), false, nullptr}), 0u);
+  EXPECT_EQ(queue.messages(), 4u);
+  EXPECT_EQ(queue.push(OutMessage{text("y"), false, nullptr}), 3u);  // the burst, whole
   EXPECT_EQ(queue.size(), 2u);
-  EXPECT_EQ(queue.push(OutMessage{std::make_shared<const std::string>("y"), false, nullptr}), 3u);
+  EXPECT_EQ(queue.messages(), 2u);
   const auto first = queue.pop();
   EXPECT_EQ(first.messages(), 1u);
   EXPECT_EQ(first.part(0), "x");
-  const OutMessage cut{nullptr, true, burst};
+  EXPECT_EQ(queue.messages(), 1u);
+  SendQueue small(2);
+  EXPECT_EQ(small.push(OutMessage{nullptr, true, burst}), 0u);
+  EXPECT_EQ(small.messages(), 3u);
+  const auto cut = small.pop();
   EXPECT_EQ(cut.messages(), 3u);
   EXPECT_EQ(cut.part(2), "c");
+  EXPECT_TRUE(small.empty());
+  EXPECT_EQ(small.messages(), 0u);
 }
 
 TEST(Messages, QualityLabels) {

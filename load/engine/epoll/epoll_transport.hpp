@@ -57,8 +57,9 @@ class EpollTransport final : public Transport {
     JsonStructureScanner structure;
     std::size_t scanned = 0;  // body bytes given to `structure`
     std::int64_t requests_on_fd = 0;
-    bool wants_out = false;       // EPOLLOUT in the epoll set (connecting, or a write blocked)
-    std::int64_t arrival_ns = 0;  // kernel stamp of the answer's latest bytes read, 0: none yet
+    bool wants_out = false;  // EPOLLOUT in the epoll set (connecting, or a write blocked)
+    std::int64_t lag_ns =
+        -1;  // the last read's wait in the socket (kernel stamp to read), -1: none
   };
 
   std::uint32_t index_of(const Conn& c) const {

@@ -564,8 +564,9 @@ void WsTransport::measure(Session& s, std::string_view payload, bool text, std::
       }
     }
   }
-  if (lagged && stamp.arrival_ns > 0) {
-    st.read_lag.record(std::max<std::int64_t>(0, stamp.read_ns - stamp.arrival_ns));
+  // A negative wait (the wall clock stepped back between stamp and read) is no measurement.
+  if (lagged && stamp.arrival_ns > 0 && stamp.read_ns >= stamp.arrival_ns) {
+    st.read_lag.record(stamp.read_ns - stamp.arrival_ns);
   }
   if (!w.seq_field.empty() && seq) {
     if (s.last_seq >= 0 && *seq > s.last_seq + 1) st.seq_gaps += *seq - s.last_seq - 1;
