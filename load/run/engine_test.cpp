@@ -313,6 +313,19 @@ thresholds: ['read_lag_p99 < 100ms']
   EXPECT_TRUE(doc["passed"]) << doc["thresholds"].dump();
 }
 
+// `read_lag: false`: the answers are read without stamps, and the result has no read lag.
+TEST(EngineEpoll, ReadLagOffReadsWithoutStamps) {
+  TestServer server;
+  const auto doc = run(R"(read_lag: false
+steps: [{path: /ok}]
+executor: {type: constant-users, users: 2, iterations: 20}
+)",
+                       server);
+  EXPECT_EQ(doc["steps"][0]["requests"], 40);
+  EXPECT_EQ(doc["totals"]["errors"], 0);
+  EXPECT_FALSE(doc["steps"][0].contains("read_lag")) << doc["steps"][0].dump();
+}
+
 // A load thread whose first wake-up comes after the end of its run (a loaded machine) still
 // sends every arrival scheduled before the end, late, or counts it as dropped: none may vanish
 // from the counts. Here the run ended a second before the thread starts.

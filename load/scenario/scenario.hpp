@@ -105,6 +105,9 @@ struct Scenario {
   // `quick: {duration, users}`: how --quick runs this file (quick_scale.hpp); 0 = defaults.
   double quick_seconds = 0;
   int quick_users = 0;
+  // `read_lag: false`: plain HTTP/1.1 answers are read without the kernel's arrival stamps
+  // (no read lag; ~3 % less client CPU per request at wrk's rates).
+  bool read_lag = true;
   double timeout_s = 10;
   int threads = 1;
   Executor executor;

@@ -260,7 +260,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   check_fields(root, "",
                {"name", "target", "http", "tls_verify", "ca_file", "threads", "timeout",
                 "think_time", "auth", "steps", "executor", "thresholds", "abort_on_fail",
-                "abort_grace", "seed", "think_time_after", "quick"},
+                "abort_grace", "seed", "think_time_after", "quick", "read_lag"},
                problems);
   s.name = root["name"] ? Reader::scalar(root["name"]) : origin;
   s.target = target_override;
@@ -295,6 +295,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     }
   }
   if (root["abort_on_fail"]) s.abort_on_fail = read.boolean(root["abort_on_fail"], "abort_on_fail");
+  if (root["read_lag"]) s.read_lag = read.boolean(root["read_lag"], "read_lag");
   if (root["abort_grace"]) {
     s.abort_grace_s = read.duration(root["abort_grace"], "abort_grace", 5, false);
   }

@@ -204,10 +204,15 @@ TEST(Scenario, TlsAndHttp2Fields) {
   EXPECT_FALSE(h2.tls_verify);
   EXPECT_TRUE(h2.uses_libcurl());  // h2c
   EXPECT_FALSE(parse_scenario("target: http://h\nhttp: 1.1\n" + steps, "o.yaml").http2);
+  EXPECT_TRUE(parse_scenario("target: http://h\n" + steps, "r.yaml").read_lag);
+  EXPECT_FALSE(parse_scenario("target: http://h\nread_lag: false\n" + steps, "r.yaml").read_lag);
 
   try {
-    parse_scenario("target: https://h\nhttp: 3\ntls_verify: maybe\nca_file: /no/such.pem\n" + steps,
-                   "bad.yaml");
+    parse_scenario(
+        "target: https://h\nhttp: 3\ntls_verify: maybe\nca_file: /no/such.pem\n"
+        "read_lag: no\n" +
+            steps,
+        "bad.yaml");
     FAIL() << "expected InvalidArgument";
   } catch (const base::InvalidArgument& e) {
     const std::string m = e.what();
@@ -215,10 +220,11 @@ TEST(Scenario, TlsAndHttp2Fields) {
              "bad.yaml:2: http: expected \"1.1\" or \"2\", got '3'",
              "bad.yaml:3: tls_verify: expected true or false, got 'maybe'",
              "bad.yaml:4: ca_file: cannot open '/no/such.pem'",
+             "bad.yaml:5: read_lag: expected true or false, got 'no'",
          }) {
       EXPECT_NE(m.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << m;
     }
-    EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 2) << m;
+    EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 3) << m;
   }
 }
 

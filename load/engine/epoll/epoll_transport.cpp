@@ -36,6 +36,7 @@ EpollTransport::~EpollTransport() {
 void EpollTransport::begin(UserDriver& driver, std::size_t slots) {
   driver_ = &driver;
   config_ = &driver.config();
+  stamped_ = config_->scenario->read_lag;
   for (const auto& step : config_->scenario->steps) {
     static_requests_.push_back(step.uses_variables()
                                    ? std::string()
@@ -115,7 +116,7 @@ void EpollTransport::begin_connect(Conn& c, std::int64_t now) {
   const int one = 1;
   ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   // Each answer's read lag: the kernel's arrival stamp of its last bytes against the read.
-  enable_arrival_stamps(c.fd);
+  if (stamped_) enable_arrival_stamps(c.fd);
   epoll_event ev{};
   // Edge-triggered and registered once: no epoll_ctl per request (EPOLLOUT until connected).
   ev.events = kInterest | EPOLLOUT;
@@ -187,7 +188,8 @@ void EpollTransport::do_read(Conn& c, std::int64_t now) {
     const bool in_place = !room.empty();
     char* into = in_place ? room.data() : read_buffer_.data();
     const std::size_t want = in_place ? room.size() : read_buffer_.size();
-    const StampedRead read = recv_stamped(c.fd, into, want);
+    const StampedRead read =
+        stamped_ ? recv_stamped(c.fd, into, want) : StampedRead{::recv(c.fd, into, want, 0), 0};
     const ssize_t n = read.bytes;
     if (n > 0) {
       // Taken at once, so the parse below is not counted as waiting; only this read's stamp

@@ -78,6 +78,7 @@ class EpollTransport final : public Transport {
 
   UserDriver* driver_ = nullptr;
   const LoadThreadConfig* config_ = nullptr;
+  bool stamped_ = true;  // answers read with arrival stamps (the scenario's read_lag)
   std::vector<std::string> static_requests_;
   std::vector<Conn> conns_;
   int epoll_fd_ = -1;
