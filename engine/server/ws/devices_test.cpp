@@ -71,6 +71,18 @@ std::string data_message(const std::string& device, const common::SignalBlock& b
       .dump();
 }
 
+// `count` random packets of channels x samples sent by `device` as `id`, each acknowledged
+// before the next; appended to `sent` (packet_id = its index there).
+void send_acked(Client& device, const std::string& id, std::mt19937& rng, int count,
+                std::size_t channels, std::size_t samples, double rate,
+                std::vector<common::SignalBlock>& sent) {
+  for (int i = 0; i < count; ++i) {
+    sent.push_back(random_packet(rng, channels, samples, rate));
+    device.send(data_message(id, sent.back(), static_cast<int>(sent.size()) - 1));
+    ASSERT_TRUE(device.read_until("ack")) << "packet " << sent.size() - 1;
+  }
+}
+
 std::string register_message(const std::string& device, int channels, double rate) {
   return json{{"type", "register"},
               {"device_id", device},
@@ -375,11 +387,7 @@ TEST_F(DevicesTest, LiveDeviceReachesFollowers) {
 
   std::mt19937 rng(11);
   std::vector<common::SignalBlock> sent;
-  for (int i = 0; i < 5; ++i) {
-    sent.push_back(random_packet(rng, 4, 25, 250.0));
-    device.send(data_message("live_1", sent.back(), i));
-    ASSERT_TRUE(device.read_until("ack"));
-  }
+  ASSERT_NO_FATAL_FAILURE(send_acked(device, "live_1", rng, 5, 4, 25, 250.0, sent));
   const auto expect = reference(sent, 4, 250.0);
   for (int i = 0; i < 5; ++i) {
     m = follower.read_until("neural_data");
@@ -442,11 +450,7 @@ TEST_F(DevicesTest, CutPacketIsOneQueueEntry) {
   ASSERT_TRUE(follower.read_until("subscribed"));
   std::mt19937 rng(5);
   std::vector<common::SignalBlock> sent;
-  for (int i = 0; i < 3; ++i) {
-    sent.push_back(random_packet(rng, 4, 50, 500.0));
-    device.send(data_message("wide_1", sent.back(), i));
-    ASSERT_TRUE(device.read_until("ack"));
-  }
+  ASSERT_NO_FATAL_FAILURE(send_acked(device, "wide_1", rng, 3, 4, 50, 500.0, sent));
   const auto expect = reference(sent, 4, 500.0);
   for (std::uint64_t frame = 0; frame < 150; ++frame) {
     const auto m = follower.read(milliseconds(5000));

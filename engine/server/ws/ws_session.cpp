@@ -117,17 +117,16 @@ void WsSession::resume_reading() {
 
 void WsSession::send(std::shared_ptr<const std::string> bytes, bool binary) {
   if (ending() || !bytes) return;
-  if (const auto dropped = queue_.push({std::move(bytes), binary, nullptr})) {
-    state_->counters.messages_dropped_total.fetch_add(static_cast<std::int64_t>(dropped),
-                                                      std::memory_order_relaxed);
-  }
-  set_depth(queue_.messages());
-  if (!writing_) do_write();
+  enqueue({std::move(bytes), binary, nullptr});
 }
 
 void WsSession::send_burst(std::shared_ptr<const Frames> frames, bool binary) {
   if (ending() || !frames || frames->empty()) return;
-  if (const auto dropped = queue_.push({nullptr, binary, std::move(frames)})) {
+  enqueue({nullptr, binary, std::move(frames)});
+}
+
+void WsSession::enqueue(OutMessage message) {
+  if (const auto dropped = queue_.push(std::move(message))) {
     state_->counters.messages_dropped_total.fetch_add(static_cast<std::int64_t>(dropped),
                                                       std::memory_order_relaxed);
   }

@@ -62,6 +62,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void on_accept(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void enqueue(OutMessage message);
   void do_write();
   void write_part();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
