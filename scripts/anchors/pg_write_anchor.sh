@@ -8,7 +8,8 @@
 # started, and stopped at the end when this script started it); works in its own schema
 # neuro_anchor, dropped at the end.
 #   scripts/anchors/pg_write_anchor.sh [--seconds N]
-# Exit: 0 ok; 2 bad usage; 3 PostgreSQL could not be reached or started.
+# Exit: 0 ok; 2 bad usage; 3 PostgreSQL could not be reached or started; 4 a pgbench or psql run
+# failed (its own error quoted).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 seconds=10
@@ -57,16 +58,23 @@ awk 'BEGIN { srand(1); for (s = 0; s < 1000; s++) for (c = 0; c < 8; c++)
   echo 'COMMIT;'
 } >"$tmp/insert.sql"
 
+# first_error FILE: the line of a tool's stderr that says what went wrong (else its last line).
+first_error() { grep -m1 -iE 'error|fatal|abort' "$1" || tail -1 "$1"; }
+
 for clients in 1 20; do
-  tps=$("$pg_bin/pgbench" -n -f "$tmp/insert.sql" -c "$clients" -j "$clients" -T "$seconds" "$url" 2>/dev/null |
-    awk '/^tps/ { print $3 }')
+  "$pg_bin/pgbench" -n -f "$tmp/insert.sql" -c "$clients" -j "$clients" -T "$seconds" "$url" \
+    >"$tmp/pgbench.out" 2>"$tmp/pgbench.err" ||
+    die 4 "pgbench with $clients client(s) at ${url} exited $?: $(first_error "$tmp/pgbench.err")"
+  tps=$(awk '/^tps/ { print $3 }' "$tmp/pgbench.out")
+  [[ -n $tps ]] || die 4 "pgbench with $clients client(s) at ${url} printed no tps: $(first_error "$tmp/pgbench.err")"
   awk -v t="$tps" -v c="$clients" 'BEGIN { printf "pgbench row INSERT, %d client(s): %.0f rows/s (%.3f batches/s)\n", c, t * 8000, t }'
 done
 
 start=$(date +%s.%N)
 n=0
 while awk -v s="$start" -v now="$(date +%s.%N)" -v lim="$seconds" 'BEGIN { exit !(now - s < lim) }'; do
-  "${psql[@]}" -c "\\copy neuro_anchor.eeg_samples (time, session_id, channel, value) FROM '$tmp/batch.csv' WITH (FORMAT csv)" >/dev/null
+  "${psql[@]}" -c "\\copy neuro_anchor.eeg_samples (time, session_id, channel, value) FROM '$tmp/batch.csv' WITH (FORMAT csv)" \
+    >/dev/null 2>"$tmp/psql.err" || die 4 "psql \\copy at ${url} exited $?: $(first_error "$tmp/psql.err")"
   n=$((n + 1))
 done
 end=$(date +%s.%N)

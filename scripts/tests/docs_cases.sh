@@ -61,12 +61,12 @@ selftest_run() {  # selftest_run OUT.json REPETITIONS
 }
 
 # The services' tests are the integration test scripts.services (scripts/tests/services_test.sh:
-# start, idempotence, stop, status, env, clean, --redis-aof, usage errors); here its --help and
-# that the test is registered.
+# start, idempotence, stop, status, env, reset-engine, clean, --redis-aof, usage errors); here
+# its --help and that the test is registered.
 case_services() {
   expect 0 "$NEURO_ROOT/scripts/services" --help
   local word
-  for word in start stop status env clean --redis-aof NEUROPERF_STATE_DIR; do
+  for word in start stop status env reset-engine clean --redis-aof NEUROPERF_STATE_DIR; do
     contains "$work/stdout" "$word" "scripts/services --help"
   done
   expect 0 ctest --test-dir "$build" -N -R '^scripts\.services$'

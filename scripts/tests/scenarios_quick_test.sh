@@ -4,6 +4,7 @@
 # at NEUROPERF_TARGET_URL; passes when each exits 0 (its thresholds held). Prints
 # one line per scenario: requests, errors, and each threshold's observed value.
 #   scenarios_quick_test.sh [--thresholds-advisory] NEUROPERF_BIN [OUT_DIR]
+# OUT_DIR (default a temporary folder, removed when all passed) keeps each scenario's result.
 # --thresholds-advisory (the CTest): a scenario whose thresholds failed (exit 1) with a complete
 # result is reported, not failed: the documents' numbers are speed targets, and a shared 2-core
 # machine is not where they are judged (run-suite judges them). Any other exit, or a result that
@@ -19,6 +20,10 @@ url=${NEUROPERF_TARGET_URL:-}
 [[ -n $url ]] || { echo "scenarios_quick_test: no NEUROPERF_TARGET_URL: skipped"; exit 77; }
 curl -sf -o /dev/null --max-time 5 "$url/health" ||
   { echo "scenarios_quick_test: $url/health does not answer: skipped"; exit 77; }
+# Without OUT_DIR the results go to a temporary folder, removed when every scenario passed (kept,
+# and named, when one failed).
+own_out=0
+[[ -n ${2:-} ]] || own_out=1
 out=${2:-$(mktemp -d -t neuroperf-scenarios.XXXXXX)}
 mkdir -p "$out"
 # Absolute: the video scenario runs from inside $out.
@@ -87,5 +92,10 @@ else
   echo "video_processing         synth-video failed: $(tail -1 "$out/video.log")"
 fi
 ((advisory == 0)) || echo "scenarios_quick_test: $advisory_failed missed thresholds (advisory here)"
-echo "scenarios_quick_test: $failed failed (results in $out)"
+if [[ $failed -eq 0 && $own_out -eq 1 ]]; then
+  rm -rf "$out"
+  echo "scenarios_quick_test: 0 failed"
+else
+  echo "scenarios_quick_test: $failed failed (results in $out)"
+fi
 [[ $failed -eq 0 ]]

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Integration test of scripts/services on its own state directory and ports (the suite's own
 # services are left alone): start, idempotence, data kept over stop/start, AOF mode, the engine
-# server on both (when built: NEUROPERF_ENGINE_BIN, given by CTest), a stop that leaves nothing
-# listening, clean, usage errors.
+# server on both (when built: NEUROPERF_ENGINE_BIN, given by CTest), reset-engine, the data line
+# of status, a stop that leaves nothing listening, clean, usage errors.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$(dirname "$0")/free_port.sh"
@@ -72,6 +72,29 @@ if [[ $engine_built -eq 1 ]]; then
   [[ $(pgrep -c -f -- "--listen 127.0.0.1:$NEUROPERF_ENGINE_PORT ") -eq 1 ]] ||
     fail "more than one engine server on port $NEUROPERF_ENGINE_PORT"
 fi
+
+if [[ $engine_built -eq 1 ]]; then
+  # reset-engine empties the engine server's data (its schema, Redis, its data directory) and
+  # leaves the rest of PostgreSQL alone; the server answers again afterwards.
+  psql_q 'create table neuroperf_api.earlier_run (v int)' >/dev/null
+  mkdir -p "$NEUROPERF_STATE_DIR/engine/data/videos"
+  echo earlier >"$NEUROPERF_STATE_DIR/engine/data/videos/earlier.mp4"
+  redis_q set earlier_run 1 >/dev/null
+  out=$("$services" reset-engine) || fail "reset-engine exited $?: $out"
+  grep -q "engine   up   http://127.0.0.1:$NEUROPERF_ENGINE_PORT" <<<"$out" || fail "reset-engine: $out"
+  curl -sf -o /dev/null "http://127.0.0.1:$NEUROPERF_ENGINE_PORT/health" || fail "no /health after reset-engine"
+  [[ -z $(psql_q "select to_regclass('neuroperf_api.earlier_run')") ]] || fail "reset-engine kept the engine's tables"
+  [[ -n $(psql_q "select to_regclass('neuroperf_api.api_sessions')") ]] ||
+    fail "the engine server did not create its schema again after reset-engine"
+  [[ ! -e $NEUROPERF_STATE_DIR/engine/data/videos/earlier.mp4 ]] || fail "reset-engine kept the engine's videos"
+  [[ $(redis_q exists earlier_run) == 0 ]] || fail "reset-engine kept Redis' keys"
+  [[ $(psql_q 'select v from kept') == 7 ]] || fail "reset-engine touched a table outside the engine's schema"
+  code=0
+  "$services" reset-engine now 2>/dev/null || code=$?
+  [[ $code -eq 2 ]] || fail "reset-engine with an argument exited $code, expected 2"
+fi
+grep -q "^data     [0-9]* MiB in $NEUROPERF_STATE_DIR ([0-9]* MiB free)$" <<<"$("$services" status)" ||
+  fail "status did not give the state directory's size: $("$services" status)"
 
 "$services" stop || fail "stop exited $?"
 code=0
