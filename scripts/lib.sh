@@ -126,12 +126,42 @@ neuro_bench_services() {
 
 # neuro_use_bench_services EXECUTABLE...: neuro_use_services for what these executables need
 # (nothing at all when none of them needs a service).
+# When one of them talks to the engine server, the embedded one is emptied first
+# (neuro_fresh_engine).
 neuro_use_bench_services() {
-  local exe services=()
+  local exe needed=()
+  NEURO_GIVEN_TARGET=${NEUROPERF_TARGET_URL:-}
   for exe in "$@"; do
-    mapfile -t -O "${#services[@]}" services < <(neuro_bench_services "$exe")
+    mapfile -t -O "${#needed[@]}" needed < <(neuro_bench_services "$exe")
   done
-  [[ ${#services[@]} -eq 0 ]] || neuro_use_services "${services[@]}"
+  [[ ${#needed[@]} -eq 0 ]] || neuro_use_services "${needed[@]}"
+  if [[ " ${needed[*]} " == *" engine "* ]]; then neuro_fresh_engine "$NEURO_GIVEN_TARGET"; fi
+}
+
+# neuro_fresh_engine_for EXECUTABLE: neuro_fresh_engine before one more run of EXECUTABLE when it
+# talks to the engine server (after neuro_use_bench_services), for scripts that run it again and
+# again (update-baselines' two runs, ab's rounds, compare_gate.sh's trials): each run then meets
+# an empty server, not the sessions and uploads of the run before. Without it bench_http's second
+# run read +40 % on BM_SessionsList and +75 % on BM_Upload/seconds:60, and the two never agreed.
+neuro_fresh_engine_for() {
+  [[ $(neuro_bench_services "$1") == *engine* ]] || return 0
+  neuro_fresh_engine "${NEURO_GIVEN_TARGET-}"
+}
+
+# neuro_fresh_engine GIVEN_TARGET: empties the embedded engine server (scripts/services
+# reset-engine: its schema, Redis, uploads and videos) unless GIVEN_TARGET, the
+# NEUROPERF_TARGET_URL the user gave before the services were started, is another server. What
+# the benchmarks and the load scenarios write through it (gigabytes a suite run) would pile up in
+# the kept state directory and make each run meet a fuller server than the last. A given URL
+# equal to the embedded one whose servers are not this checkout's is left alone, with a warning.
+neuro_fresh_engine() {
+  local given=$1 embedded
+  embedded=$("$NEURO_ROOT/scripts/services" env | sed -n 's/^export NEUROPERF_TARGET_URL=//p')
+  [[ -z $given || $given == "$embedded" ]] || return 0
+  if ! "$NEURO_ROOT/scripts/services" reset-engine >&2; then
+    [[ -n $given ]] || die 3 "could not empty the embedded engine server's data (scripts/services reset-engine)"
+    log "${0##*/}: the engine server at $given was left as it is (not this checkout's services)"
+  fi
 }
 
 # neuro_help: prints the calling script's header comment (line 2 up to the first line that is

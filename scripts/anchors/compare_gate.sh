@@ -38,6 +38,7 @@ if [[ -n $same_build ]]; then
   config="$NEURO_ROOT/baselines/thresholds.yaml"
   flagged=0 raw_flagged=0
   for t in $(seq 0 "$trials"); do
+    neuro_fresh_engine_for "$exe"  # bench_http: each run on an empty embedded engine server
     "$exe" --benchmark_repetitions=10 --benchmark_min_time=0.2 \
       --benchmark_enable_random_interleaving=true --benchmark_out="$tmp/run$t.json" \
       --benchmark_out_format=json >/dev/null 2>&1 || die 1 "$same_build failed in run $t"

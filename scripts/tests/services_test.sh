@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Integration test of scripts/services on its own state directory and ports (the suite's own
 # services are left alone): start, idempotence, data kept over stop/start, AOF mode, the engine
-# server on both (when built: NEUROPERF_ENGINE_BIN, given by CTest), reset-engine, the data line
-# of status, a stop that leaves nothing listening, clean, usage errors.
+# server on both (when built: NEUROPERF_ENGINE_BIN, given by CTest), reset-engine (and lib.sh's
+# neuro_fresh_engine), the data line of status, a stop that leaves nothing listening, clean,
+# usage errors.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$(dirname "$0")/free_port.sh"
@@ -89,11 +90,30 @@ if [[ $engine_built -eq 1 ]]; then
   [[ ! -e $NEUROPERF_STATE_DIR/engine/data/videos/earlier.mp4 ]] || fail "reset-engine kept the engine's videos"
   [[ $(redis_q exists earlier_run) == 0 ]] || fail "reset-engine kept Redis' keys"
   [[ $(psql_q 'select v from kept') == 7 ]] || fail "reset-engine touched a table outside the engine's schema"
+  # Another state directory on the same ports resets nothing: the servers there are not its own.
+  code=0
+  NEUROPERF_STATE_DIR="$NEUROPERF_STATE_DIR/elsewhere" "$services" reset-engine >/dev/null 2>&1 || code=$?
+  [[ $code -eq 3 ]] || fail "reset-engine from another state directory exited $code, expected 3"
+  [[ -n $(psql_q "select to_regclass('neuroperf_api.api_sessions')") ]] ||
+    fail "reset-engine from another state directory dropped the engine server's schema"
+  curl -sf -o /dev/null "http://127.0.0.1:$NEUROPERF_ENGINE_PORT/health" ||
+    fail "reset-engine from another state directory stopped the engine server"
+  # lib.sh's neuro_fresh_engine: a NEUROPERF_TARGET_URL naming another server leaves the embedded
+  # one alone; the embedded one's own URL empties it.
+  psql_q 'create table neuroperf_api.before_fresh (v int)' >/dev/null
+  (source "$(dirname "$0")/../lib.sh" && neuro_fresh_engine http://127.0.0.1:1) 2>/dev/null ||
+    fail "neuro_fresh_engine with another target exited $?"
+  [[ -n $(psql_q "select to_regclass('neuroperf_api.before_fresh')") ]] ||
+    fail "neuro_fresh_engine emptied the embedded engine server for another target"
+  (source "$(dirname "$0")/../lib.sh" && neuro_fresh_engine "http://127.0.0.1:$NEUROPERF_ENGINE_PORT") \
+    >/dev/null 2>&1 || fail "neuro_fresh_engine with the embedded server's URL exited $?"
+  [[ -z $(psql_q "select to_regclass('neuroperf_api.before_fresh')") ]] ||
+    fail "neuro_fresh_engine did not empty the embedded engine server"
   code=0
   "$services" reset-engine now 2>/dev/null || code=$?
   [[ $code -eq 2 ]] || fail "reset-engine with an argument exited $code, expected 2"
 fi
-grep -q "^data     [0-9]* MiB in $NEUROPERF_STATE_DIR ([0-9]* MiB free)$" <<<"$("$services" status)" ||
+grep -q "^data     [0-9][0-9]* MiB in $NEUROPERF_STATE_DIR ([0-9][0-9]* MiB free)$" <<<"$("$services" status)" ||
   fail "status did not give the state directory's size: $("$services" status)"
 
 "$services" stop || fail "stop exited $?"
