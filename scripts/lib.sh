@@ -143,9 +143,11 @@ neuro_use_bench_services() {
 # again (update-baselines' two runs, ab's rounds, compare_gate.sh's trials): each run then meets
 # an empty server, not the sessions and uploads of the run before. Without it bench_http's second
 # run read +40 % on BM_SessionsList and +75 % on BM_Upload/seconds:60, and the two never agreed.
+# The first run after a reset that nothing has used yet takes the server as it is.
 neuro_fresh_engine_for() {
   [[ $(neuro_bench_services "$1") == *engine* ]] || return 0
-  neuro_fresh_engine "${NEURO_GIVEN_TARGET-}"
+  if [[ ${NEURO_ENGINE_UNUSED:-0} -eq 0 ]]; then neuro_fresh_engine "${NEURO_GIVEN_TARGET-}"; fi
+  NEURO_ENGINE_UNUSED=0
 }
 
 # neuro_fresh_engine GIVEN_TARGET: empties the embedded engine server (scripts/services
@@ -158,7 +160,9 @@ neuro_fresh_engine() {
   local given=$1 embedded
   embedded=$("$NEURO_ROOT/scripts/services" env | sed -n 's/^export NEUROPERF_TARGET_URL=//p')
   [[ -z $given || $given == "$embedded" ]] || return 0
-  if ! "$NEURO_ROOT/scripts/services" reset-engine >&2; then
+  if "$NEURO_ROOT/scripts/services" reset-engine >&2; then
+    NEURO_ENGINE_UNUSED=1  # until neuro_fresh_engine_for hands it to a run
+  else
     [[ -n $given ]] || die 3 "could not empty the embedded engine server's data (scripts/services reset-engine)"
     log "${0##*/}: the engine server at $given was left as it is (not this checkout's services)"
   fi

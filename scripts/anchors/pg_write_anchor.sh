@@ -8,8 +8,8 @@
 # started, and stopped at the end when this script started it); works in its own schema
 # neuro_anchor, dropped at the end.
 #   scripts/anchors/pg_write_anchor.sh [--seconds N]
-# Exit: 0 ok; 2 bad usage; 3 PostgreSQL could not be reached or started; 4 a pgbench or psql run
-# failed (its own error quoted).
+# Exit: 0 ok; 2 bad usage; 3 PostgreSQL could not be reached or started, or failed a pgbench or
+# psql run (its own error quoted).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 seconds=10
@@ -64,9 +64,9 @@ first_error() { grep -m1 -iE 'error|fatal|abort' "$1" || tail -1 "$1"; }
 for clients in 1 20; do
   "$pg_bin/pgbench" -n -f "$tmp/insert.sql" -c "$clients" -j "$clients" -T "$seconds" "$url" \
     >"$tmp/pgbench.out" 2>"$tmp/pgbench.err" ||
-    die 4 "pgbench with $clients client(s) at ${url} exited $?: $(first_error "$tmp/pgbench.err")"
+    die 3 "pgbench with $clients client(s) at ${url} exited $?: $(first_error "$tmp/pgbench.err")"
   tps=$(awk '/^tps/ { print $3 }' "$tmp/pgbench.out")
-  [[ -n $tps ]] || die 4 "pgbench with $clients client(s) at ${url} printed no tps: $(first_error "$tmp/pgbench.err")"
+  [[ -n $tps ]] || die 3 "pgbench with $clients client(s) at ${url} printed no tps: $(first_error "$tmp/pgbench.err")"
   awk -v t="$tps" -v c="$clients" 'BEGIN { printf "pgbench row INSERT, %d client(s): %.0f rows/s (%.3f batches/s)\n", c, t * 8000, t }'
 done
 
@@ -74,7 +74,7 @@ start=$(date +%s.%N)
 n=0
 while awk -v s="$start" -v now="$(date +%s.%N)" -v lim="$seconds" 'BEGIN { exit !(now - s < lim) }'; do
   "${psql[@]}" -c "\\copy neuro_anchor.eeg_samples (time, session_id, channel, value) FROM '$tmp/batch.csv' WITH (FORMAT csv)" \
-    >/dev/null 2>"$tmp/psql.err" || die 4 "psql \\copy at ${url} exited $?: $(first_error "$tmp/psql.err")"
+    >/dev/null 2>"$tmp/psql.err" || die 3 "psql \\copy at ${url} exited $?: $(first_error "$tmp/psql.err")"
   n=$((n + 1))
 done
 end=$(date +%s.%N)

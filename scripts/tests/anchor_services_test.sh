@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Integration test: the anchors that need PostgreSQL or Redis start the embedded services when
 # their URL is not given, and stop them again (on this test's own state directory and ports);
-# with a URL given they use it and start nothing: one that answers nothing is exit 3; a pgbench
-# run that fails is exit 4 with pgbench's own error.
+# with a URL given they use it and start nothing: one that answers nothing is exit 3; so is a
+# pgbench run that fails, with pgbench's own error.
 #   anchor_services_test.sh BENCH_CACHE_PATH
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -45,7 +45,7 @@ NEUROPERF_PG_URL=postgresql://neuroperf@127.0.0.1:1/neuroperf "$root/scripts/anc
 listening "$NEUROPERF_REDIS_PORT" && fail "a given NEUROPERF_REDIS_URL still started Redis"
 listening "$NEUROPERF_PG_PORT" && fail "a given NEUROPERF_PG_URL still started PostgreSQL"
 # A role allowed 5 connections passes the 1-client pgbench run and fails the 20-client one:
-# exit 4, the error pgbench printed quoted.
+# exit 3, the error pgbench printed quoted.
 "$root/scripts/services" start >/dev/null 2>&1 || fail "scripts/services start exited $?"
 pg_admin="postgresql://neuroperf@127.0.0.1:$NEUROPERF_PG_PORT/neuroperf"
 psql "$pg_admin" -qc 'CREATE ROLE anchor_few LOGIN CONNECTION LIMIT 5' \
@@ -53,7 +53,7 @@ psql "$pg_admin" -qc 'CREATE ROLE anchor_few LOGIN CONNECTION LIMIT 5' \
 code=0
 out=$(NEUROPERF_PG_URL="postgresql://anchor_few@127.0.0.1:$NEUROPERF_PG_PORT/neuroperf" \
   "$root/scripts/anchors/pg_write_anchor.sh" --seconds 1 2>&1) || code=$?
-[[ $code -eq 4 ]] || fail "pg_write_anchor.sh whose pgbench fails exited $code, expected 4: $out"
+[[ $code -eq 3 ]] || fail "pg_write_anchor.sh whose pgbench fails exited $code, expected 3: $out"
 grep -q 'pgbench with 20 client(s) at .* exited [1-9]: .*too many connections for role "anchor_few"' <<<"$out" ||
   fail "pg_write_anchor.sh did not quote pgbench's error: $out"
 echo "anchor_services_test: ok"

@@ -109,6 +109,22 @@ if [[ $engine_built -eq 1 ]]; then
     >/dev/null 2>&1 || fail "neuro_fresh_engine with the embedded server's URL exited $?"
   [[ -z $(psql_q "select to_regclass('neuroperf_api.before_fresh')") ]] ||
     fail "neuro_fresh_engine did not empty the embedded engine server"
+  # neuro_fresh_engine_for: the first bench_http run after a reset takes the empty server as it
+  # is; the next one gets it emptied again; an executable that needs no engine changes nothing.
+  (
+    source "$(dirname "$0")/../lib.sh"
+    neuro_fresh_engine "" 2>/dev/null
+    psql_q 'create table neuroperf_api.first_run (v int)' >/dev/null
+    neuro_fresh_engine_for bench_http 2>/dev/null
+    [[ -n $(psql_q "select to_regclass('neuroperf_api.first_run')") ]] ||
+      fail "neuro_fresh_engine_for reset an engine server no run had used yet"
+    neuro_fresh_engine_for bench_dsp 2>/dev/null
+    [[ -n $(psql_q "select to_regclass('neuroperf_api.first_run')") ]] ||
+      fail "neuro_fresh_engine_for reset the engine server before bench_dsp"
+    neuro_fresh_engine_for bench_http 2>/dev/null
+    [[ -z $(psql_q "select to_regclass('neuroperf_api.first_run')") ]] ||
+      fail "neuro_fresh_engine_for did not empty the engine server for the next bench_http run"
+  ) || fail "neuro_fresh_engine_for: $?"
   code=0
   "$services" reset-engine now 2>/dev/null || code=$?
   [[ $code -eq 2 ]] || fail "reset-engine with an argument exited $code, expected 2"
